@@ -1,0 +1,34 @@
+# The two commands of the README: `make build` (set up, then build the warehouse
+# on the demo data or on KAGGLE_DIR) and `make test` (the whole test suite).
+# Each creates the virtual environment on first use.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: build test setup benchmark docs
+
+build: $(STAMP)
+	$(PY) -m factor_warehouse.build $(if $(KAGGLE_DIR),--kaggle-dir "$(KAGGLE_DIR)")
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+setup: $(STAMP)
+
+benchmark: $(STAMP)
+	$(PY) -m factor_warehouse.benchmark
+
+docs: $(STAMP)
+	$(VENV)/bin/dbt docs generate --profiles-dir . --project-dir .
+
+# One idempotent setup step: venv, pinned dependencies, minepy built from its sdist,
+# then this project's package in editable mode.
+$(STAMP): requirements.txt pyproject.toml scripts/build_minepy.py
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) scripts/build_minepy.py
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)

@@ -1,0 +1,57 @@
+"""The main job: `dbt build` into a copy of the warehouse, swapped in only on success.
+
+A failed run therefore leaves the previous warehouse file untouched and usable.
+Also home of `run_dbt`, the one way the project (and its tests) invoke dbt.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from dbt.cli.main import dbtRunner
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE = PROJECT_DIR / "data" / "warehouse.duckdb"
+
+
+def run_dbt(args, database, dbt_vars=None, target="test"):
+    """Invoke dbt in-process against `database`; returns dbt's result object."""
+    os.environ["FACTOR_WAREHOUSE_PATH"] = str(database)
+    command = [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR), "--target", target]
+    if dbt_vars:
+        command += ["--vars", json.dumps(dbt_vars)]  # JSON is YAML, with every string quoted
+    return dbtRunner().invoke(command)
+
+
+def build(database, dbt_vars):
+    """Build into `<database>.building`, then atomically replace `database`."""
+    database = Path(database)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    staging_copy = database.with_name(database.name + ".building")
+    if database.exists():
+        shutil.copyfile(database, staging_copy)  # keeps caches (e.g. MIC results) warm
+    elif staging_copy.exists():
+        staging_copy.unlink()
+    result = run_dbt(["build"], database=staging_copy, dbt_vars=dbt_vars, target="dev")
+    if not result.success:
+        print(f"build failed; {database} was left as it was", file=sys.stderr)
+        return 1
+    os.replace(staging_copy, database)
+    print(f"warehouse ready: {database}")
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--kaggle-dir", help="directory with {YEAR}_Financial_Data.csv[.zip]; default: demo data")
+    parser.add_argument("--database", default=str(DEFAULT_DATABASE), help="warehouse file to build")
+    options = parser.parse_args(argv)
+    dbt_vars = {"kaggle_dir": str(Path(options.kaggle_dir).resolve())} if options.kaggle_dir else {}
+    return build(options.database, dbt_vars)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
