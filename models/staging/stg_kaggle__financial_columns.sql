@@ -1,0 +1,19 @@
+with source as (
+
+    select * from {{ source('kaggle', 'financial_columns') }}
+
+),
+
+renamed as (
+
+    select
+        source_file,
+        cast(fiscal_year as integer) as fiscal_year,
+        cast(column_number as integer) as column_number,
+        column_name,
+        column_role
+    from source
+
+)
+
+select * from renamed
