@@ -1,0 +1,219 @@
+"""factor_warehouse.mic against minepy called directly on the same inputs; parallel
+equals sequential; the fingerprint cache recomputes exactly what a change affects
+(counted by calls to the statistics function, not by timings)."""
+
+from datetime import datetime
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from minepy import MINE
+
+from factor_warehouse import mic
+from factor_warehouse.mic import MicParameters, compute_factor_mic
+
+FACTORS = ("PE ratio", "niperEBT", "nIperEBT")  # the last two differ only in case
+YEARS = (2014, 2015, 2016)
+
+
+def make_observations(n_tickers=60, seed=7):
+    """Observations as load_observations returns them: one row per (factor, fiscal_year,
+    ticker), ordered by factor, fiscal_year, ticker; a few stock-years missing per factor."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for factor_index, factor in enumerate(sorted(FACTORS)):
+        for year in YEARS:
+            alpha = rng.normal(0, 20, n_tickers)
+            for ticker_index in range(n_tickers):
+                if (ticker_index + factor_index) % 11 == 0:
+                    continue  # factor missing for this stock-year
+                rows.append((factor, year, f"T{ticker_index:03d}", rng.random(), alpha[ticker_index]))
+    frame = pd.DataFrame(rows, columns=["factor", "fiscal_year", "ticker", "factor_rank", "target_value"])
+    # a U-shaped dependence for one factor, so the statistics are not all near zero
+    u_shaped = frame["factor"] == "PE ratio"
+    frame.loc[u_shaped, "target_value"] = 80 * (frame.loc[u_shaped, "factor_rank"] - 0.5) ** 2
+    return frame
+
+
+def direct_minepy(x, y, parameters):
+    mine = MINE(alpha=parameters.alpha, c=parameters.c, est=parameters.estimator)
+    mine.compute_score(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    return {"mic": mine.mic(), "mas": mine.mas(), "mev": mine.mev(), "mcn": mine.mcn(0), "tic": mine.tic(norm=True)}
+
+
+def run(observations, **options):
+    options.setdefault("report", lambda line: None)
+    return compute_factor_mic(observations, **options)
+
+
+@pytest.fixture
+def count_statistics_calls(monkeypatch):
+    """Counts the pairs actually sent to minepy."""
+    calls = []
+    original = mic.mic_statistics
+
+    def counting(x, y, parameters, mine=None):
+        calls.append(len(x))
+        return original(x, y, parameters, mine)
+
+    monkeypatch.setattr(mic, "mic_statistics", counting)
+    return calls
+
+
+@pytest.mark.parametrize("estimator", ["mic_e", "mic_approx"])
+def test_each_row_equals_minepy_on_the_same_rows(estimator):
+    observations = make_observations()
+    parameters = MicParameters(estimator=estimator, alpha=0.6, c=15)
+    table = run(observations, parameters=parameters, min_rows=2).table
+    assert len(table) == len(FACTORS) * (1 + len(YEARS))
+    for row in table.itertuples():
+        rows = observations[observations["factor"] == row.factor]
+        if row.scope != "pooled":
+            rows = rows[rows["fiscal_year"] == int(row.scope)]
+        expected = direct_minepy(rows["factor_rank"], rows["target_value"], parameters)
+        assert row.n == len(rows)
+        for name, value in expected.items():
+            assert getattr(row, name) == pytest.approx(value, abs=1e-9), (row.factor, row.scope, name)
+        assert (row.estimator, row.alpha_param, row.c_param, row.target) == (estimator, 0.6, 15.0, "alpha")
+    u_shaped = table[table["factor"] == "PE ratio"]["mic"]
+    noise = table[table["factor"] != "PE ratio"]["mic"]
+    assert u_shaped.min() > noise.max()
+
+
+def test_factors_differing_only_in_case_stay_apart():
+    table = run(make_observations(), min_rows=2).table
+    assert {"niperEBT", "nIperEBT"} <= set(table["factor"])
+    assert not table.duplicated(["factor", "scope"]).any()
+
+
+def test_one_fiscal_year_gives_pooled_scope_only():
+    observations = make_observations()
+    one_year = observations[observations["fiscal_year"] == 2015]
+    table = run(one_year, min_rows=2).table
+    assert sorted(table["scope"].unique()) == ["pooled"]
+    assert len(table) == len(FACTORS)
+
+
+def test_parallel_equals_sequential():
+    observations = make_observations()
+    sequential = run(observations, workers=1, now=datetime(2026, 1, 1)).table
+    parallel = run(observations, workers=3, now=datetime(2026, 1, 1)).table
+    pd.testing.assert_frame_equal(sequential, parallel)
+
+
+def test_unchanged_inputs_recompute_nothing(count_statistics_calls):
+    observations = make_observations()
+    cold = run(observations, workers=2)
+    assert cold.computed == len(count_statistics_calls) == len(FACTORS) * (1 + len(YEARS))
+    count_statistics_calls.clear()
+    warm = run(observations, workers=2, previous=cold.table)
+    assert (warm.computed, warm.reused, len(count_statistics_calls)) == (0, len(cold.table), 0)
+    pd.testing.assert_frame_equal(warm.table, cold.table)
+
+
+def test_changing_one_factor_in_one_year_recomputes_that_year_and_pooled(count_statistics_calls):
+    observations = make_observations()
+    cold = run(observations)
+    changed = observations.copy()
+    row = changed.index[(changed["factor"] == "niperEBT") & (changed["fiscal_year"] == 2015)][0]
+    changed.loc[row, "factor_rank"] = 0.123
+    count_statistics_calls.clear()
+    warm = run(changed, previous=cold.table)
+    assert len(count_statistics_calls) == warm.computed == 2
+    recomputed = warm.table.merge(cold.table, on=["factor", "scope"], suffixes=("", "_cold"))
+    recomputed = recomputed[recomputed["input_fingerprint"] != recomputed["input_fingerprint_cold"]]
+    assert sorted(zip(recomputed["factor"], recomputed["scope"])) == [("niperEBT", "2015"), ("niperEBT", "pooled")]
+
+
+def test_changing_one_target_value_recomputes_every_factor_holding_that_stock_year(count_statistics_calls):
+    observations = make_observations()
+    cold = run(observations)
+    changed = observations.copy()
+    stock_year = (changed["ticker"] == "T005") & (changed["fiscal_year"] == 2016)
+    changed.loc[stock_year, "target_value"] += 1.0
+    factors_holding_it = changed.loc[stock_year, "factor"].nunique()
+    count_statistics_calls.clear()
+    warm = run(changed, previous=cold.table)
+    assert len(count_statistics_calls) == warm.computed == 2 * factors_holding_it == 6
+
+
+@pytest.mark.parametrize("change", [{"estimator": "mic_approx"}, {"alpha": 0.55}, {"c": 10}])
+def test_changing_one_parameter_recomputes_everything(change, count_statistics_calls):
+    observations = make_observations()
+    cold = run(observations)
+    count_statistics_calls.clear()
+    warm = run(observations, parameters=MicParameters(**change), previous=cold.table)
+    assert len(count_statistics_calls) == warm.computed == len(cold.table)
+    assert warm.reused == 0
+
+
+def test_cache_from_a_table_of_another_shape_is_ignored(count_statistics_calls):
+    observations = make_observations()
+    cold = run(observations)
+    old_shape = cold.table.drop(columns=["computed_at"])
+    count_statistics_calls.clear()
+    assert run(observations, previous=old_shape).computed == len(cold.table) == len(count_statistics_calls)
+
+
+def test_pairs_below_min_rows_are_skipped_and_listed():
+    observations = make_observations()
+    few = observations[~((observations["factor"] == "PE ratio") & (observations["fiscal_year"] == 2014)
+                         & (observations["ticker"] > "T010"))]
+    result = run(few, min_rows=30)
+    assert [(factor, scope) for factor, scope, n in result.skipped] == [("PE ratio", "2014")]
+    assert ("PE ratio", "2014") not in set(zip(result.table["factor"], result.table["scope"]))
+    assert (result.table["n"] >= 30).all()
+
+
+def test_missing_values_are_refused_with_a_message():
+    observations = make_observations()
+    observations.loc[3, "target_value"] = np.nan
+    with pytest.raises(ValueError, match="keep only rows where both exist"):
+        run(observations)
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"estimator": "mic"}, "mic_estimator"),
+    ({"alpha": 2.0}, "mic_alpha"),
+    ({"c": 0}, "mic_c"),
+])
+def test_invalid_parameters_name_the_setting(settings, message):
+    with pytest.raises(ValueError, match=message):
+        MicParameters(**settings)
+
+
+def test_progress_reports_done_total_rate_and_time_left():
+    lines = []
+    clock_values = iter([0.0, 5.0, 12.0, 30.0])
+    progress = mic.ProgressReport([1.0, 1.0, 2.0], lines.append, interval=10.0, clock=lambda: next(clock_values))
+    progress.advance(1.0)
+    progress.maybe_report()  # t=5 s: within the interval, silent
+    progress.advance(1.0)
+    progress.maybe_report()  # t=12 s: 2/3 done, half the cost, 12 s more expected
+    progress.advance(2.0)
+    progress.maybe_report(force=True)
+    assert lines == [
+        "factor_mic: 2/3 pairs computed, 0.17 pairs/s, about 12s left",
+        "factor_mic: 3/3 pairs computed, 0.10 pairs/s, about 0s left",
+    ]
+
+
+def test_load_observations_joins_where_both_exist_in_order():
+    connection = duckdb.connect()
+    connection.execute("""
+        create table factor_values as select * from (values
+            ('B', 2014, 'PE ratio', 2.0, 1.0), ('A', 2014, 'PE ratio', 1.0, 0.5),
+            ('C', 2014, 'PE ratio', 3.0, null), ('A', 2015, 'PE ratio', 1.0, 1.0),
+            ('A', 2014, 'ROE', 0.2, 1.0)
+        ) as t(ticker, fiscal_year, factor, value, pct_rank)""")
+    connection.execute("""
+        create table stock_years as select * from (values
+            ('A', 2014, 3.0), ('B', 2014, -1.0), ('C', 2014, 2.0), ('A', 2015, null)
+        ) as t(ticker, fiscal_year, alpha)""")
+    frame = mic.load_observations(connection.table("factor_values"), connection.table("stock_years"))
+    assert list(frame.itertuples(index=False, name=None)) == [
+        ("PE ratio", 2014, "A", 0.5, 3.0),
+        ("PE ratio", 2014, "B", 1.0, -1.0),
+        ("ROE", 2014, "A", 1.0, 3.0),
+    ]
