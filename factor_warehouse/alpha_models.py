@@ -201,26 +201,37 @@ def penalized_estimator(model, penalty, l1_ratio, settings):
 
 
 def validation_errors(model, candidates, train_x, train_y, validation_x, validation_y, settings):
-    """Mean squared validation error of every (penalty, l1_ratio) candidate on one fold."""
+    """Mean squared validation error of every (penalty, l1_ratio) candidate on one fold.
+
+    Both solvers work on the centered training data (as sklearn's fit_intercept does) and
+    share one Gram matrix per fold: ridge through its eigendecomposition, lasso and
+    elastic net through enet_path with the Gram matrix precomputed.
+    """
     errors = np.empty(len(candidates))
-    if model == "ridge":
-        for i, (penalty, _) in enumerate(candidates):
-            fitted = Ridge(alpha=penalty).fit(train_x, train_y)
-            errors[i] = np.mean((validation_y - fitted.predict(validation_x)) ** 2)
-        return errors
     mean_x, mean_y = train_x.mean(axis=0), train_y.mean()
+    centered_x, centered_y = train_x - mean_x, train_y - mean_y
+    gram, moment = centered_x.T @ centered_x, centered_x.T @ centered_y
+    centered_validation = validation_x - mean_x
+    if model == "ridge":
+        eigenvalues, eigenvectors = np.linalg.eigh(gram)
+        rotated_moment = eigenvectors.T @ moment
+        for i, (penalty, _) in enumerate(candidates):
+            coefficients = eigenvectors @ (rotated_moment / (eigenvalues + penalty))
+            errors[i] = np.mean((validation_y - centered_validation @ coefficients - mean_y) ** 2)
+        return errors
     for l1_ratio in dict.fromkeys(ratio for _, ratio in candidates):
         positions = [i for i, (_, ratio) in enumerate(candidates) if ratio == l1_ratio]
-        penalties = np.array([candidates[i][0] for i in positions])
         _, coefficients, _ = enet_path(
-            train_x - mean_x,
-            train_y - mean_y,
+            centered_x,
+            centered_y,
             l1_ratio=l1_ratio,
-            alphas=penalties,
+            alphas=np.array([candidates[i][0] for i in positions]),
+            precompute=gram,
+            Xy=moment,
             max_iter=settings.coordinate_descent_max_iter,
             tol=settings.coordinate_descent_tol,
         )
-        predictions = (validation_x - mean_x) @ coefficients + mean_y
+        predictions = centered_validation @ coefficients + mean_y
         errors[positions] = np.mean((validation_y[:, None] - predictions) ** 2, axis=0)
     return errors
 
