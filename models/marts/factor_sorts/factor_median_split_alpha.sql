@@ -1,0 +1,86 @@
+-- The article's two alpha tables (filter_data_top / filter_data_below) in long form: one
+-- row per (factor, fiscal_year, side). The median is the fiscal year's median of the
+-- factor over stocks with a value; above = value > median, below = value < median, stocks
+-- equal to the median are in neither; mean_alpha is over the side's stocks with an alpha.
+-- Always per fiscal year, as in the article, whatever sort_grouping says.
+
+with
+
+stock_factor_values as (
+
+    select factor, fiscal_year, value, alpha
+    from {{ ref('int_factor_sorts__stock_factor_values') }}
+
+),
+
+sides as (
+
+    select side
+    from (values ('above'), ('below')) as sides (side)
+
+),
+
+medians as (
+
+    select
+        factor,
+        fiscal_year,
+        quantile_cont(value, 0.5) as median_value
+    from stock_factor_values
+    group by factor, fiscal_year
+
+),
+
+sided_values as (
+
+    select
+        stock_factor_values.factor,
+        stock_factor_values.fiscal_year,
+        case
+            when stock_factor_values.value > medians.median_value then 'above'
+            when stock_factor_values.value < medians.median_value then 'below'
+        end as side,
+        stock_factor_values.alpha
+    from stock_factor_values
+    inner join medians
+        on stock_factor_values.factor = medians.factor
+        and stock_factor_values.fiscal_year = medians.fiscal_year
+
+),
+
+side_alpha as (
+
+    select
+        factor,
+        fiscal_year,
+        side,
+        count(*) as n_stocks,
+        count(alpha) as n_stocks_with_alpha,
+        avg(alpha) as mean_alpha
+    from sided_values
+    where side is not null
+    group by factor, fiscal_year, side
+
+),
+
+final as (
+
+    select
+        medians.factor,
+        medians.fiscal_year,
+        sides.side,
+        'fiscal_year' as grouping,
+        medians.median_value,
+        coalesce(side_alpha.n_stocks, 0) as n_stocks,
+        coalesce(side_alpha.n_stocks_with_alpha, 0) as n_stocks_with_alpha,
+        side_alpha.mean_alpha
+    from medians
+    cross join sides
+    left join side_alpha
+        on medians.factor = side_alpha.factor
+        and medians.fiscal_year = side_alpha.fiscal_year
+        and sides.side = side_alpha.side
+
+)
+
+select * from final

@@ -1,0 +1,103 @@
+-- One row per (factor, fiscal_year, portfolio) for every portfolio 1..J of every
+-- factor-year, empty ones included (n_stocks 0, null means): lower and upper breakpoint,
+-- n_stocks, mean and median alpha, mean alpha_rank. With sort_grouping = 'sector' a
+-- portfolio pools that portfolio of every sector, which have different breakpoints, so
+-- the breakpoint columns are null; min_value and max_value always describe the members.
+
+{%- set portfolio_count = factor_sorts_portfolio_count() | int %}
+{%- set grouping = factor_sorts_grouping() %}
+
+with
+
+portfolios as (
+
+    select factor, fiscal_year, portfolio, value, alpha, alpha_rank
+    from {{ ref('factor_portfolios') }}
+
+),
+
+breakpoints as (
+
+    select factor, fiscal_year, sort_group, quantile_values
+    from {{ ref('int_factor_sorts__breakpoints') }}
+
+),
+
+portfolio_numbers as (
+
+    select unnest(range(1, {{ portfolio_count }} + 1)) as portfolio
+
+),
+
+factor_years as (
+
+    select
+        factor,
+        fiscal_year,
+        {% if grouping == 'fiscal_year' -%}
+        any_value(quantile_values) as quantile_values
+        {%- else -%}
+        cast(null as double[]) as quantile_values
+        {%- endif %}
+    from breakpoints
+    group by factor, fiscal_year
+
+),
+
+portfolio_grid as (
+
+    select
+        factor_years.factor,
+        factor_years.fiscal_year,
+        portfolio_numbers.portfolio,
+        factor_years.quantile_values[portfolio_numbers.portfolio] as lower_breakpoint,
+        factor_years.quantile_values[portfolio_numbers.portfolio + 1] as upper_breakpoint
+    from factor_years
+    cross join portfolio_numbers
+
+),
+
+portfolio_statistics as (
+
+    select
+        factor,
+        fiscal_year,
+        portfolio,
+        count(*) as n_stocks,
+        count(alpha) as n_stocks_with_alpha,
+        min(value) as min_value,
+        max(value) as max_value,
+        avg(alpha) as mean_alpha,
+        quantile_cont(alpha, 0.5) as median_alpha,
+        avg(alpha_rank) as mean_alpha_rank
+    from portfolios
+    group by factor, fiscal_year, portfolio
+
+),
+
+final as (
+
+    select
+        portfolio_grid.factor,
+        portfolio_grid.fiscal_year,
+        portfolio_grid.portfolio,
+        '{{ grouping }}' as grouping,
+        {{ portfolio_count }} as portfolio_count,
+        portfolio_grid.lower_breakpoint,
+        portfolio_grid.upper_breakpoint,
+        portfolio_statistics.min_value,
+        portfolio_statistics.max_value,
+        coalesce(portfolio_statistics.n_stocks, 0) as n_stocks,
+        coalesce(portfolio_statistics.n_stocks_with_alpha, 0) as n_stocks_with_alpha,
+        portfolio_statistics.mean_alpha,
+        portfolio_statistics.median_alpha,
+        portfolio_statistics.mean_alpha_rank
+    from portfolio_grid
+    left join portfolio_statistics
+        on portfolio_grid.factor = portfolio_statistics.factor
+        and portfolio_grid.fiscal_year = portfolio_statistics.fiscal_year
+        and portfolio_grid.portfolio = portfolio_statistics.portfolio
+
+)
+
+select * from final

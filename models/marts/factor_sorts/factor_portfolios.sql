@@ -1,0 +1,67 @@
+-- One row per (factor, fiscal_year, ticker): the portfolio 1..J the stock falls in when the
+-- factor is sorted within its group (the fiscal year, or (fiscal year, sector) when
+-- sort_grouping = 'sector'). portfolio = 1 + the number of breakpoints (the k/J
+-- quantiles, k = 1..J-1) strictly below the value: ties always land together, a value
+-- equal to a breakpoint goes to the lower portfolio, portfolio J holds the highest values.
+
+{%- set portfolio_count = factor_sorts_portfolio_count() | int %}
+
+with
+
+stock_factor_values as (
+
+    select factor, fiscal_year, ticker, sort_group, value, alpha, alpha_rank
+    from {{ ref('int_factor_sorts__stock_factor_values') }}
+
+),
+
+breakpoints as (
+
+    select factor, fiscal_year, sort_group, quantile_values
+    from {{ ref('int_factor_sorts__breakpoints') }}
+
+),
+
+assigned as (
+
+    select
+        stock_factor_values.factor,
+        stock_factor_values.fiscal_year,
+        stock_factor_values.ticker,
+        stock_factor_values.sort_group,
+        stock_factor_values.value,
+        stock_factor_values.alpha,
+        stock_factor_values.alpha_rank,
+        breakpoints.quantile_values,
+        1 + len(list_filter(
+            breakpoints.quantile_values[2:{{ portfolio_count }}],
+            lambda breakpoint: breakpoint < stock_factor_values.value
+        )) as portfolio
+    from stock_factor_values
+    inner join breakpoints
+        on stock_factor_values.factor = breakpoints.factor
+        and stock_factor_values.fiscal_year = breakpoints.fiscal_year
+        and stock_factor_values.sort_group = breakpoints.sort_group
+
+),
+
+final as (
+
+    select
+        factor,
+        fiscal_year,
+        ticker,
+        '{{ factor_sorts_grouping() }}' as grouping,
+        sort_group,
+        {{ portfolio_count }} as portfolio_count,
+        portfolio,
+        value,
+        quantile_values[portfolio] as lower_breakpoint,
+        quantile_values[portfolio + 1] as upper_breakpoint,
+        alpha,
+        alpha_rank
+    from assigned
+
+)
+
+select * from final

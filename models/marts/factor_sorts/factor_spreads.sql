@@ -1,0 +1,86 @@
+-- One row per (factor, fiscal_year): the high-minus-low spread (mean alpha of portfolio J
+-- minus that of portfolio 1; null when either has no alpha) and the Spearman rank IC
+-- between the factor and alpha: the Pearson correlation of their percentile ranks, both
+-- ranked within the sort group over the stocks where both exist (null when either rank is
+-- constant or fewer than two such stocks).
+
+{%- set portfolio_count = factor_sorts_portfolio_count() | int %}
+{%- set rank_partition = ['factor', 'fiscal_year', 'sort_group'] %}
+
+with
+
+portfolio_alpha as (
+
+    select factor, fiscal_year, portfolio, n_stocks, mean_alpha
+    from {{ ref('factor_portfolio_alpha') }}
+
+),
+
+paired_values as (
+
+    select factor, fiscal_year, sort_group, value, alpha
+    from {{ ref('int_factor_sorts__stock_factor_values') }}
+    where alpha is not null
+
+),
+
+spread_legs as (
+
+    select
+        factor,
+        fiscal_year,
+        sum(n_stocks) as n_stocks,
+        any_value(mean_alpha) filter (where portfolio = {{ portfolio_count }}) as high_mean_alpha,
+        any_value(mean_alpha) filter (where portfolio = 1) as low_mean_alpha
+    from portfolio_alpha
+    group by factor, fiscal_year
+
+),
+
+paired_ranks as (
+
+    select
+        factor,
+        fiscal_year,
+        {{ pct_rank('value', rank_partition) }} as value_rank,
+        {{ pct_rank('alpha', rank_partition) }} as alpha_rank
+    from paired_values
+
+),
+
+rank_correlations as (
+
+    select
+        factor,
+        fiscal_year,
+        count(*) as rank_ic_n_stocks,
+        case
+            when var_pop(value_rank) > 0 and var_pop(alpha_rank) > 0
+                then corr(value_rank, alpha_rank)
+        end as rank_ic
+    from paired_ranks
+    group by factor, fiscal_year
+
+),
+
+final as (
+
+    select
+        spread_legs.factor,
+        spread_legs.fiscal_year,
+        '{{ factor_sorts_grouping() }}' as grouping,
+        {{ portfolio_count }} as portfolio_count,
+        cast(spread_legs.n_stocks as bigint) as n_stocks,
+        spread_legs.high_mean_alpha,
+        spread_legs.low_mean_alpha,
+        spread_legs.high_mean_alpha - spread_legs.low_mean_alpha as spread,
+        coalesce(rank_correlations.rank_ic_n_stocks, 0) as rank_ic_n_stocks,
+        rank_correlations.rank_ic
+    from spread_legs
+    left join rank_correlations
+        on spread_legs.factor = rank_correlations.factor
+        and spread_legs.fiscal_year = rank_correlations.fiscal_year
+
+)
+
+select * from final

@@ -1,0 +1,65 @@
+-- Each spread lies within the range of its factor-year's portfolio mean alphas (the high
+-- and low legs are two of those means), the legs are portfolios J and 1, and the rank IC
+-- is a correlation. Returns one row per violation with the reason.
+
+with
+
+spreads as (
+
+    select factor, fiscal_year, portfolio_count, high_mean_alpha, low_mean_alpha, spread, rank_ic
+    from {{ ref('factor_spreads') }}
+
+),
+
+portfolio_alpha as (
+
+    select factor, fiscal_year, portfolio, mean_alpha
+    from {{ ref('factor_portfolio_alpha') }}
+
+),
+
+portfolio_ranges as (
+
+    select
+        factor,
+        fiscal_year,
+        min(mean_alpha) as lowest_mean_alpha,
+        max(mean_alpha) as highest_mean_alpha,
+        max(portfolio) as last_portfolio
+    from portfolio_alpha
+    group by factor, fiscal_year
+
+),
+
+checked as (
+
+    select
+        spreads.factor,
+        spreads.fiscal_year,
+        spreads.spread,
+        spreads.rank_ic,
+        case
+            when portfolio_ranges.factor is null then 'factor-year missing from factor_portfolio_alpha'
+            when portfolio_ranges.last_portfolio <> spreads.portfolio_count then 'last portfolio is not J'
+            when abs(spreads.spread) > portfolio_ranges.highest_mean_alpha - portfolio_ranges.lowest_mean_alpha
+                then 'spread larger than the range of the portfolio means'
+            when spreads.high_mean_alpha not between portfolio_ranges.lowest_mean_alpha and portfolio_ranges.highest_mean_alpha
+                then 'high leg outside the portfolio means'
+            when spreads.low_mean_alpha not between portfolio_ranges.lowest_mean_alpha and portfolio_ranges.highest_mean_alpha
+                then 'low leg outside the portfolio means'
+            when abs(spreads.rank_ic) > 1 + 1e-12 then 'rank IC outside [-1, 1]'
+        end as failure
+    from spreads
+    left join portfolio_ranges
+        on spreads.factor = portfolio_ranges.factor
+        and spreads.fiscal_year = portfolio_ranges.fiscal_year
+
+),
+
+final as (
+
+    select * from checked where failure is not null
+
+)
+
+select * from final
