@@ -11,6 +11,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -23,7 +24,23 @@ def run_dbt(args, database, dbt_vars=None, target="test"):
     command = [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR), "--target", target]
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]  # JSON is YAML, with every string quoted
-    return dbtRunner().invoke(command)
+    try:
+        return dbtRunner().invoke(command)
+    finally:
+        release_database()
+
+
+def release_database():
+    """Close the DuckDB file dbt-duckdb keeps open in this process after a run.
+
+    dbt-duckdb holds its database handle in a class-level environment that can
+    outlive the invocation; until it is closed, the file cannot be opened with
+    another configuration (read-only) nor replaced.
+    """
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
 
 
 def build(database, dbt_vars):
