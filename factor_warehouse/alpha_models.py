@@ -8,14 +8,17 @@ Targets as in the article: alpha for the f-scores and single-factor fits, alpha_
 for the multi-factor models.
 """
 
+import functools
 from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
+import yaml
 from scipy import stats
 from sklearn.feature_selection import f_regression
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge, SGDRegressor, enet_path
 from sklearn.model_selection import KFold, LeaveOneGroupOut, learning_curve
+from threadpoolctl import threadpool_limits
 
 from factor_warehouse.design_matrix import Filler
 
@@ -23,6 +26,19 @@ MODELS = ("linear_topk", "sgd_topk", "lasso", "ridge", "elastic_net")
 TOP_K_MODELS = ("linear_topk", "sgd_topk")
 INTERCEPT = "(intercept)"
 MULTI_FACTOR_TARGET = "alpha_rank"
+
+
+def one_blas_thread(function):
+    """Run with one BLAS / OpenMP thread. The matrices are small (221 columns) and dbt runs
+    models in parallel on few cores: measured on the demo data under load, the learning
+    curve took 10 s with BLAS's default threads and 2 s with one."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with threadpool_limits(limits=1):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -37,7 +53,7 @@ class ModelSettings:
     sgd_random_state: int = 42
     penalty_grid_size: int = 30  # lasso / elastic net: penalties per grid, geometric
     penalty_grid_ratio: float = 1e-3  # smallest / largest penalty (sklearn's eps)
-    ridge_penalties: tuple = tuple(float(a) for a in np.logspace(-1, 5, 13))
+    ridge_penalties: tuple = (0.1, 1.0, 10.0, 100.0, 1_000.0, 10_000.0, 100_000.0)
     elastic_net_l1_ratios: tuple = (0.2, 0.5, 0.8)
     single_year_folds: int = 5  # CV folds within the year when only one fiscal year is fitted
     coordinate_descent_max_iter: int = 10_000
@@ -47,7 +63,10 @@ class ModelSettings:
 
     @classmethod
     def from_config(cls, config, source="alpha_model_settings"):
-        """Build from a mapping; unknown or missing keys are errors (no silent defaults)."""
+        """Build from a mapping; unknown or missing keys are errors (no silent defaults).
+
+        Values may be text, as dbt renders "{{ var(...) }}": they are converted to each
+        setting's type (lists as YAML, e.g. "[0.2, 0.5, 0.8]")."""
         if not isinstance(config, dict):
             raise ValueError(f"{source}: expected a mapping of settings, got {config!r}; see _alpha_models__models.yml")
         names = [field.name for field in fields(cls)]
@@ -61,7 +80,14 @@ class ModelSettings:
         values = {}
         for field in fields(cls):
             value = config[field.name]
-            values[field.name] = tuple(float(v) for v in value) if field.type is tuple else value
+            try:
+                if field.type is tuple:
+                    value = yaml.safe_load(value) if isinstance(value, str) else value
+                    values[field.name] = tuple(float(item) for item in value)
+                else:
+                    values[field.name] = field.type(value)
+            except (TypeError, ValueError, yaml.YAMLError) as error:
+                raise ValueError(f"{source}.{field.name}: cannot read {value!r} as {field.type.__name__} ({error})") from None
         return cls(**values)
 
 
@@ -82,7 +108,8 @@ def benjamini_hochberg(p_values):
 
 def f_score_ranks(matrix, alpha, columns):
     """f_regression of every column against alpha; rank 1 = largest F (ties by name)."""
-    f_statistic, p_value = f_regression(matrix, alpha)
+    with np.errstate(invalid="ignore", divide="ignore"):  # constant columns: F = 0, p = 1
+        f_statistic, p_value = f_regression(matrix, alpha)
     order = sorted(range(len(columns)), key=lambda i: (-f_statistic[i], columns[i]))
     score_rank = np.empty(len(columns), dtype="int64")
     score_rank[order] = np.arange(1, len(columns) + 1)
@@ -95,6 +122,7 @@ def top_k_positions(matrix, alpha, columns, top_k):
     return np.argsort(score_rank)[:top_k]
 
 
+@one_blas_thread
 def factor_f_scores(design, top_k):
     """The article's SelectKBest(f_regression) on the mean-filled ranks, against alpha."""
     filler = Filler.fit(design.ranks)
@@ -334,6 +362,7 @@ def fit_alpha_model(model, design, settings):
     return FittedModel(model, filler, positions, estimator, len(design.alpha_rank), penalty, l1_ratio, description)
 
 
+@one_blas_thread
 def alpha_model_coefficients(design, settings, models=MODELS):
     """In-sample coefficients of every model, the intercept as its own row."""
     return pd.concat([fit_alpha_model(m, design, settings).coefficients() for m in models], ignore_index=True)
@@ -356,6 +385,7 @@ def prediction_frame(model, evaluation, design, predicted, train_years):
     )
 
 
+@one_blas_thread
 def alpha_predictions(design, settings, models=MODELS):
     """In-sample predictions (the article) and walk-forward ones: for each fiscal year t
     after the first, every step (filling, top-k selection, penalty choice, fit) sees only
@@ -419,6 +449,7 @@ def alpha_model_metrics(predictions):
 # ------------------------------------------------------------------- learning curve
 
 
+@one_blas_thread
 def alpha_learning_curve(design, settings):
     """The article's learning_curve(LinearRegression(), X, y, train_sizes=np.linspace(0.01,
     1.0, 40), cv=5, scoring="neg_root_mean_squared_error") on the in-sample top-k design."""

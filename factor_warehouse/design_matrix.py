@@ -96,3 +96,26 @@ def fill_with_training_means(training_ranks, *other_ranks):
     """
     filler = Filler.fit(training_ranks)
     return (filler.columns, filler.transform(training_ranks), *(filler.transform(r) for r in other_ranks))
+
+
+def target_relation(stock_years):
+    """Stock-years with a known alpha (DuckDB relation; the filter runs in DuckDB)."""
+    return stock_years.filter("alpha is not null").project("ticker, fiscal_year, alpha, alpha_rank")
+
+
+def load_design(factor_values, stock_years):
+    """The design of the warehouse's `factor_values` and `stock_years` relations: the rows
+    needed are selected in DuckDB; the pivot (factor names as labels) runs in pandas."""
+    targets = target_relation(stock_years)
+    ranks = (
+        factor_values.filter("pct_rank is not null")
+        .project("ticker, fiscal_year, factor, pct_rank")
+        .join(targets.project("ticker, fiscal_year"), "ticker, fiscal_year", how="semi")
+    )
+    return build_design(ranks.df(), targets.df())
+
+
+def load_rank_alpha_pairs(factor_values, stock_years):
+    """factor, pct_rank, alpha for every stock-year where both exist (joined in DuckDB)."""
+    pairs = factor_values.filter("pct_rank is not null").project("ticker, fiscal_year, factor, pct_rank")
+    return pairs.join(target_relation(stock_years), "ticker, fiscal_year").project("factor, pct_rank, alpha").df()
