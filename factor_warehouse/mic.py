@@ -227,7 +227,8 @@ def compute_factor_mic(observations, parameters=MicParameters(), workers=1, min_
     to_compute = sorted({pair.fingerprint: pair for pair in pairs if pair.fingerprint not in statistics}.values(),
                         key=lambda pair: -pair.n)
     report(f"factor_mic: {len(pairs)} pairs ({parameters.estimator}, alpha={parameters.alpha}, c={parameters.c}): "
-           f"{reused} reused from the previous table, {len(to_compute)} to compute with {workers} threads, "
+           f"{reused} reused from the previous table, {len(to_compute)} to compute with {workers} threads "
+           f"({len(pairs) - reused - len(to_compute)} more share an identical input), "
            f"{len(skipped)} skipped with fewer than {min_rows} rows")
     if to_compute:
         costs = [pair.n ** COST_EXPONENT for pair in to_compute]
@@ -241,6 +242,9 @@ def compute_factor_mic(observations, parameters=MicParameters(), workers=1, min_
 
         compute_pairs(to_compute, parameters, int(workers), on_done)
         progress.maybe_report(force=True)
+    skipped_names = ", ".join(f"{factor}/{scope} (n={n})" for factor, scope, n in skipped[:5])
+    report(f"factor_mic: {len(to_compute)} computed, {reused} reused, {len(skipped)} skipped"
+           + (f": {skipped_names}{', ...' if len(skipped) > 5 else ''}" if skipped else ""))
     rows = [{"factor": pair.factor, "scope": pair.scope, "target": TARGET, "n": pair.n,
              **{name: float(statistics[pair.fingerprint][name]) for name in STATISTICS},
              "estimator": parameters.estimator, "alpha_param": float(parameters.alpha),
