@@ -184,17 +184,17 @@ def test_lasso_and_elastic_net_choose_as_sklearn_cv_on_whole_years(design):
     design = complete_design(design)
     x = design.ranks.to_numpy()
     lasso = alpha_models.fit_alpha_model("lasso", design, SETTINGS)
-    reference = LassoCV(alphas=8, eps=1e-3, cv=year_splits(design), max_iter=10_000).fit(x, design.alpha_rank)
+    reference = LassoCV(alphas=8, eps=1e-3, cv=year_splits(design), max_iter=1_000).fit(x, design.alpha_rank)
     np.testing.assert_allclose(
         alpha_models.penalty_grid(x, design.alpha_rank, 1.0, SETTINGS), reference.alphas_, rtol=1e-9
     )
     assert lasso.penalty == pytest.approx(reference.alpha_, rel=1e-12)
     assert lasso.cross_validation == "leave_one_year_out (4 folds)"
-    refit = Lasso(alpha=lasso.penalty, max_iter=10_000).fit(x, design.alpha_rank)
+    refit = Lasso(alpha=lasso.penalty, max_iter=1_000).fit(x, design.alpha_rank)
     np.testing.assert_allclose(lasso.estimator.coef_, refit.coef_, rtol=1e-9, atol=1e-12)
 
     net = alpha_models.fit_alpha_model("elastic_net", design, SETTINGS)
-    reference = ElasticNetCV(l1_ratio=[0.2, 0.5, 0.8], alphas=8, cv=year_splits(design), max_iter=10_000)
+    reference = ElasticNetCV(l1_ratio=[0.2, 0.5, 0.8], alphas=8, cv=year_splits(design), max_iter=1_000)
     reference.fit(x, design.alpha_rank)
     assert (net.penalty, net.l1_ratio) == (pytest.approx(reference.alpha_, rel=1e-12), reference.l1_ratio_)
 
