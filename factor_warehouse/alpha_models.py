@@ -9,12 +9,14 @@ for the multi-factor models.
 """
 
 import functools
+import warnings
 from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
 import yaml
 from scipy import stats
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import f_regression
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge, SGDRegressor, enet_path
 from sklearn.model_selection import KFold, LeaveOneGroupOut, learning_curve
@@ -249,16 +251,20 @@ def validation_errors(model, candidates, train_x, train_y, validation_x, validat
         return errors
     for l1_ratio in dict.fromkeys(ratio for _, ratio in candidates):
         positions = [i for i, (_, ratio) in enumerate(candidates) if ratio == l1_ratio]
-        _, coefficients, _ = enet_path(
-            centered_x,
-            centered_y,
-            l1_ratio=l1_ratio,
-            alphas=np.array([candidates[i][0] for i in positions]),
-            precompute=gram,
-            Xy=moment,
-            max_iter=settings.coordinate_descent_max_iter,
-            tol=settings.coordinate_descent_tol,
-        )
+        # With about as many factors as rows the grid's smallest penalties may not converge;
+        # only their validation error is used here, and the refit at the chosen penalty still warns.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            _, coefficients, _ = enet_path(
+                centered_x,
+                centered_y,
+                l1_ratio=l1_ratio,
+                alphas=np.array([candidates[i][0] for i in positions]),
+                precompute=gram,
+                Xy=moment,
+                max_iter=settings.coordinate_descent_max_iter,
+                tol=settings.coordinate_descent_tol,
+            )
         predictions = centered_validation @ coefficients + mean_y
         errors[positions] = np.mean((validation_y[:, None] - predictions) ** 2, axis=0)
     return errors
