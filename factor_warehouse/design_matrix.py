@@ -50,6 +50,11 @@ def build_design(factor_ranks, targets):
     if missing:
         raise ValueError(f"factor ranks lack columns {sorted(missing)}; pass factor_values' ticker, fiscal_year, factor, pct_rank")
     targets = targets[targets["alpha"].notna()]
+    if targets.empty:
+        raise ValueError(
+            "no stock-year has a known alpha (stock_years.alpha is null everywhere): the alpha models have"
+            " nothing to fit; check the '{YEAR+1} PRICE VAR [%]' column of the input files"
+        )
     keys = (
         targets[STOCK_YEAR_KEY + ["alpha", "alpha_rank"]]
         .sort_values(["fiscal_year", "ticker"])

@@ -76,6 +76,12 @@ def test_design_keeps_case_pairs_apart_and_drops_rows_without_alpha(panel):
         assert np.isclose(design.ranks.loc[17, factor], expected, equal_nan=True)
 
 
+def test_design_without_any_alpha_is_an_error_that_says_why(panel):
+    factor_ranks, targets = panel
+    with pytest.raises(ValueError, match="no stock-year has a known alpha"):
+        build_design(factor_ranks, targets.assign(alpha=np.nan))
+
+
 def test_filling_uses_training_rows_only_and_drops_unseen_factors(design):
     train, test = design.ranks.iloc[:100].copy(), design.ranks.iloc[100:].copy()
     train["Noise 0"] = np.nan
@@ -299,6 +305,12 @@ def test_learning_curve_equals_a_manual_kfold_loop(design):
 def test_settings_refuse_missing_and_unknown_keys():
     config = {field.name: getattr(ModelSettings(), field.name) for field in dataclasses.fields(ModelSettings)}
     assert ModelSettings.from_config(dict(config, ridge_penalties=[1, 10])).ridge_penalties == (1.0, 10.0)
+    as_dbt_renders = {name: str(list(v) if isinstance(v, tuple) else v) for name, v in config.items()}  # "{{ var() }}"
+    rendered = ModelSettings.from_config(as_dbt_renders)
+    assert rendered == ModelSettings()
+    assert ModelSettings.from_config(dict(config, elastic_net_l1_ratios="[0.5]")).elastic_net_l1_ratios == (0.5,)
+    with pytest.raises(ValueError, match="alpha_model_settings.top_k: cannot read 'ten' as int"):
+        ModelSettings.from_config(dict(config, top_k="ten"))
     with pytest.raises(ValueError, match="missing keys \\['top_k'\\]"):
         ModelSettings.from_config({k: v for k, v in config.items() if k != "top_k"})
     with pytest.raises(ValueError, match="unknown keys \\['topk'\\]"):
