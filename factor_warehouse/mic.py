@@ -187,20 +187,29 @@ def compute_pairs(pairs, parameters, workers, on_done=None):
     def compute(pair):
         if not hasattr(local, "mine"):
             local.mine = parameters.new_mine()
-        return mic_statistics(pair.x, pair.y, parameters, local.mine)
+        try:
+            return mic_statistics(pair.x, pair.y, parameters, local.mine)
+        except Exception as error:
+            raise RuntimeError(f"minepy failed for factor {pair.factor!r}, scope {pair.scope} (n={pair.n}): "
+                               f"{error}; check that factor's values in factor_values") from error
 
     results = [None] * len(pairs)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mic") as pool:
         pending = {pool.submit(compute, pair): index for index, pair in enumerate(pairs)}
-        while pending:
-            finished, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
-            for future in finished:
-                index = pending.pop(future)
-                results[index] = future.result()
-                if on_done is not None:
-                    on_done(index, results[index])
-            if on_done is not None and not finished:
-                on_done(None, None)
+        try:
+            while pending:
+                finished, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    index = pending.pop(future)
+                    results[index] = future.result()
+                    if on_done is not None:
+                        on_done(index, results[index])
+                if on_done is not None and not finished:
+                    on_done(None, None)
+        except BaseException:  # a failed pair or an interrupt: do not start the queued pairs
+            for future in pending:
+                future.cancel()
+            raise
     return results
 
 
@@ -212,6 +221,8 @@ def compute_factor_mic(observations, parameters=MicParameters(), workers=1, min_
     input_fingerprint matches. Pairs with fewer than min_rows observations are
     skipped (MIC of a handful of points is noise) and listed in MicRun.skipped.
     report: callable taking one progress/summary line.
+    MicRun.computed counts the inputs sent to minepy: pairs with an identical input
+    (e.g. two factors with the same values) are computed once.
     """
     if int(workers) < 1:
         raise ValueError(f"mic_workers is {workers!r}; set it to a positive number of threads (or null for all cores)")

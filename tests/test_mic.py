@@ -217,3 +217,16 @@ def test_load_observations_joins_where_both_exist_in_order():
         ("PE ratio", 2014, "B", 1.0, -1.0),
         ("ROE", 2014, "A", 1.0, 3.0),
     ]
+
+
+def test_a_failing_pair_is_named_and_stops_the_queue(monkeypatch):
+    calls = []
+
+    def failing(x, y, parameters, mine=None):
+        calls.append(len(x))
+        raise MemoryError("no memory")
+
+    monkeypatch.setattr(mic, "mic_statistics", failing)
+    with pytest.raises(RuntimeError, match=r"minepy failed for factor '.+', scope .+ \(n=\d+\)"):
+        run(make_observations(), workers=1)
+    assert len(calls) < len(FACTORS) * (1 + len(YEARS))
