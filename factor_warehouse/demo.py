@@ -244,7 +244,7 @@ def generate_demo(n_tickers=1000, years=range(2014, 2019), seed=0, profile=None)
     rng = np.random.default_rng(seed)
     churn = int(round(CHURN_SHARE * n_tickers))
     pool = draw_tickers(rng, n_tickers + churn * (len(years) - 1), profile)
-    sector_of = dict(zip(pool, rng.choice(profile.sectors, size=len(pool), p=profile.sector_shares)))
+    sector_of = dict(zip(pool, map(str, rng.choice(profile.sectors, size=len(pool), p=profile.sector_shares))))
     planted_columns = [profile.headers.index(factor) for factor in PLANTED_FACTORS]
 
     members = pool[:n_tickers]
@@ -255,7 +255,7 @@ def generate_demo(n_tickers=1000, years=range(2014, 2019), seed=0, profile=None)
             leaving = set(rng.choice(members, size=churn, replace=False))
             members = [ticker for ticker in members if ticker not in leaving] + pool[next_new:next_new + churn]
             next_new += churn
-        tickers = list(rng.permutation(members))
+        tickers = [str(ticker) for ticker in rng.permutation(members)]
         draws = rng.random((n_tickers, len(profile.headers)))
         missing = rng.random((n_tickers, len(profile.headers))) < profile.missing_rates
         noise = draw_noise(rng, n_tickers)
