@@ -313,16 +313,23 @@ def write_demo_files(directory, n_tickers=1000, years=range(2014, 2019), seed=0)
 
 
 def _csv_body(frame):
-    """The data lines, formatted as pandas.to_csv would (floats as repr, NaN empty), 3x faster.
-    No demo field needs quoting: tickers are A-Z, sectors and numbers have no comma or quote."""
+    """The data lines as pandas.to_csv writes them (floats as repr, NaN empty, minimal quoting),
+    about 3x faster, which keeps n_tickers=4400 within a few seconds."""
     columns = []
     for name in frame.columns:
         values = frame[name].tolist()
         if frame[name].dtype == float:
             columns.append(["" if value != value else repr(value) for value in values])
         else:
-            columns.append([str(value) for value in values])
+            columns.append([_quoted(str(value)) for value in values])
     return "".join(",".join(fields) + "\n" for fields in zip(*columns))
+
+
+def _quoted(text):
+    """A text field as csv.QUOTE_MINIMAL writes it (demo tickers and the real sectors need none)."""
+    if any(character in text for character in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def main(argv=None):

@@ -93,6 +93,14 @@ def test_every_row_has_as_many_fields_as_the_header(demo_directory):
         assert {len(row) for row in rows} == {225}
 
 
+def test_data_lines_are_written_exactly_as_pandas_to_csv_writes_them():
+    files, _ = demo.generate_demo(n_tickers=30, years=[2018])
+    frame = files[2018]
+    frame.loc[0, "Sector"] = 'Odd, "quoted" sector'  # needs quoting; demo sectors never do
+    expected = frame.to_csv(header=False, index=False, lineterminator="\n")
+    assert demo._csv_body(frame) == expected
+
+
 def test_same_arguments_give_identical_bytes_and_another_seed_does_not(demo_directory, tmp_path):
     demo.write_demo_files(tmp_path / "again")
     assert file_hashes(tmp_path / "again") == file_hashes(demo_directory)
