@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: build test setup benchmark docs
+.PHONY: build test setup report benchmark docs
 
 build: $(STAMP)
 	$(PY) -m factor_warehouse.build $(if $(KAGGLE_DIR),--kaggle-dir "$(KAGGLE_DIR)")
@@ -17,8 +17,13 @@ test: $(STAMP)
 
 setup: $(STAMP)
 
+report: $(STAMP)
+	$(PY) -m factor_warehouse.report
+
+# Realistic size (5 years x ~4,400 tickers x 221 factors); prints timings, not a test.
 benchmark: $(STAMP)
-	$(PY) -m factor_warehouse.benchmark
+	$(PY) -m factor_warehouse.bench_sorts
+	$(PY) -m factor_warehouse.bench_mic
 
 docs: $(STAMP)
 	$(VENV)/bin/dbt docs generate --profiles-dir . --project-dir .

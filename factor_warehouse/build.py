@@ -1,4 +1,5 @@
-"""The main job: `dbt build` into a copy of the warehouse, swapped in only on success.
+"""The main job: `dbt build` into a copy of the warehouse, swapped in only on
+success, then the HTML research report rendered from it.
 
 A failed run therefore leaves the previous warehouse file untouched and usable.
 Also home of `run_dbt`, the one way the project (and its tests) invoke dbt.
@@ -9,6 +10,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
@@ -16,6 +18,7 @@ from dbt.cli.main import dbtRunner
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE = PROJECT_DIR / "data" / "warehouse.duckdb"
+DEFAULT_REPORT = PROJECT_DIR / "data" / "report.html"
 
 
 def run_dbt(args, database, dbt_vars=None, target="test"):
@@ -43,8 +46,10 @@ def release_database():
             DuckDBConnectionManager._ENV = None
 
 
-def build(database, dbt_vars):
-    """Build into `<database>.building`, then atomically replace `database`."""
+def build(database, dbt_vars, report=None):
+    """Build into `<database>.building`, atomically replace `database`, then
+    render the report to `report` (skipped when None)."""
+    started = time.monotonic()
     database = Path(database)
     database.parent.mkdir(parents=True, exist_ok=True)
     staging_copy = database.with_name(database.name + ".building")
@@ -58,6 +63,11 @@ def build(database, dbt_vars):
         return 1
     os.replace(staging_copy, database)
     print(f"warehouse ready: {database}")
+    if report is not None:
+        from factor_warehouse.report import render  # here, not at the top: report imports this module
+
+        render(database, report, build_seconds=time.monotonic() - started)
+        print(f"report ready: {report}")
     return 0
 
 
@@ -65,9 +75,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--kaggle-dir", help="directory with {YEAR}_Financial_Data.csv[.zip]; default: demo data")
     parser.add_argument("--database", default=str(DEFAULT_DATABASE), help="warehouse file to build")
+    parser.add_argument("--report", default=str(DEFAULT_REPORT), help="HTML report to write")
     options = parser.parse_args(argv)
     dbt_vars = {"kaggle_dir": str(Path(options.kaggle_dir).resolve())} if options.kaggle_dir else {}
-    return build(options.database, dbt_vars)
+    return build(options.database, dbt_vars, report=options.report)
 
 
 if __name__ == "__main__":
