@@ -68,8 +68,8 @@ def missing_tables_reason(connection, *tables):
     missing = [table for table in tables if not table_exists(connection, table)]
     if not missing:
         return None
-    names = ", ".join(missing)
-    return f"table {names} is not in the warehouse: run `make build` (dbt build) to create it"
+    subject = f"table {missing[0]} is" if len(missing) == 1 else f"tables {', '.join(missing)} are"
+    return f"{subject} not in the warehouse: run `make build` (dbt build) to create it"
 
 
 def fiscal_years(connection):
@@ -286,6 +286,7 @@ def figure_mic_against_rank_ic(connection):
             factor_mic.factor,
             factor_mic.mic,
             abs(factor_summary.mean_rank_ic) as absolute_rank_ic,
+            factor_mic.mic - abs(factor_summary.mean_rank_ic) as mic_minus_absolute_rank_ic,
             factor_mic.estimator
         from factor_mic
         inner join factor_summary on factor_mic.factor = factor_summary.factor
@@ -295,8 +296,7 @@ def figure_mic_against_rank_ic(connection):
     ).df()
     if data.empty:
         return "no factor has both a pooled MIC (factor_mic) and a mean rank IC (factor_summary)"
-    data["gap"] = data["mic"] - data["absolute_rank_ic"]
-    nonlinear = data.nlargest(LABELLED_MIC_FACTORS, "gap")
+    nonlinear = data.nlargest(LABELLED_MIC_FACTORS, "mic_minus_absolute_rank_ic")
     linear = data.nlargest(LABELLED_IC_FACTORS, "absolute_rank_ic")
     figure, axes = new_figure(8, 6)
     axis = axes[0][0]
