@@ -304,9 +304,9 @@ def figure_mic_against_rank_ic(connection):
     axis.scatter(nonlinear["absolute_rank_ic"], nonlinear["mic"], s=20, color="tab:red",
                  label="highest MIC minus |rank IC| (non-linear candidates)")
     axis.scatter(linear["absolute_rank_ic"], linear["mic"], s=20, color="tab:blue", label="highest |rank IC|")
-    for row in [*nonlinear.itertuples(), *linear.itertuples()]:
+    for index, row in enumerate([*nonlinear.itertuples(), *linear.itertuples()]):
         axis.annotate(plain_text(row.factor), (row.absolute_rank_ic, row.mic), fontsize=7,
-                      xytext=(3, 3), textcoords="offset points")
+                      xytext=(4, 3 - 10 * (index % 2)), textcoords="offset points")  # alternate to separate close points
     estimators = ", ".join(sorted(data["estimator"].unique()))
     axis.set_xlabel("|mean rank IC| across fiscal years (factor_summary)")
     axis.set_ylabel(f"MIC, all fiscal years pooled ({estimators})")
@@ -470,8 +470,9 @@ def figure_walk_forward_rank_ic(connection):
         )
     figure, axes = new_figure(6.5, 4.2)
     axis = axes[0][0]
-    for model, rows in data.groupby("model", sort=True):
-        axis.plot(rows["fiscal_year"], rows["rank_ic"], "o-", label=f"{model} (mean {rows['mean_rank_ic'].iloc[0]:.3f})")
+    styles = ("o-", "s--", "^:", "D-.", "v-", "x--")  # distinct, as models can coincide (lasso and elastic net)
+    for index, (model, rows) in enumerate(data.groupby("model", sort=True)):
+        axis.plot(rows["fiscal_year"], rows["rank_ic"], styles[index % len(styles)], label=f"{model} (mean {rows['mean_rank_ic'].iloc[0]:.3f})")
     axis.axhline(0, color="grey", linewidth=0.8)
     axis.xaxis.get_major_locator().set_params(integer=True)
     axis.set_xlabel("test fiscal year (fitted on all earlier years)")
