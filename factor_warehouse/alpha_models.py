@@ -252,7 +252,7 @@ def validation_errors(model, candidates, train_x, train_y, validation_x, validat
     for l1_ratio in dict.fromkeys(ratio for _, ratio in candidates):
         positions = [i for i, (_, ratio) in enumerate(candidates) if ratio == l1_ratio]
         # With about as many factors as rows the grid's smallest penalties may not converge;
-        # only their validation error is used here, and the refit at the chosen penalty still warns.
+        # only their validation error is used here; the refit records whether it converged.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             _, coefficients, _ = enet_path(
@@ -323,6 +323,12 @@ class FittedModel:
     def predict(self, ranks):
         return self.estimator.predict(self.filler.transform(ranks)[:, self.positions])
 
+    @property
+    def converged(self):
+        """False when an iterative solver (SGD, coordinate descent) stopped at max_iter."""
+        iterations, limit = getattr(self.estimator, "n_iter_", None), getattr(self.estimator, "max_iter", None)
+        return iterations is None or limit is None or iterations < limit
+
     def coefficients(self):
         coefficient = np.concatenate([np.atleast_1d(self.estimator.intercept_), self.estimator.coef_])
         factors = [INTERCEPT, *self.factors]
@@ -337,6 +343,7 @@ class FittedModel:
                 "penalty": self.penalty,
                 "l1_ratio": self.l1_ratio,
                 "cross_validation": self.cross_validation,
+                "converged": self.converged,
             }
         )
 

@@ -86,6 +86,7 @@ def test_topk_coefficients_use_the_flagged_factors_with_planted_signs(demo_wareh
     )
     years = rows(demo_warehouse, "select count(distinct fiscal_year) from stock_years")[0][0]
     assert penalized == [(m, f"leave_one_year_out ({years} folds)") for m in ("elastic_net", "lasso", "ridge")]
+    assert rows(demo_warehouse, "select bool_and(converged) from alpha_model_coefficients") == [(True,)]
 
 
 def test_metrics_agree_with_the_predictions_table(demo_warehouse):

@@ -196,6 +196,10 @@ def test_lasso_and_elastic_net_choose_as_sklearn_cv_on_whole_years(design):
     )
     assert lasso.penalty == pytest.approx(reference.alpha_, rel=1e-12)
     assert lasso.cross_validation == "leave_one_year_out (4 folds)"
+    assert lasso.converged and lasso.estimator.n_iter_ < 1_000
+    assert not alpha_models.fit_alpha_model(
+        "lasso", design, dataclasses.replace(SETTINGS, coordinate_descent_max_iter=1)
+    ).converged
     refit = Lasso(alpha=lasso.penalty, max_iter=1_000).fit(x, design.alpha_rank)
     np.testing.assert_allclose(lasso.estimator.coef_, refit.coef_, rtol=1e-9, atol=1e-12)
 
