@@ -1,8 +1,8 @@
 """Factor sorts (models/marts/factor_sorts) against independent pandas/numpy/scipy references.
 
 The median split is compared with the article's own loops (factor_warehouse.article), the
-portfolios with numpy quantiles and searchsorted, the rank IC with pandas' Spearman
-correlation and the summary t-statistics with scipy. factor_values.pct_rank itself is
+portfolios with numpy quantiles and searchsorted, the rank IC with pandas ranks and correlation
+(scipy Spearman where the samples coincide) and the summary t-statistics with scipy. factor_values.pct_rank itself is
 tested against pandas in tests/test_core_marts.py.
 """
 
@@ -48,12 +48,16 @@ def reference_portfolios(values, portfolio_count):
     return 1 + np.searchsorted(breakpoints, values, side="left")
 
 
-def reference_rank_ic(frame, group_columns):
-    """Spearman correlation of value and alpha per (factor, fiscal_year) over stocks with both,
-    ranks taken within `group_columns` (pandas rank(pct=True)), then Pearson over the year."""
-    paired = frame.dropna(subset=["value", "alpha"]).copy()
-    paired["value_rank"] = paired.groupby(group_columns)["value"].rank(pct=True)
-    paired["alpha_rank"] = paired.groupby(group_columns)["alpha"].rank(pct=True)
+def reference_rank_ic(frame, stock_years, group_columns):
+    """Rank IC per (factor, fiscal_year): pandas rank(pct=True) of the value within
+    (factor, *group_columns) over all values and of alpha within group_columns over all stock-years
+    with an alpha, then the Pearson correlation over the stocks where both exist."""
+    frame = frame.copy()
+    frame["value_rank"] = frame.groupby(["factor", *group_columns])["value"].rank(pct=True)
+    stock_years = stock_years.copy()
+    stock_years["alpha_rank"] = stock_years.groupby(group_columns)["alpha"].rank(pct=True)
+    paired = frame.merge(stock_years[["ticker", "fiscal_year", "alpha_rank"]], on=["ticker", "fiscal_year"])
+    paired = paired.dropna(subset=["value_rank", "alpha_rank"])
     return paired.groupby(["factor", "fiscal_year"])[["value_rank", "alpha_rank"]].apply(correlation_or_nan
                                                                             ).rename("reference_rank_ic").reset_index()
 
@@ -110,20 +114,37 @@ def test_portfolios_equal_numpy_quantile_sort(warehouse, request):
 
 
 @pytest.mark.parametrize("warehouse", ["demo_warehouse", "kaggle_sample_warehouse"])
-def test_rank_ic_equals_pandas_spearman(warehouse, request):
+def test_rank_ic_equals_pandas_ranks_correlation(warehouse, request):
     connection = request.getfixturevalue(warehouse)
-    frame = table(connection, "select factor, fiscal_year, value, alpha from int_factor_sorts__stock_factor_values")
-    reference = reference_rank_ic(frame, ["factor", "fiscal_year"])
+    frame = table(connection, "select factor, fiscal_year, ticker, value from factor_values")
+    stock_years = table(connection, "select ticker, fiscal_year, alpha from stock_years")
+    reference = reference_rank_ic(frame, stock_years, ["fiscal_year"])
     spreads = table(connection, "select factor, fiscal_year, rank_ic from factor_spreads")
     merged = spreads.merge(reference, on=["factor", "fiscal_year"], how="left")
     assert (merged["rank_ic"].isna() == merged["reference_rank_ic"].isna()).all()
     defined = merged.dropna(subset=["rank_ic"])
     assert len(defined) > 0
     assert defined["rank_ic"].to_numpy() == pytest.approx(defined["reference_rank_ic"].to_numpy(), **TOLERANCE)
-    # Spearman proper, as scipy defines it, on one factor-year.
-    one_year = frame[(frame["factor"] == defined["factor"].iloc[0]) & (frame["fiscal_year"] == defined["fiscal_year"].iloc[0])]
-    one_year = one_year.dropna(subset=["value", "alpha"])
-    assert defined["rank_ic"].iloc[0] == pytest.approx(stats.spearmanr(one_year["value"], one_year["alpha"]).statistic, **TOLERANCE)
+
+
+def test_rank_ic_is_spearman_where_the_samples_coincide(demo_warehouse):
+    """On the stocks with both a value and an alpha, re-ranked there, the rank IC is scipy's
+    Spearman rho; check it on a factor-year where every stock with an alpha has the value."""
+    full = demo_warehouse.sql("""
+        select v.factor, v.fiscal_year from factor_values as v
+        join stock_years as s using (ticker, fiscal_year)
+        group by v.factor, v.fiscal_year
+        having count(s.alpha) = count(*)
+            and count(s.alpha) = (select count(alpha) from stock_years as y where y.fiscal_year = v.fiscal_year)
+        order by v.factor, v.fiscal_year limit 1""").fetchone()
+    assert full is not None, "the demo data has no factor-year with full coverage to compare with scipy"
+    factor, fiscal_year = full
+    pairs = demo_warehouse.execute("""
+        select v.value, s.alpha from factor_values as v join stock_years as s using (ticker, fiscal_year)
+        where v.factor = ? and v.fiscal_year = ? and s.alpha is not null""", [factor, fiscal_year]).df()
+    rank_ic = demo_warehouse.execute("select rank_ic from factor_spreads where factor = ? and fiscal_year = ?",
+                                     [factor, fiscal_year]).fetchone()[0]
+    assert rank_ic == pytest.approx(stats.spearmanr(pairs["value"], pairs["alpha"]).statistic, **TOLERANCE)
 
 
 def test_summary_statistics_equal_scipy(demo_warehouse):
@@ -176,8 +197,11 @@ def test_sector_neutral_quintiles_sort_within_sectors(sector_quintile_warehouse)
         lambda values: reference_portfolios(values.to_numpy(), 5))
     assert (portfolios["portfolio"] == expected).all()
 
-    frame = table(connection, "select factor, fiscal_year, sort_group, value, alpha from int_factor_sorts__stock_factor_values")
-    reference = reference_rank_ic(frame, ["factor", "fiscal_year", "sort_group"])
+    frame = table(connection, "select factor, fiscal_year, ticker, value from factor_values")
+    stock_years = table(connection, "select ticker, fiscal_year, coalesce(sector, '(no sector)') as sort_group, alpha "
+                                    "from stock_years")
+    frame = frame.merge(stock_years[["ticker", "fiscal_year", "sort_group"]], on=["ticker", "fiscal_year"])
+    reference = reference_rank_ic(frame, stock_years, ["fiscal_year", "sort_group"])
     merged = table(connection, "select factor, fiscal_year, rank_ic from factor_spreads").merge(
         reference, on=["factor", "fiscal_year"], how="left").dropna(subset=["rank_ic"])
     assert len(merged) > 0

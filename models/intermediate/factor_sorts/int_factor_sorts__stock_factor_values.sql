@@ -1,12 +1,12 @@
 -- One row per (factor, fiscal_year, ticker) with a non-null factor value, carrying what
--- every factor sort needs: the stock's alpha, alpha_rank, sector and the group it is
+-- every factor sort needs: the stock's alpha, its ranks, its sector and the group it is
 -- sorted in (sort_group: 'all stocks', or its sector when sort_grouping = 'sector').
 
 with
 
 factor_values as (
 
-    select ticker, fiscal_year, factor, value
+    select ticker, fiscal_year, factor, value, pct_rank
     from {{ ref('factor_values') }}
     where value is not null
 
@@ -19,21 +19,45 @@ stock_years as (
 
 ),
 
+stock_groups as (
+
+    select
+        ticker,
+        fiscal_year,
+        sector,
+        {{ factor_sorts_sort_group('sector') }} as sort_group,
+        alpha,
+        alpha_rank
+    from stock_years
+
+),
+
+group_alpha_ranks as (
+
+    select
+        *,
+        {{ pct_rank('alpha', ['fiscal_year', 'sort_group']) }} as group_alpha_rank
+    from stock_groups
+
+),
+
 final as (
 
     select
         factor_values.factor,
         factor_values.fiscal_year,
         factor_values.ticker,
-        stock_years.sector,
-        {{ factor_sorts_sort_group('stock_years.sector') }} as sort_group,
+        group_alpha_ranks.sector,
+        coalesce(group_alpha_ranks.sort_group, {{ factor_sorts_sort_group('null') }}) as sort_group,
         factor_values.value,
-        stock_years.alpha,
-        stock_years.alpha_rank
+        factor_values.pct_rank as value_pct_rank,
+        group_alpha_ranks.alpha,
+        group_alpha_ranks.alpha_rank,
+        group_alpha_ranks.group_alpha_rank
     from factor_values
-    left join stock_years
-        on factor_values.ticker = stock_years.ticker
-        and factor_values.fiscal_year = stock_years.fiscal_year
+    left join group_alpha_ranks
+        on factor_values.ticker = group_alpha_ranks.ticker
+        and factor_values.fiscal_year = group_alpha_ranks.fiscal_year
 
 )
 

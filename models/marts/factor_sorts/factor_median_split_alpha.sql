@@ -6,6 +6,14 @@
 
 with
 
+factor_values as (
+
+    select factor, fiscal_year, value
+    from {{ ref('factor_values') }}
+    where value is not null
+
+),
+
 stock_factor_values as (
 
     select factor, fiscal_year, value, alpha
@@ -20,13 +28,14 @@ sides as (
 
 ),
 
+-- from factor_values directly: the median needs no alpha, and skipping the join is faster
 medians as (
 
     select
         factor,
         fiscal_year,
         quantile_cont(value, 0.5) as median_value
-    from stock_factor_values
+    from factor_values
     group by factor, fiscal_year
 
 ),

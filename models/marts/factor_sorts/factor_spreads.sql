@@ -1,11 +1,11 @@
 -- One row per (factor, fiscal_year): the high-minus-low spread (mean alpha of portfolio J
--- minus that of portfolio 1; null when either has no alpha) and the Spearman rank IC
--- between the factor and alpha: the Pearson correlation of their percentile ranks, both
--- ranked within the sort group over the stocks where both exist (null when either rank is
--- constant or fewer than two such stocks).
+-- minus that of portfolio 1; null when either has no alpha) and the rank IC: the Pearson
+-- correlation of the factor's and alpha's percentile ranks within the sort group, over the
+-- stocks where both exist (null when either rank is constant, e.g. a single stock). The
+-- factor is ranked over all its values in the group and alpha over all the group's stocks
+-- with an alpha (stock_years), so where the two samples coincide this is Spearman's rho.
 
 {%- set portfolio_count = factor_sorts_portfolio_count() | int %}
-{%- set rank_partition = ['factor', 'fiscal_year', 'sort_group'] %}
 
 with
 
@@ -16,11 +16,10 @@ portfolio_alpha as (
 
 ),
 
-paired_values as (
+stock_factor_values as (
 
-    select factor, fiscal_year, sort_group, value, alpha
+    select factor, fiscal_year, sort_group, value, value_pct_rank, group_alpha_rank
     from {{ ref('int_factor_sorts__stock_factor_values') }}
-    where alpha is not null
 
 ),
 
@@ -42,9 +41,14 @@ paired_ranks as (
     select
         factor,
         fiscal_year,
-        {{ pct_rank('value', rank_partition) }} as value_rank,
-        {{ pct_rank('alpha', rank_partition) }} as alpha_rank
-    from paired_values
+        {% if factor_sorts_grouping() == 'fiscal_year' -%}
+        -- factor_values.pct_rank is this very rank: pct_rank() over (fiscal_year, factor)
+        value_pct_rank as value_rank,
+        {%- else -%}
+        {{ pct_rank('value', ['factor', 'fiscal_year', 'sort_group']) }} as value_rank,
+        {%- endif %}
+        group_alpha_rank as alpha_rank
+    from stock_factor_values
 
 ),
 
@@ -59,6 +63,7 @@ rank_correlations as (
                 then corr(value_rank, alpha_rank)
         end as rank_ic
     from paired_ranks
+    where alpha_rank is not null
     group by factor, fiscal_year
 
 ),
