@@ -88,8 +88,9 @@ def absent_factor_reason(connection, factor, table):
 
 
 def strongest_factors(connection, count):
-    """Factors by |t| of the median-split spread, strongest first; by |mean spread| where
-    no t exists (a single fiscal year)."""
+    """Factors by |t| of the high-minus-low spread, strongest first. Where no t exists (a
+    single fiscal year), by |mean spread| among factors present for at least half of the
+    stocks, as a spread over a handful of stocks is noise."""
     return [
         row[0]
         for row in connection.execute(
@@ -97,7 +98,12 @@ def strongest_factors(connection, count):
             select factor
             from factor_summary
             where mean_spread is not null
-            order by spread_t_statistic is null, abs(spread_t_statistic) desc, abs(mean_spread) desc, factor
+            order by
+                spread_t_statistic is null,
+                abs(spread_t_statistic) desc,
+                average_coverage >= 0.5 desc,
+                abs(mean_spread) desc,
+                factor
             limit ?
             """,
             [count],
@@ -172,7 +178,7 @@ def figure_median_split_alpha(connection):
         axis.axhline(0, color="grey", linewidth=0.8)
         axis.set_title(plain_text(factor), fontsize=10)
         axis.set_xlabel("fiscal year")
-        axis.xaxis.get_major_locator().set_params(integer=True)
+        axis.set_xticks(sorted(data["fiscal_year"].unique()))
         axis.grid(alpha=0.3)
     axes[0][0].set_ylabel("mean alpha (pp)")
     axes[0][0].legend(loc="best", fontsize=8)
@@ -474,7 +480,7 @@ def figure_walk_forward_rank_ic(connection):
     for index, (model, rows) in enumerate(data.groupby("model", sort=True)):
         axis.plot(rows["fiscal_year"], rows["rank_ic"], styles[index % len(styles)], label=f"{model} (mean {rows['mean_rank_ic'].iloc[0]:.3f})")
     axis.axhline(0, color="grey", linewidth=0.8)
-    axis.xaxis.get_major_locator().set_params(integer=True)
+    axis.set_xticks(sorted(data["fiscal_year"].unique()))
     axis.set_xlabel("test fiscal year (fitted on all earlier years)")
     axis.set_ylabel("Spearman rank IC, predicted vs actual alpha rank")
     axis.legend(loc="best", fontsize=8)
