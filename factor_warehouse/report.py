@@ -526,7 +526,10 @@ def scalar_fact(connection, key, label, sql, tables):
     reason = missing_tables_reason(connection, *tables)
     if reason:
         return Fact(key, label, f"not recorded ({reason})", sql)
-    value = connection.execute(sql).fetchone()[0]
+    try:
+        value = connection.execute(sql).fetchone()[0]
+    except duckdb.Error as error:
+        return Fact(key, label, f"not recorded (its query failed: {type(error).__name__}: {error})", sql)
     return Fact(key, label, format_value(value), sql)
 
 
@@ -629,9 +632,18 @@ def facts_table(facts):
     return '<table id="run-facts">\n<tr><th>Run fact</th><th>Value</th><th>Source</th></tr>\n' + "\n".join(rows) + "\n</table>"
 
 
+def draw(function, connection):
+    """The figure, or why not; a query that fails (a table whose columns differ from what
+    the report expects) empties only its own panel, with DuckDB's message."""
+    try:
+        return function(connection)
+    except duckdb.Error as error:
+        return f"its query failed on this warehouse ({type(error).__name__}: {error}); rebuild with `make build`"
+
+
 def render_html(connection, database_label, build_seconds):
     sections = [
-        figure_section(number, title, function(connection), caption)
+        figure_section(number, title, draw(function, connection), caption)
         for number, (title, function, caption) in enumerate(FIGURES, start=1)
     ]
     return "\n".join(

@@ -168,8 +168,8 @@ def test_the_report_references_nothing_on_the_network(demo_report):
 
 @pytest.fixture(scope="module")
 def degraded_report(demo_database, tmp_path_factory):
-    """The demo warehouse without the ROE factor (as if the input had no ROE column) and
-    without the learning-curve table, rendered."""
+    """The demo warehouse without the ROE factor (as if the input had no ROE column), without
+    the learning-curve table, and with a column of alpha_predictions renamed, rendered."""
     directory = tmp_path_factory.mktemp("degraded")
     database = directory / "warehouse.duckdb"
     shutil.copyfile(demo_database, database)
@@ -186,6 +186,7 @@ def degraded_report(demo_database, tmp_path_factory):
         for (table,) in tables:
             connection.execute(f'delete from "{table}" where factor = ?', ["ROE"])
         connection.execute("drop table alpha_learning_curve")
+        connection.execute("alter table alpha_predictions rename column predicted to prediction")
         assert connection.execute("select count(*) from factor_values where factor = 'ROE'").fetchone()[0] == 0
     output = report.render(database, directory / "report.html")
     return parse(output.read_text(encoding="utf-8")).figures
@@ -197,11 +198,12 @@ def test_a_missing_factor_is_explained_in_its_panel(degraded_report):
     assert any("'ROE'" in note and "no 'ROE' column" in note for note in regression_lines["note"]), regression_lines
 
 
-def test_a_missing_table_empties_only_its_panel(degraded_report):
-    learning_curve = degraded_report["figure-7"]
-    assert learning_curve["images"] == []
-    assert len(learning_curve["empty"]) == 1 and "alpha_learning_curve" in learning_curve["empty"][0]
-    others = [name for name in degraded_report if name != "figure-7"]
+def test_a_missing_table_or_column_empties_only_its_panel(degraded_report):
+    learning_curve, predictions = degraded_report["figure-7"], degraded_report["figure-6"]
+    assert learning_curve["images"] == [] and predictions["images"] == []
+    assert learning_curve["empty"][0].startswith("This panel is empty: table alpha_learning_curve is not in the warehouse")
+    assert "query failed" in predictions["empty"][0] and '"predicted" not found' in predictions["empty"][0]
+    others = [name for name in degraded_report if name not in ("figure-6", "figure-7")]
     assert all(len(degraded_report[name]["images"]) == 1 for name in others)
 
 
