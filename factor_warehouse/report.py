@@ -21,9 +21,7 @@ from pathlib import Path
 import duckdb
 from matplotlib.figure import Figure
 
-from factor_warehouse.build import DEFAULT_DATABASE
-
-DEFAULT_OUTPUT = DEFAULT_DATABASE.parent / "report.html"
+from factor_warehouse.build import DEFAULT_DATABASE, DEFAULT_REPORT
 
 SIZE_FACTOR = "Market Cap"  # the article's size example (figure 1)
 REGRESSION_FACTORS = ("PE ratio", "ROE")  # the article's single-factor lines (figure 5)
@@ -680,7 +678,7 @@ def render(database_path, output_path, build_seconds=None):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default=str(DEFAULT_DATABASE), help="warehouse file (default: %(default)s)")
-    parser.add_argument("--output", default=str(DEFAULT_OUTPUT), help="HTML file to write (default: %(default)s)")
+    parser.add_argument("--output", default=str(DEFAULT_REPORT), help="HTML file to write (default: %(default)s)")
     options = parser.parse_args(argv)
     try:
         path = render(options.database, options.output)
