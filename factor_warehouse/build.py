@@ -47,12 +47,17 @@ def release_database():
 
 
 def build(database, dbt_vars, report=None):
-    """Build into `<database>.building`, atomically replace `database`, then
-    render the report to `report` (skipped when None)."""
+    """Build into a copy of `database`, atomically replace `database` with it,
+    then render the report to `report` (skipped when None).
+
+    The copy is `<dir>/.building/<same file name>`: dbt-duckdb names the catalog
+    after the file and views keep fully qualified names, so the file name must
+    not change between build and swap.
+    """
     started = time.monotonic()
     database = Path(database)
-    database.parent.mkdir(parents=True, exist_ok=True)
-    staging_copy = database.with_name(database.name + ".building")
+    staging_copy = database.parent / ".building" / database.name
+    staging_copy.parent.mkdir(parents=True, exist_ok=True)
     if database.exists():
         shutil.copyfile(database, staging_copy)  # keeps caches (e.g. MIC results) warm
     elif staging_copy.exists():
