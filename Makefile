@@ -26,7 +26,7 @@ benchmark: $(STAMP)
 	$(PY) -m factor_warehouse.bench_mic
 
 docs: $(STAMP)
-	$(VENV)/bin/dbt docs generate --profiles-dir . --project-dir .
+	$(VENV)/bin/dbt docs generate --static --profiles-dir . --project-dir .
 
 # One idempotent setup step: venv, pinned dependencies, minepy built from its sdist,
 # then this project's package in editable mode.
