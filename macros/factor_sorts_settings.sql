@@ -6,7 +6,7 @@
                      portfolios are computed; 'sector' means within (fiscal_year, sector).
 #}
 {% macro factor_sorts_portfolio_count() -%}
-    {%- set raw = var('portfolio_count', 2) -%}
+    {%- set raw = var('portfolio_count') -%}
     {%- set text = raw | string | trim -%}
     {%- if not text.isdigit() or (text | int) < 2 -%}
         {{ exceptions.raise_compiler_error(
@@ -17,7 +17,7 @@
 {%- endmacro %}
 
 {% macro factor_sorts_grouping() -%}
-    {%- set grouping = var('sort_grouping', 'fiscal_year') | string | trim | lower -%}
+    {%- set grouping = var('sort_grouping') | string | trim | lower -%}
     {%- if grouping not in ['fiscal_year', 'sector'] -%}
         {{ exceptions.raise_compiler_error(
             "dbt var sort_grouping must be 'fiscal_year' or 'sector' (got '"
