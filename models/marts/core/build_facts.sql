@@ -1,34 +1,16 @@
--- One row describing the build that produced this warehouse: where the data came
--- from and the settings every other table was computed with.
-with stock_years as (
-
-    select * from {{ ref('stock_years') }}
-
-),
-
-input_files as (
-
-    select
-        string_agg(distinct source_file, ', ' order by source_file) as input_files,
-        string_agg(distinct cast(fiscal_year as varchar), ', ' order by cast(fiscal_year as varchar))
-            as fiscal_years
-    from stock_years
-
-),
-
-final as (
+-- One row saying where the data of this build came from; the files, years and
+-- settings are in the tables themselves (stock_years.source_file, .alpha_method, ...).
+with final as (
 
     select
         {% if var('kaggle_dir') == '' -%}
         'demo data' as data_source,
+        cast(null as varchar) as kaggle_dir,
         {%- else -%}
-        'Kaggle files in ' || '{{ var("kaggle_dir") | replace("'", "''") }}' as data_source,
+        'Kaggle files' as data_source,
+        '{{ var("kaggle_dir") | replace("'", "''") }}' as kaggle_dir,
         {%- endif %}
-        input_files.input_files,
-        input_files.fiscal_years,
-        '{{ var("alpha_method") }}' as alpha_method,
         current_timestamp as built_at
-    from input_files
 
 )
 
