@@ -29,12 +29,19 @@ year_sizes as (
 
 ),
 
+factor_list as (
+
+    select distinct factor
+    from spreads
+
+),
+
 coverage as (
 
     select
         factor_list.factor,
         avg(coalesce(spreads.n_stocks, 0) / year_sizes.n_stock_years) as average_coverage
-    from (select distinct factor from spreads) as factor_list
+    from factor_list
     cross join year_sizes
     left join spreads
         on factor_list.factor = spreads.factor
