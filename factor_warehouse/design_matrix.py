@@ -121,6 +121,13 @@ def load_design(factor_values, stock_years):
 
 
 def load_rank_alpha_pairs(factor_values, stock_years):
-    """factor, pct_rank, alpha for every stock-year where both exist (joined in DuckDB)."""
+    """factor, fiscal_year, ticker, pct_rank, alpha for every stock-year where both exist,
+    joined and ordered by (factor, fiscal_year, ticker) in DuckDB. No filling: the input
+    of the single-factor regressions and of MIC."""
     pairs = factor_values.filter("pct_rank is not null").project("ticker, fiscal_year, factor, pct_rank")
-    return pairs.join(target_relation(stock_years), "ticker, fiscal_year").project("factor, pct_rank, alpha").df()
+    return (
+        pairs.join(target_relation(stock_years), "ticker, fiscal_year")
+        .project("factor, fiscal_year, ticker, pct_rank, alpha")
+        .order("factor, fiscal_year, ticker")
+        .df()
+    )

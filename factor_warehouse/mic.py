@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 from minepy import MINE
 
+from factor_warehouse.design_matrix import load_rank_alpha_pairs
+
 POOLED_SCOPE = "pooled"
 TARGET = "alpha"  # stock_years column the factor ranks are compared with
 ESTIMATORS = ("mic_e", "mic_approx")
@@ -268,18 +270,8 @@ def compute_factor_mic(observations, parameters=MicParameters(), workers=1, min_
 
 
 def load_observations(factor_values, stock_years):
-    """One DuckDB join of two relations (factor_values, stock_years) to the observations
-    frame: every stock-year where both the factor's pct_rank and alpha exist, ordered
-    by factor, fiscal_year, ticker (the order is part of the fingerprint)."""
-    joined = factor_values.set_alias("factor_values").join(
-        stock_years.set_alias("stock_years"),
-        "factor_values.ticker = stock_years.ticker and factor_values.fiscal_year = stock_years.fiscal_year",
-    )
-    return (
-        joined.filter(f"factor_values.pct_rank is not null and stock_years.{TARGET} is not null")
-        .project("factor_values.factor as factor, factor_values.fiscal_year as fiscal_year, "
-                 "factor_values.ticker as ticker, factor_values.pct_rank as factor_rank, "
-                 f"stock_years.{TARGET} as target_value")
-        .order("factor, fiscal_year, ticker")
-        .df()
-    )
+    """The observations frame from the warehouse's factor_values and stock_years
+    relations: every stock-year where both the factor's pct_rank and alpha exist,
+    ordered by factor, fiscal_year, ticker (the order is part of the fingerprint)."""
+    pairs = load_rank_alpha_pairs(factor_values, stock_years)
+    return pairs.rename(columns={"pct_rank": "factor_rank", TARGET: "target_value"})

@@ -209,8 +209,8 @@ def test_load_observations_joins_where_both_exist_in_order():
         ) as t(ticker, fiscal_year, factor, value, pct_rank)""")
     connection.execute("""
         create table stock_years as select * from (values
-            ('A', 2014, 3.0), ('B', 2014, -1.0), ('C', 2014, 2.0), ('A', 2015, null)
-        ) as t(ticker, fiscal_year, alpha)""")
+            ('A', 2014, 3.0, 1.0), ('B', 2014, -1.0, 0.3333), ('C', 2014, 2.0, 0.6667), ('A', 2015, null, null)
+        ) as t(ticker, fiscal_year, alpha, alpha_rank)""")
     frame = mic.load_observations(connection.table("factor_values"), connection.table("stock_years"))
     assert list(frame.itertuples(index=False, name=None)) == [
         ("PE ratio", 2014, "A", 0.5, 3.0),
