@@ -2,15 +2,25 @@
 trimmed real 2018 sample, each with `dbt build` through dbtRunner into a
 temporary DuckDB file, and hand the integration tests a read-only connection."""
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from factor_warehouse.build import run_dbt
+from factor_warehouse.cli.dbt_runner import run_dbt
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 KAGGLE_SAMPLE_DIR = PROJECT_DIR / "data" / "kaggle_2018_sample"
+
+# dbt's compiled files and logs of this test session go to a directory of its own, not the
+# project's target/ and logs/: a build or a second test session running at the same time
+# would otherwise overwrite each other's manifest and partial-parse state.
+_DBT_SCRATCH = tempfile.mkdtemp(prefix="factor_warehouse_tests_dbt_")
+os.environ.setdefault("DBT_TARGET_PATH", os.path.join(_DBT_SCRATCH, "target"))
+os.environ.setdefault("DBT_LOG_PATH", os.path.join(_DBT_SCRATCH, "logs"))
 
 
 def build_warehouse(tmp_path_factory, name, dbt_vars):
@@ -43,3 +53,7 @@ def kaggle_sample_warehouse(kaggle_sample_database):
     connection = duckdb.connect(str(kaggle_sample_database), read_only=True)
     yield connection
     connection.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_DBT_SCRATCH, ignore_errors=True)
