@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 .PHONY: build test setup report benchmark docs
 
 build: $(STAMP)
-	$(PY) -m factor_warehouse.build $(if $(KAGGLE_DIR),--kaggle-dir "$(KAGGLE_DIR)")
+	$(PY) -m factor_warehouse.cli.build $(if $(KAGGLE_DIR),--kaggle-dir "$(KAGGLE_DIR)")
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -18,12 +18,12 @@ test: $(STAMP)
 setup: $(STAMP)
 
 report: $(STAMP)
-	$(PY) -m factor_warehouse.report
+	$(PY) -m factor_warehouse.cli.report
 
 # Realistic size (5 years x ~4,400 tickers x 221 factors); prints timings, not a test.
 benchmark: $(STAMP)
-	$(PY) -m factor_warehouse.bench_sorts
-	$(PY) -m factor_warehouse.bench_mic
+	$(PY) -m benchmarks.sorts
+	$(PY) -m benchmarks.mic
 
 docs: $(STAMP)
 	$(VENV)/bin/dbt docs generate --static --profiles-dir . --project-dir .

@@ -5,7 +5,7 @@ year by year, with `filter_data_top` / `filter_data_below`: for each year, take 
 rows, compute the column's median, keep the rows strictly above (or below) it and average
 their Alpha. This module keeps that loop structure (a boolean filter per year and factor)
 as the independent reference the SQL mart `factor_median_split_alpha` is tested against,
-and as the workload the benchmark (`factor_warehouse.bench_sorts`) times. Differences from
+and as the workload the benchmark (`benchmarks.sorts`) times. Differences from
 the article: the printing is left out, years and column names are parameters, and
 `.iloc[0]` replaces the `median()[0]` lookup that pandas 3 no longer allows.
 """

@@ -1,6 +1,6 @@
 """Benchmark of the factor_mic model at realistic size (5 fiscal years x ~4,400 stocks x 221 factors).
 
-    .venv/bin/python -m factor_warehouse.bench_mic [--tickers 4400] [--workdir DIR]
+    .venv/bin/python -m benchmarks.mic [--tickers 4400] [--workdir DIR]
 
 Steps, in one run:
 1. write demo files in the Kaggle format and build the models factor_mic depends on (dbt seed, then dbt run);
@@ -27,10 +27,10 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from factor_warehouse.build import run_dbt
-from factor_warehouse.demo import write_demo_files
-from factor_warehouse.mic import (POOLED_SCOPE, TARGET, MicParameters, compute_pairs, load_observations, mic_pairs,
-                                  mic_statistics)
+from factor_warehouse.cli.dbt_runner import run_dbt
+from factor_warehouse.research.mic import (POOLED_SCOPE, TARGET, MicParameters, compute_pairs, load_observations,
+                                           mic_pairs, mic_statistics)
+from factor_warehouse.sources.demo import write_demo_files
 
 SUMMARY_LINE = re.compile(r"factor_mic: (\d+) computed, (\d+) reused, (\d+) skipped")
 

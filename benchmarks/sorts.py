@@ -1,14 +1,14 @@
 """Benchmark: the factor-sort marts (DuckDB, dbt) against the article's pandas loops, same data.
 
-    python -m factor_warehouse.bench_sorts                      # demo panel, 5 years x 4,400 tickers
-    python -m factor_warehouse.bench_sorts --kaggle-dir DIR     # real Kaggle files instead
+    python -m benchmarks.sorts                      # demo panel, 5 years x 4,400 tickers
+    python -m benchmarks.sorts --kaggle-dir DIR     # real Kaggle files instead
 
-Steps: write the demo files in the Kaggle format (factor_warehouse.demo, 221 indicators), build
+Steps: write the demo files in the Kaggle format (factor_warehouse.sources.demo, 221 indicators), build
 the core marts with `dbt run` (setup, not timed), then in two fresh child processes, so each peak
 memory is its own: (1) the marts stage, `dbt run` of models/intermediate/factor_sorts and
 models/marts/factor_sorts (all five marts), timed as wall time including dbt's start-up and as
 the sum of dbt's per-model execution times; (2) the article's median split (filter_data_top and
-filter_data_below for every factor and year, factor_warehouse.article) on the same data, read
+filter_data_below for every factor and year, benchmarks.article) on the same data, read
 back from the warehouse as the article's wide frame, timed without the read. The child also
 checks that both give the same mean alphas. Prints both times, their ratios and the peak RSS.
 """
@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from factor_warehouse.paths import PROJECT_DIR
 
 FACTOR_SORTS_SELECTION = ["--select", "path:models/intermediate/factor_sorts", "path:models/marts/factor_sorts"]
 CORE_SELECTION = ["--select", "+path:models/marts/core", "--resource-type", "seed", "--resource-type", "model"]
@@ -41,7 +43,7 @@ def dbt_options(workdir):
 
 
 def run_dbt_checked(args, database, dbt_vars, workdir):
-    from factor_warehouse.build import run_dbt
+    from factor_warehouse.cli.dbt_runner import run_dbt
 
     result = run_dbt([*args, *dbt_options(workdir)], database=database, dbt_vars=dbt_vars)
     if not result.success:
@@ -84,7 +86,7 @@ def stage_pandas(database):
     import duckdb
     import numpy as np
 
-    from factor_warehouse.article import alpha_tables, load_wide_frame
+    from benchmarks.article import alpha_tables, load_wide_frame
 
     with duckdb.connect(str(database), read_only=True) as connection:
         started = time.perf_counter()
@@ -107,9 +109,9 @@ def stage_pandas(database):
 
 
 def run_child(stage, database, workdir, dbt_vars):
-    command = [sys.executable, "-m", "factor_warehouse.bench_sorts", "--stage", stage,
+    command = [sys.executable, "-m", "benchmarks.sorts", "--stage", stage,
                "--database", str(database), "--workdir", str(workdir), "--dbt-vars", json.dumps(dbt_vars)]
-    completed = subprocess.run(command, capture_output=True, text=True)
+    completed = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_DIR)  # benchmarks/ is not installed
     if completed.returncode != 0:
         raise SystemExit(f"benchmark stage {stage} failed:\n{completed.stderr[-3000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -160,7 +162,7 @@ def main(argv=None):
     if options.kaggle_dir:
         kaggle_dir = Path(options.kaggle_dir).resolve()
     else:
-        from factor_warehouse.demo import write_demo_files
+        from factor_warehouse.sources.demo import write_demo_files
 
         kaggle_dir = workdir / "kaggle"
         kaggle_dir.mkdir(exist_ok=True)

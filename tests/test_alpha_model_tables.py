@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sklearn.feature_selection import SelectKBest, f_regression
 
-from factor_warehouse.alpha_models import MODELS
-from factor_warehouse.design_matrix import load_design
+from factor_warehouse.research.alpha_models import MODELS
+from factor_warehouse.research.design_matrix import load_design
 
 TABLES = [
     "factor_f_scores",

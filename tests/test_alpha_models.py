@@ -13,9 +13,15 @@ from sklearn.linear_model import ElasticNetCV, Lasso, LassoCV, LinearRegression,
 from sklearn.model_selection import GridSearchCV, KFold, LeaveOneGroupOut
 from sklearn.pipeline import Pipeline
 
-from factor_warehouse import alpha_models
-from factor_warehouse.alpha_models import ModelSettings
-from factor_warehouse.design_matrix import build_design, fill_with_training_means
+from factor_warehouse.research.alpha_models import INTERCEPT, MODELS, fit_alpha_model
+from factor_warehouse.research.design_matrix import build_design, fill_with_training_means
+from factor_warehouse.research.f_scores import benjamini_hochberg, factor_f_scores
+from factor_warehouse.research.learning_curve import alpha_learning_curve
+from factor_warehouse.research.metrics import alpha_model_metrics
+from factor_warehouse.research.model_settings import ModelSettings
+from factor_warehouse.research.penalty_selection import penalty_grid
+from factor_warehouse.research.regressions import factor_regressions
+from factor_warehouse.research.walk_forward import alpha_predictions
 
 FACTORS = ["Market Cap", "PE ratio", "niperEBT", "nIperEBT"] + [f"Noise {i}" for i in range(8)]
 SETTINGS = ModelSettings(top_k=3, penalty_grid_size=8, ridge_penalties=(0.1, 1.0, 10.0, 100.0, 1000.0))
@@ -99,7 +105,7 @@ def test_filling_uses_training_rows_only_and_drops_unseen_factors(design):
 def test_benjamini_hochberg_equals_scipy_and_direct_formula():
     p_values = np.random.default_rng(3).uniform(size=40) ** 3
     p_values[5] = p_values[9]  # a tie
-    q_values = alpha_models.benjamini_hochberg(p_values)
+    q_values = benjamini_hochberg(p_values)
     np.testing.assert_allclose(q_values, stats.false_discovery_control(p_values, method="bh"), rtol=0, atol=1e-12)
     count = len(p_values)
     order = np.sort(p_values)
@@ -111,7 +117,7 @@ def test_benjamini_hochberg_equals_scipy_and_direct_formula():
 
 
 def test_f_scores_equal_select_k_best_on_the_article_matrix(design):
-    scores = alpha_models.factor_f_scores(design, top_k=3).set_index("factor")
+    scores = factor_f_scores(design, top_k=3).set_index("factor")
     x = article_matrix(design)
     selector = SelectKBest(k=3, score_func=f_regression).fit(x, design.alpha)
     np.testing.assert_allclose(scores.loc[x.columns, "f_statistic"], selector.scores_, rtol=1e-9)
@@ -128,7 +134,7 @@ def test_f_scores_equal_select_k_best_on_the_article_matrix(design):
 def test_factor_regressions_equal_linregress_without_filling(panel):
     factor_ranks, targets = panel
     pairs = factor_ranks.merge(targets, on=["ticker", "fiscal_year"])
-    result = alpha_models.factor_regressions(pairs).set_index("factor")
+    result = factor_regressions(pairs).set_index("factor")
     assert sorted(result.index) == sorted(FACTORS)
     for factor in FACTORS:
         rows = pairs[pairs["factor"] == factor]
@@ -166,10 +172,10 @@ def test_linear_and_sgd_topk_equal_the_article_pipeline(design):
         ).fit(x, design.alpha_rank),
     }
     for model, reference in expected.items():
-        fitted = alpha_models.fit_alpha_model(model, design, SETTINGS)
+        fitted = fit_alpha_model(model, design, SETTINGS)
         assert fitted.factors == top
         coefficients = fitted.coefficients()
-        assert coefficients["factor"].tolist() == [alpha_models.INTERCEPT, *top]
+        assert coefficients["factor"].tolist() == [INTERCEPT, *top]
         expected_values = [reference.intercept_.item() if np.ndim(reference.intercept_) else reference.intercept_]
         np.testing.assert_allclose(
             coefficients["coefficient"], expected_values + list(reference.coef_), rtol=1e-9, atol=1e-12
@@ -189,28 +195,28 @@ def year_splits(design):
 def test_lasso_and_elastic_net_choose_as_sklearn_cv_on_whole_years(design):
     design = complete_design(design)
     x = design.ranks.to_numpy()
-    lasso = alpha_models.fit_alpha_model("lasso", design, SETTINGS)
+    lasso = fit_alpha_model("lasso", design, SETTINGS)
     reference = LassoCV(alphas=8, eps=1e-3, cv=year_splits(design), max_iter=1_000).fit(x, design.alpha_rank)
     np.testing.assert_allclose(
-        alpha_models.penalty_grid(x, design.alpha_rank, 1.0, SETTINGS), reference.alphas_, rtol=1e-9
+        penalty_grid(x, design.alpha_rank, 1.0, SETTINGS), reference.alphas_, rtol=1e-9
     )
     assert lasso.penalty == pytest.approx(reference.alpha_, rel=1e-12)
     assert lasso.cross_validation == "leave_one_year_out (4 folds)"
     assert lasso.converged and lasso.estimator.n_iter_ < 1_000
-    assert not alpha_models.fit_alpha_model(
+    assert not fit_alpha_model(
         "lasso", design, dataclasses.replace(SETTINGS, coordinate_descent_max_iter=1)
     ).converged
     refit = Lasso(alpha=lasso.penalty, max_iter=1_000).fit(x, design.alpha_rank)
     np.testing.assert_allclose(lasso.estimator.coef_, refit.coef_, rtol=1e-9, atol=1e-12)
 
-    net = alpha_models.fit_alpha_model("elastic_net", design, SETTINGS)
+    net = fit_alpha_model("elastic_net", design, SETTINGS)
     reference = ElasticNetCV(l1_ratio=[0.2, 0.5, 0.8], alphas=8, cv=year_splits(design), max_iter=1_000)
     reference.fit(x, design.alpha_rank)
     assert (net.penalty, net.l1_ratio) == (pytest.approx(reference.alpha_, rel=1e-12), reference.l1_ratio_)
 
 
 def test_ridge_cross_validation_fills_each_fold_with_its_own_training_means(design):
-    ridge = alpha_models.fit_alpha_model("ridge", design, SETTINGS)
+    ridge = fit_alpha_model("ridge", design, SETTINGS)
     pipeline = Pipeline([("fill", SimpleImputer(strategy="mean")), ("ridge", Ridge())])
     search = GridSearchCV(
         pipeline,
@@ -226,20 +232,20 @@ def test_ridge_cross_validation_fills_each_fold_with_its_own_training_means(desi
 
 def test_one_year_uses_folds_within_the_year_and_has_no_walk_forward(design):
     one_year = design.subset(design.fiscal_years == 2016)
-    fitted = alpha_models.fit_alpha_model("ridge", one_year, SETTINGS)
+    fitted = fit_alpha_model("ridge", one_year, SETTINGS)
     assert fitted.cross_validation == "kfold_within_single_year (5 folds)"
-    predictions = alpha_models.alpha_predictions(one_year, SETTINGS)
+    predictions = alpha_predictions(one_year, SETTINGS)
     assert set(predictions["evaluation"]) == {"in_sample"}
-    assert set(predictions["model"]) == set(alpha_models.MODELS)
+    assert set(predictions["model"]) == set(MODELS)
 
 
 def test_walk_forward_cannot_see_a_later_years_leak(design):
-    baseline = alpha_models.alpha_predictions(design, SETTINGS)
+    baseline = alpha_predictions(design, SETTINGS)
     last = design.fiscal_years == 2017
     leaked_ranks = design.ranks.copy()
     leaked_ranks.loc[last, "Noise 3"] = design.alpha_rank[last]  # a perfect target leak in 2017
     leaked_ranks.loc[last, "Noise 4"] = np.nan  # and a change to what 2017 fills with
-    leaked = alpha_models.alpha_predictions(dataclasses.replace(design, ranks=leaked_ranks), SETTINGS)
+    leaked = alpha_predictions(dataclasses.replace(design, ranks=leaked_ranks), SETTINGS)
 
     walk_forward = baseline[baseline["evaluation"] == "walk_forward"]
     assert set(walk_forward["fiscal_year"]) == {2015, 2016, 2017}
@@ -260,8 +266,8 @@ def test_walk_forward_cannot_see_a_later_years_leak(design):
 
 
 def test_metrics_equal_direct_computations(design):
-    predictions = alpha_models.alpha_predictions(design, SETTINGS, models=("linear_topk",))
-    metrics = alpha_models.alpha_model_metrics(predictions).set_index(["model", "evaluation", "scope"])
+    predictions = alpha_predictions(design, SETTINGS, models=("linear_topk",))
+    metrics = alpha_model_metrics(predictions).set_index(["model", "evaluation", "scope"])
     assert set(metrics.index.get_level_values("scope")) == {"all", "2014", "2015", "2016", "2017"}
     for evaluation, rows in predictions.groupby("evaluation"):
         ics, spreads = [], []
@@ -286,7 +292,7 @@ def test_metrics_equal_direct_computations(design):
 
 
 def test_learning_curve_equals_a_manual_kfold_loop(design):
-    curve = alpha_models.alpha_learning_curve(design, SETTINGS)
+    curve = alpha_learning_curve(design, SETTINGS)
     x = article_matrix(design, top_k_article(design)).to_numpy()
     y = design.alpha_rank
     folds = list(KFold(n_splits=5).split(x))

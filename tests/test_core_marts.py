@@ -6,7 +6,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from factor_warehouse.build import build, run_dbt
+from factor_warehouse.cli.build import build
+from factor_warehouse.cli.dbt_runner import run_dbt
 from tests.conftest import KAGGLE_SAMPLE_DIR
 from tests.test_kaggle_loader import CASE_PAIRS, SAMPLE, read_sample, write_csv
 

@@ -14,7 +14,7 @@ from minepy import MINE
 from scipy import stats
 from sklearn.feature_selection import f_regression
 
-from factor_warehouse import demo
+from factor_warehouse.sources import demo
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 REAL_SAMPLE = PROJECT_DIR / "data" / "kaggle_2018_sample" / "2018_Financial_Data.csv"

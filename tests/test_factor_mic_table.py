@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from minepy import MINE
 
-from factor_warehouse.build import run_dbt
+from factor_warehouse.cli.dbt_runner import run_dbt
 from tests.conftest import KAGGLE_SAMPLE_DIR
 
 SUMMARY_LINE = re.compile(r"factor_mic: (\d+) computed, (\d+) reused, (\d+) skipped")

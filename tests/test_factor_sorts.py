@@ -1,6 +1,6 @@
 """Factor sorts (models/marts/factor_sorts) against independent pandas/numpy/scipy references.
 
-The median split is compared with the article's own loops (factor_warehouse.article), the
+The median split is compared with the article's own loops (benchmarks.article), the
 portfolios with numpy quantiles and searchsorted, the rank IC with pandas ranks and correlation
 (scipy Spearman where the samples coincide) and the summary t-statistics with scipy. factor_values.pct_rank itself is
 tested against pandas in tests/test_core_marts.py.
@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from factor_warehouse.article import alpha_tables, load_wide_frame
-from factor_warehouse.build import run_dbt
+from benchmarks.article import alpha_tables, load_wide_frame
+from factor_warehouse.cli.dbt_runner import run_dbt
 
 FACTOR_SORTS_SELECTION = ["--select", "path:models/intermediate/factor_sorts", "path:models/marts/factor_sorts"]
 TOLERANCE = {"rel": 1e-9, "abs": 1e-9}

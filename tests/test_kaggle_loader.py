@@ -8,7 +8,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from factor_warehouse.kaggle import KaggleInputError, find_files, load_directory, parse_file
+from factor_warehouse.sources.kaggle import KaggleInputError, find_files, load_directory, parse_file
 from tests.conftest import KAGGLE_SAMPLE_DIR
 
 SAMPLE = KAGGLE_SAMPLE_DIR / "2018_Financial_Data.csv"

@@ -1,4 +1,4 @@
-"""factor_warehouse.mic against minepy called directly on the same inputs; parallel
+"""factor_warehouse.research.mic against minepy called directly on the same inputs; parallel
 equals sequential; the fingerprint cache recomputes exactly what a change affects
 (counted by calls to the statistics function, not by timings)."""
 
@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from minepy import MINE
 
-from factor_warehouse import mic
-from factor_warehouse.mic import MicParameters, compute_factor_mic
+from factor_warehouse.research import mic
+from factor_warehouse.research.mic import MicParameters, compute_factor_mic
 
 FACTORS = ("PE ratio", "niperEBT", "nIperEBT")  # the last two differ only in case
 YEARS = (2014, 2015, 2016)

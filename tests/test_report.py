@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from factor_warehouse import report
-from factor_warehouse.build import run_dbt
+from factor_warehouse.cli.dbt_runner import run_dbt
+from factor_warehouse.report.document import render
+from factor_warehouse.report.facts import run_facts
 
 FIGURE_COUNT = 8
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -87,7 +88,7 @@ def decoded_png(source):
 @pytest.fixture(scope="module")
 def demo_report(demo_database, tmp_path_factory):
     output = tmp_path_factory.mktemp("report") / "report.html"
-    assert report.render(demo_database, output, build_seconds=83.4) == output
+    assert render(demo_database, output, build_seconds=83.4) == output
     return output.read_text(encoding="utf-8")
 
 
@@ -146,7 +147,7 @@ def test_every_run_fact_equals_its_sql_source(demo_report, demo_warehouse):
 
 
 def test_build_time_not_passed_in_is_not_recorded(demo_warehouse):
-    facts = {fact.key: fact.value for fact in report.run_facts(demo_warehouse, build_seconds=None)}
+    facts = {fact.key: fact.value for fact in run_facts(demo_warehouse, build_seconds=None)}
     assert facts["build_time"] == "not recorded"
 
 
@@ -182,7 +183,7 @@ def degraded_report(demo_database, tmp_path_factory):
         connection.execute("drop table alpha_learning_curve")
         connection.execute("alter table alpha_predictions rename column predicted to prediction")
         assert connection.execute("select count(*) from factor_values where factor = 'ROE'").fetchone()[0] == 0
-    output = report.render(database, directory / "report.html")
+    output = render(database, directory / "report.html")
     return parse(output.read_text(encoding="utf-8")).figures
 
 
@@ -202,7 +203,7 @@ def test_a_missing_table_or_column_empties_only_its_panel(degraded_report):
 
 
 def test_a_single_year_warehouse_renders_and_says_what_needs_more_years(kaggle_sample_database, tmp_path):
-    figures = parse(report.render(kaggle_sample_database, tmp_path / "report.html").read_text(encoding="utf-8")).figures
+    figures = parse(render(kaggle_sample_database, tmp_path / "report.html").read_text(encoding="utf-8")).figures
     assert len(figures) == FIGURE_COUNT
     for name in ("figure-2", "figure-8"):  # t-statistics across years, walk-forward
         assert figures[name]["images"] == []
@@ -212,7 +213,7 @@ def test_a_single_year_warehouse_renders_and_says_what_needs_more_years(kaggle_s
 
 def test_render_names_a_missing_warehouse_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="make build"):
-        report.render(tmp_path / "absent.duckdb", tmp_path / "report.html")
+        render(tmp_path / "absent.duckdb", tmp_path / "report.html")
 
 
 # ----------------------------------------------------------------------------- dbt docs

@@ -1,49 +1,21 @@
 """The main job: `dbt build` into a copy of the warehouse, swapped in only on
 success, then the HTML research report rendered from it.
 
+    .venv/bin/python -m factor_warehouse.cli.build [--kaggle-dir DIR] [--database FILE] [--report FILE]
+
 A failed run therefore leaves the previous warehouse file untouched and usable.
-Also home of `run_dbt`, the one way the project (and its tests) invoke dbt.
 """
 
 import argparse
-import json
 import os
 import shutil
 import sys
 import time
 from pathlib import Path
 
-from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-from dbt.cli.main import dbtRunner
-
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-DEFAULT_DATABASE = PROJECT_DIR / "data" / "warehouse.duckdb"
-DEFAULT_REPORT = PROJECT_DIR / "data" / "report.html"
-
-
-def run_dbt(args, database, dbt_vars=None, target="test"):
-    """Invoke dbt in-process against `database`; returns dbt's result object."""
-    os.environ["FACTOR_WAREHOUSE_PATH"] = str(database)
-    command = [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR), "--target", target]
-    if dbt_vars:
-        command += ["--vars", json.dumps(dbt_vars)]  # JSON is YAML, with every string quoted
-    try:
-        return dbtRunner().invoke(command)
-    finally:
-        release_database()
-
-
-def release_database():
-    """Close the DuckDB file dbt-duckdb keeps open in this process after a run.
-
-    dbt-duckdb holds its database handle in a class-level environment that can
-    outlive the invocation; until it is closed, the file cannot be opened with
-    another configuration (read-only) nor replaced.
-    """
-    with DuckDBConnectionManager._LOCK:
-        if DuckDBConnectionManager._ENV is not None:
-            DuckDBConnectionManager._ENV.close()
-            DuckDBConnectionManager._ENV = None
+from factor_warehouse.cli.dbt_runner import run_dbt
+from factor_warehouse.paths import DEFAULT_DATABASE, DEFAULT_REPORT
+from factor_warehouse.report.document import render
 
 
 def build(database, dbt_vars, report=None):
@@ -69,8 +41,6 @@ def build(database, dbt_vars, report=None):
     os.replace(staging_copy, database)
     print(f"warehouse ready: {database}")
     if report is not None:
-        from factor_warehouse.report import render  # here, not at the top: report imports this module
-
         render(database, report, build_seconds=time.monotonic() - started)
         print(f"report ready: {report}")
     return 0

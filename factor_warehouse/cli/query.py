@@ -1,7 +1,7 @@
 """Run SQL against the warehouse and print the result.
 
-    .venv/bin/python -m factor_warehouse.query "select * from factor_summary limit 10"
-    .venv/bin/python -m factor_warehouse.query --database other.duckdb < my_query.sql
+    .venv/bin/python -m factor_warehouse.cli.query "select * from factor_summary limit 10"
+    .venv/bin/python -m factor_warehouse.cli.query --database other.duckdb < my_query.sql
 
 Opens the file read-only, so it never blocks or alters a build.
 """
@@ -11,7 +11,7 @@ import sys
 
 import duckdb
 
-from factor_warehouse.build import DEFAULT_DATABASE
+from factor_warehouse.paths import DEFAULT_DATABASE
 
 
 def main(argv=None):

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from minepy import MINE
 
-from factor_warehouse.design_matrix import load_rank_alpha_pairs
+from factor_warehouse.research.design_matrix import load_rank_alpha_pairs
 
 POOLED_SCOPE = "pooled"
 TARGET = "alpha"  # stock_years column the factor ranks are compared with

@@ -13,7 +13,7 @@ import threading
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-from factor_warehouse import demo, kaggle
+from factor_warehouse.sources import demo, kaggle
 
 
 # The schema of the `kaggle` source in models/staging/_sources.yml. Created when

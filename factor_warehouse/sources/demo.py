@@ -2,7 +2,7 @@
 with a few planted, documented effects on alpha (see docs/demo_data.md).
 
 Every indicator value is the real 2018 column's empirical quantile function
-(factor_warehouse/resources/kaggle_2018_profile.csv) evaluated at a uniform draw
+(factor_warehouse/sources/resources/kaggle_2018_profile.csv) evaluated at a uniform draw
 u, one independent draw per (ticker, fiscal year, indicator). Alpha, in
 percentage points, depends on three of those draws and nothing else:
 
@@ -17,23 +17,23 @@ of return_year (data/seeds/benchmark_returns.csv), so the warehouse's
 
     write_demo_files(directory)          # the five files the demo warehouse is built on
     demo_truth()                         # the planted truth, one row per (ticker, fiscal_year)
-    python -m factor_warehouse.demo DIRECTORY [--n-tickers N] [--seed S]
-    python -m factor_warehouse.demo --profile KAGGLE_2018_FILE   # re-derive the committed profile
+    python -m factor_warehouse.cli.demo DIRECTORY [--n-tickers N] [--seed S]
+    python -m factor_warehouse.cli.demo --profile KAGGLE_2018_FILE   # re-derive the committed profile
 """
 
-import argparse
 import csv
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from factor_warehouse.paths import PROJECT_DIR
+
 RESOURCES = Path(__file__).resolve().parent / "resources"
 PROFILE_PATH = RESOURCES / "kaggle_2018_profile.csv"
 SHARES_PATH = RESOURCES / "kaggle_2018_shares.csv"
-BENCHMARK_SEED_PATH = Path(__file__).resolve().parents[1] / "data" / "seeds" / "benchmark_returns.csv"
+BENCHMARK_SEED_PATH = PROJECT_DIR / "data" / "seeds" / "benchmark_returns.csv"
 
 # Quantiles of each real column kept in the profile. The generator's quantile function runs
 # through them (plus the exact zero atom); the real minimum and maximum are recorded but not
@@ -330,26 +330,3 @@ def _quoted(text):
     if any(character in text for character in ',"\r\n'):
         return '"' + text.replace('"', '""') + '"'
     return text
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("directory", nargs="?", help="where to write the demo files")
-    parser.add_argument("--n-tickers", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--profile", metavar="KAGGLE_FILE",
-                        help="re-derive the committed profile from the real 2018 file (plain or .zip)")
-    options = parser.parse_args(argv)
-    if options.profile:
-        for path in write_profile(options.profile):
-            print(f"wrote {path}")
-        return 0
-    if not options.directory:
-        parser.error("give a directory to write the demo files into (or --profile KAGGLE_FILE)")
-    for path in write_demo_files(options.directory, n_tickers=options.n_tickers, seed=options.seed):
-        print(f"wrote {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

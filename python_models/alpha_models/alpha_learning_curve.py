@@ -1,8 +1,9 @@
 """alpha_learning_curve: the article's learning_curve(LinearRegression(), ...) on the
 in-sample top-k design, mean train and validation RMSE per training-set size."""
 
-from factor_warehouse.alpha_models import ModelSettings, alpha_learning_curve
-from factor_warehouse.design_matrix import load_design
+from factor_warehouse.research.learning_curve import alpha_learning_curve
+from factor_warehouse.research.model_settings import ModelSettings
+from factor_warehouse.research.design_matrix import load_design
 
 
 def model(dbt, session):

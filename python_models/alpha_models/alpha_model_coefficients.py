@@ -1,8 +1,9 @@
 """alpha_model_coefficients: in-sample coefficients of every multi-factor model of
-factor_warehouse.alpha_models.MODELS, the intercept as its own row."""
+factor_warehouse.research.alpha_models.MODELS, the intercept as its own row."""
 
-from factor_warehouse.alpha_models import ModelSettings, alpha_model_coefficients
-from factor_warehouse.design_matrix import load_design
+from factor_warehouse.research.alpha_models import alpha_model_coefficients
+from factor_warehouse.research.model_settings import ModelSettings
+from factor_warehouse.research.design_matrix import load_design
 
 
 def model(dbt, session):

@@ -1,7 +1,7 @@
 """alpha_model_metrics: MSE, R2, mean within-year rank IC and top-minus-bottom quintile
 alpha per (model, evaluation, scope), from alpha_predictions."""
 
-from factor_warehouse.alpha_models import alpha_model_metrics
+from factor_warehouse.research.metrics import alpha_model_metrics
 
 
 def model(dbt, session):

@@ -1,7 +1,8 @@
 """alpha_predictions: in-sample and walk-forward predictions of alpha_rank by every model."""
 
-from factor_warehouse.alpha_models import ModelSettings, alpha_predictions
-from factor_warehouse.design_matrix import load_design
+from factor_warehouse.research.model_settings import ModelSettings
+from factor_warehouse.research.walk_forward import alpha_predictions
+from factor_warehouse.research.design_matrix import load_design
 
 
 def model(dbt, session):

@@ -2,8 +2,9 @@
 Benjamini-Hochberg q-values and the top-k flag. Settings: alpha_model_settings in
 _alpha_models__models.yml."""
 
-from factor_warehouse.alpha_models import ModelSettings, factor_f_scores
-from factor_warehouse.design_matrix import load_design
+from factor_warehouse.research.f_scores import factor_f_scores
+from factor_warehouse.research.model_settings import ModelSettings
+from factor_warehouse.research.design_matrix import load_design
 
 
 def model(dbt, session):

@@ -1,8 +1,8 @@
 """factor_regressions: alpha ~ pct_rank by least squares per factor over the stock-years
 where both exist (no filling), the article's PE ratio / ROE lines for every factor."""
 
-from factor_warehouse.alpha_models import factor_regressions
-from factor_warehouse.design_matrix import load_rank_alpha_pairs
+from factor_warehouse.research.regressions import factor_regressions
+from factor_warehouse.research.design_matrix import load_rank_alpha_pairs
 
 
 def model(dbt, session):

@@ -1,5 +1,5 @@
 """factor_mic: minepy's MIC statistics between each factor's within-year pct_rank and
-alpha, per (factor, scope). Thin shim over factor_warehouse.mic.compute_factor_mic;
+alpha, per (factor, scope). Thin shim over factor_warehouse.research.mic.compute_factor_mic;
 parameters and their defaults are in _mic__models.yml. The previous factor_mic table
 (still in place while this model runs) is the cache: rows whose input fingerprint is
 unchanged are reused, not recomputed."""
@@ -8,7 +8,7 @@ import os
 
 from dbt.adapters.events.logging import AdapterLogger
 
-from factor_warehouse.mic import MicParameters, RESULT_COLUMNS, compute_factor_mic, load_observations
+from factor_warehouse.research.mic import MicParameters, RESULT_COLUMNS, compute_factor_mic, load_observations
 
 
 def previous_results(session, this):

@@ -1,0 +1,133 @@
+"""The HTML assembly: the list of figures with their captions, each drawn (or its reason
+for being empty), embedded as base64 PNGs next to the run facts in one self-contained
+file. `render(database, output)` is the entry point."""
+
+import base64
+import html
+import io
+from pathlib import Path
+
+import duckdb
+
+from factor_warehouse.report.drawing import DOTS_PER_INCH, Drawn
+from factor_warehouse.report.facts import run_facts
+from factor_warehouse.report.factor_sort_figures import (figure_median_split_alpha, figure_portfolio_alpha,
+                                                         figure_spread_t_statistics)
+from factor_warehouse.report.mic_figures import figure_mic_against_rank_ic
+from factor_warehouse.report.model_figures import (figure_actual_against_predicted, figure_learning_curve,
+                                                   figure_regression_lines, figure_walk_forward_rank_ic)
+
+
+FIGURES = (
+    ("Alpha above and below the median, by fiscal year", figure_median_split_alpha,
+     "The article's two alpha tables (filter_data_top / filter_data_below) for the strongest factors "
+     "by spread t-statistic and for Market Cap, the article's size example. Source: factor_median_split_alpha."),
+    ("Strongest and weakest factors by spread t-statistic", figure_spread_t_statistics,
+     "Mean high-minus-low spread of alpha across fiscal years with +/- 2 standard errors; t = mean / (sd / sqrt(T)). "
+     "q: Benjamini-Hochberg q-value of the factor's f_regression against alpha. "
+     "Sources: factor_summary, factor_f_scores."),
+    ("Mean alpha by portfolio", figure_portfolio_alpha,
+     "Portfolio mean alpha averaged over fiscal years for the strongest factors and the top non-linear "
+     "candidate: a monotone line is a linear effect, a U or a hump is not. Source: factor_portfolio_alpha."),
+    ("MIC against |rank IC|", figure_mic_against_rank_ic,
+     "Every factor; those high on MIC and low on |rank IC| carry a non-linear relation a linear screen misses. "
+     "Sources: factor_mic (scope 'pooled'), factor_summary."),
+    ("Single-factor regression lines", figure_regression_lines,
+     "alpha ~ pct_rank by least squares over the stock-years where the factor exists, drawn over the factor's "
+     "percentile range: the article's PE ratio and ROE lines and the factor with the largest |t|. "
+     "Source: factor_regressions."),
+    ("Actual against predicted alpha rank", figure_actual_against_predicted,
+     "The article's LinearRegression on the top-k f-score factors, in-sample (as the article) and walk-forward "
+     "(each year predicted by a model fitted on earlier years only). Sources: alpha_predictions, alpha_model_metrics."),
+    ("Learning curve", figure_learning_curve,
+     "Mean train and validation RMSE over the cross-validation folds against the training set size, "
+     "as the article's learning_curve. Source: alpha_learning_curve."),
+    ("Walk-forward rank IC per test year", figure_walk_forward_rank_ic,
+     "Spearman rank IC between predicted and actual alpha rank in each test year, per model. "
+     "Source: alpha_model_metrics."),
+)
+
+
+STYLE = """
+body { font-family: sans-serif; max-width: 60em; margin: 2em auto; color: #222; line-height: 1.4; }
+table { border-collapse: collapse; }
+th, td { text-align: left; padding: 0.2em 0.8em; border-bottom: 1px solid #ddd; vertical-align: top; }
+td code { font-size: 0.8em; color: #666; }
+figure { margin: 2em 0; }
+figure img { max-width: 100%; }
+p.empty { background: #fff3cd; padding: 0.6em; }
+p.note { color: #8a6d3b; font-size: 0.9em; margin: 0.2em 0; }
+"""
+
+
+def png_data_uri(figure):
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DOTS_PER_INCH)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def figure_section(number, title, result, caption):
+    escape = html.escape
+    parts = [f'<figure id="figure-{number}">', f"<h2>{number}. {escape(title)}</h2>"]
+    if isinstance(result, Drawn):
+        parts.append(f'<img alt="{escape(title)}" src="{png_data_uri(result.figure)}">')
+        parts += [f'<p class="note">Note on {escape(note)}</p>' for note in result.notes]
+    else:
+        parts.append(f'<p class="empty">This panel is empty: {escape(result)}</p>')
+    parts += [f"<figcaption>{escape(caption)}</figcaption>", "</figure>"]
+    return "\n".join(parts)
+
+
+def facts_table(facts):
+    escape = html.escape
+    rows = [
+        f'<tr data-fact="{escape(fact.key)}"><th>{escape(fact.label)}</th>'
+        f'<td class="value">{escape(fact.value)}</td><td><code>{escape(fact.sql)}</code></td></tr>'
+        for fact in facts
+    ]
+    return '<table id="run-facts">\n<tr><th>Run fact</th><th>Value</th><th>Source</th></tr>\n' + "\n".join(rows) + "\n</table>"
+
+
+def draw(function, connection):
+    """The figure, or why not; a query that fails (a table whose columns differ from what
+    the report expects) empties only its own panel, with DuckDB's message."""
+    try:
+        return function(connection)
+    except duckdb.Error as error:
+        return f"its query failed on this warehouse ({type(error).__name__}: {error}); rebuild with `make build`"
+
+
+def render_html(connection, database_label, build_seconds):
+    sections = [
+        figure_section(number, title, draw(function, connection), caption)
+        for number, (title, function, caption) in enumerate(FIGURES, start=1)
+    ]
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            '<head><meta charset="utf-8"><title>Factor research report</title>',
+            f"<style>{STYLE}</style></head>",
+            "<body>",
+            "<h1>Factor research report</h1>",
+            f"<p>Warehouse: <code>{html.escape(database_label)}</code>. Every number and figure below is a "
+            "query on its tables; the article reproduced is 'Zero to one in Financial ML with sklearn'.</p>",
+            facts_table(run_facts(connection, build_seconds)),
+            *sections,
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+def render(database_path, output_path, build_seconds=None):
+    """Write the report on the warehouse at `database_path` to `output_path`; returns the path."""
+    database_path, output_path = Path(database_path), Path(output_path)
+    if not database_path.exists():
+        raise FileNotFoundError(f"warehouse {database_path} not found: build it first with `make build`")
+    with duckdb.connect(str(database_path), read_only=True) as connection:
+        document = render_html(connection, str(database_path), build_seconds)
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    output_path.write_text(document, encoding="utf-8")
+    return output_path

@@ -1,0 +1,5 @@
+"""Research computations: pure functions from warehouse tables (as DataFrames or DuckDB
+relations) to result tables, one idea per module. `design_matrix` shapes the inputs;
+`f_scores`, `regressions`, `penalty_selection`, `alpha_models`, `walk_forward`,
+`metrics` and `learning_curve` are the article's models and their honest evaluation;
+`mic` is the Maximal Information Coefficient. The dbt Python models call into here."""
