@@ -9,8 +9,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: build test setup report benchmark docs
 
+# KAGGLE_DIR given, even empty, goes to --kaggle-dir (empty is an error there); not given: --demo.
 build: $(STAMP)
-	$(PY) -m factor_warehouse.cli.build $(if $(KAGGLE_DIR),--kaggle-dir "$(KAGGLE_DIR)")
+	$(PY) -m factor_warehouse.cli.build $(if $(filter undefined,$(origin KAGGLE_DIR)),--demo,--kaggle-dir "$(KAGGLE_DIR)")
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -1,2 +1,3 @@
-"""Command lines: `build` (dbt build with an atomic swap, then the report), `query`
+"""Command lines: `build` (dbt build into a working copy under `build_lock`, proven whole by
+`build_check`, then swapped in; every failure one line from `build_failure`), `query`
 (read-only SQL), `report` and `demo`; `dbt_runner.run_dbt` is how everything invokes dbt."""

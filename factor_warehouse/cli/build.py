@@ -1,9 +1,12 @@
-"""The main job: `dbt build` into a copy of the warehouse, swapped in only on
-success, then the HTML research report rendered from it.
+"""The main job: `dbt build` into a working copy of the warehouse, swapped in only once the copy
+is proven whole, then the HTML research report rendered from it.
 
-    .venv/bin/python -m factor_warehouse.cli.build [--kaggle-dir DIR] [--database FILE] [--report FILE]
+    .venv/bin/python -m factor_warehouse.cli.build [--kaggle-dir DIR | --demo] [--database FILE] [--report FILE]
 
-A failed run therefore leaves the previous warehouse file untouched and usable.
+One build at a time per warehouse (`build_lock`). A failed, refused or interrupted build leaves
+the previous warehouse file byte for byte as it was and says in one line what failed, where,
+why and what to do (`build_failure`); `warehouse ready` is printed only after the swap of a
+copy that `build_check` proved whole.
 """
 
 import argparse
@@ -11,48 +14,99 @@ import os
 import shutil
 import sys
 import time
+from contextlib import suppress
 from pathlib import Path
 
+from factor_warehouse.cli.build_check import built_relations, prove_whole, wal_of
+from factor_warehouse.cli.build_failure import AGAIN, BuildFailed, failing_as
+from factor_warehouse.cli.build_lock import build_lock
 from factor_warehouse.cli.dbt_runner import run_dbt
 from factor_warehouse.paths import DEFAULT_DATABASE, DEFAULT_REPORT
 from factor_warehouse.report.document import render
 
 
 def build(database, dbt_vars, report=None):
-    """Build into a copy of `database`, atomically replace `database` with it,
-    then render the report to `report` (skipped when None).
-
-    The copy is `<dir>/.building/<same file name>`: dbt-duckdb names the catalog
-    after the file and views keep fully qualified names, so the file name must
-    not change between build and swap.
-    """
+    """Build `database` (see `build_warehouse`), then render the report to `report`
+    (skipped when None). Returns the exit status."""
     started = time.monotonic()
     database = Path(database)
-    staging_copy = database.parent / ".building" / database.name
-    staging_copy.parent.mkdir(parents=True, exist_ok=True)
-    if database.exists():
-        shutil.copyfile(database, staging_copy)  # keeps caches (e.g. MIC results) warm
-    elif staging_copy.exists():
-        staging_copy.unlink()
-    result = run_dbt(["build"], database=staging_copy, dbt_vars=dbt_vars, target="dev")
-    if not result.success:
-        print(f"build failed; {database} was left as it was", file=sys.stderr)
+    try:
+        build_warehouse(database, dbt_vars)
+    except BuildFailed as failure:
+        kept = "was left as it was" if database.exists() else "was not created"
+        print(f"build failed: {failure}. {database} {kept}.", file=sys.stderr)
         return 1
-    os.replace(staging_copy, database)
     print(f"warehouse ready: {database}")
-    if report is not None:
-        render(database, report, build_seconds=time.monotonic() - started)
-        print(f"report ready: {report}")
+    if report is None:
+        return 0
+    try:
+        with failing_as("write the report", report, then="then render it again with `make report`"):
+            render(database, report, build_seconds=time.monotonic() - started)
+    except BuildFailed as failure:
+        print(f"report failed: {failure}. The warehouse is ready.", file=sys.stderr)
+        return 1
+    print(f"report ready: {report}")
     return 0
 
 
+def working_copy(database):
+    """`<dir>/.building/<same file name>`: dbt-duckdb names the catalog after the file and
+    views keep fully qualified names, so the file name must not change between build and swap."""
+    return database.parent / ".building" / database.name
+
+
+def build_warehouse(database, dbt_vars):
+    """Under the build lock: clear an interrupted build's leftovers, refuse while `database` has a
+    write-ahead log (it would replay onto the new file), copy `database` to the working copy,
+    `dbt build` it, prove it whole and atomically replace `database` with it. Raises BuildFailed,
+    leaving `database` untouched and no working copy behind."""
+    working = working_copy(database)
+    with build_lock(working.with_name(f"{working.name}.lock")):
+        with failing_as("remove the working copy of an interrupted build", working):
+            stale = remove_working_copy(working)
+        if stale:
+            print(f"removed the working copy of an interrupted build: {', '.join(map(str, stale))}")
+        if wal_of(database).exists():
+            raise BuildFailed(f"{wal_of(database)} exists: {database} is open in another program or was not closed "
+                              f"cleanly, and that log would replay onto the new warehouse; close that program, or fold "
+                              f"the log in by opening the warehouse once read-write (`.venv/bin/python -c \"import "
+                              f"duckdb; duckdb.connect('{database}').close()\"`), {AGAIN}")
+        try:
+            if database.exists():
+                with failing_as(f"copy {database} to", working):
+                    shutil.copyfile(database, working)  # keeps caches (e.g. MIC results) warm
+            result = run_dbt(["build"], database=working, dbt_vars=dbt_vars, target="dev")
+            if not result.success:
+                raise BuildFailed(f"dbt build did not pass; fix the errors it printed above, {AGAIN}")
+            with failing_as("check and checkpoint the new warehouse", working):
+                prove_whole(working, built_relations(result))
+            with failing_as(f"move {working} over", database):
+                os.replace(working, database)
+        finally:
+            with suppress(OSError):  # best effort: the next build removes what is left
+                remove_working_copy(working)
+
+
+def remove_working_copy(working):
+    """Delete the working copy and its write-ahead log, never to be replayed; returns what was there."""
+    present = [path for path in (working, wal_of(working)) if path.exists()]
+    for path in present:
+        path.unlink()
+    return present
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--kaggle-dir", help="directory with {YEAR}_Financial_Data.csv[.zip]; default: demo data")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    data = parser.add_mutually_exclusive_group()
+    data.add_argument("--kaggle-dir", help="directory with {YEAR}_Financial_Data.csv[.zip]")
+    data.add_argument("--demo", action="store_true", help="build on the demo data (the default without --kaggle-dir)")
     parser.add_argument("--database", default=str(DEFAULT_DATABASE), help="warehouse file to build")
     parser.add_argument("--report", default=str(DEFAULT_REPORT), help="HTML report to write")
     options = parser.parse_args(argv)
-    dbt_vars = {"kaggle_dir": str(Path(options.kaggle_dir).resolve())} if options.kaggle_dir else {}
+    if options.kaggle_dir is not None and not options.kaggle_dir.strip():
+        parser.error("--kaggle-dir is empty (with make: KAGGLE_DIR is set but empty): give the directory of the "
+                     "Kaggle files, or ask for the demo data with --demo (with make: `make build` without KAGGLE_DIR)")
+    dbt_vars = {} if options.kaggle_dir is None else {"kaggle_dir": str(Path(options.kaggle_dir).resolve())}
     return build(options.database, dbt_vars, report=options.report)
 
 
