@@ -88,7 +88,7 @@ def broken_input(tmp_path_factory):
     header[column["Revenue"]] = INJECTED_HEADER
     body[0][0] = ""                                   # line 2: missing ticker
     body[2][0] = body[1][0]                           # lines 3 and 4: duplicate ticker
-    body[5][column["EPS"]] = "n/a"                     # line 7: text in a numeric column
+    body[5][column["EPS"]] = "--"                      # line 7: text in a numeric column
     body[6][column["ROE"]] = "inf"                     # line 8: infinity
     body[7][column["ROE"]] = "-inf"                    # line 9: minus infinity
     write_csv(directory / "2018_Financial_Data.csv", header, body)
@@ -113,7 +113,7 @@ def test_bad_rows_and_values_are_quarantined_with_their_reason(broken_warehouse,
         ("row", 2, None, None, None, "missing ticker"),
         ("row", 3, body[1][0], None, None, "duplicate ticker in fiscal year (2 rows)"),
         ("row", 4, body[1][0], None, None, "duplicate ticker in fiscal year (2 rows)"),
-        ("value", 7, body[5][0], "EPS", "n/a", "not a number"),
+        ("value", 7, body[5][0], "EPS", "--", "not a number"),
         ("value", 8, body[6][0], "ROE", "inf", "infinite value"),
         ("value", 9, body[7][0], "ROE", "-inf", "infinite value"),
     ]

@@ -132,6 +132,8 @@ def expected_facts(connection, build_time):
         "top_k": one("select count(*) from factor_f_scores where is_top_k"),
         "build_time": build_time,
         "data_source": listed("select data_source || coalesce(' in ' || kaggle_dir, '') from build_facts"),
+        "data_loss": "; ".join(f"{year}: {summary}" for year, summary in connection.execute(
+            "select fiscal_year, loss_summary from data_loss order by fiscal_year").fetchall()),
     }
     return expected
 

@@ -2,24 +2,48 @@
 
 profiles.yml registers it (alias `kaggle`); models/staging/_sources.yml points
 each source table at it. The source's `kaggle_dir` (the dbt var of that name)
-selects the input directory; empty means the embedded demo data set, generated
+selects the input directory; `demo` means the embedded demo data set, generated
 deterministically into a temporary directory in the same Kaggle file format and
-read by the same loader. The three tables of one directory are parsed once per
-dbt invocation.
+read by the same loader; empty is an error. The four tables of one directory are
+parsed once per dbt invocation, and what the loader did with each entry of the
+directory (read, ignored and why, header cells trimmed, missing markers) goes to
+dbt's log as well as into the tables.
 """
 
 import tempfile
 import threading
 
 from dbt.adapters.duckdb.plugins import BasePlugin
+from dbt.adapters.events.logging import AdapterLogger
 
 from factor_warehouse.sources import demo, kaggle
-
 
 # The schema of the `kaggle` source in models/staging/_sources.yml. Created when
 # the connection opens: dbt loads source tables from parallel threads, and two
 # concurrent CREATE SCHEMA statements conflict in DuckDB.
 SOURCE_SCHEMA = "raw"
+
+LOGGER = AdapterLogger("kaggle")
+
+
+def log_input(directory, tables, logger=None):
+    """Say what was read from `directory`, what was ignored and why, and which header cells
+    were trimmed: the same facts the files and columns tables hold."""
+    logger = logger or LOGGER
+    files = tables["files"]
+    for entry in files.itertuples(index=False):
+        if entry.status == "read":
+            count = entry.missing_markers
+            markers = "" if not count else (
+                f"; {count} field{'s' if count > 1 else ''} with a missing marker such as N/A read as missing")
+            logger.info(f"{directory}: read {entry.source_file} ({entry.reason}){markers}")
+        else:
+            logger.warning(f"{directory}: ignored {entry.source_file}: {entry.reason}")
+    columns = tables["columns"]
+    trimmed = columns[columns["column_name"] != columns["column_name_as_written"]]
+    for column in trimmed.itertuples(index=False):
+        logger.warning(f"{column.source_file}, line 1, column {column.column_number}: header "
+                       f"'{column.column_name_as_written}' trimmed to '{column.column_name}'")
 
 
 class Plugin(BasePlugin):
@@ -32,8 +56,9 @@ class Plugin(BasePlugin):
         self._demo_dir = None
 
     def input_directory(self, kaggle_dir):
-        if kaggle_dir:
-            return kaggle_dir
+        setting = kaggle.check_kaggle_dir(kaggle_dir)
+        if setting != kaggle.DEMO:
+            return setting
         if self._demo_dir is None:
             self._demo_dir = tempfile.mkdtemp(prefix="factor_warehouse_demo_")
             demo.write_demo_files(self._demo_dir)
@@ -41,11 +66,19 @@ class Plugin(BasePlugin):
 
     def load(self, source_config):
         table = source_config.get("kaggle_table")
-        if table not in ("columns", "rows", "cells"):
+        if table not in kaggle.TABLES:
             raise ValueError(f"source {source_config.name}.{source_config.identifier}: config kaggle_table must be "
-                             f"columns, rows or cells; got {table!r}")
+                             f"one of {', '.join(kaggle.TABLES)}; got {table!r}")
         with self._lock:
             directory = self.input_directory(source_config.get("kaggle_dir"))
             if directory not in self._loaded:
-                self._loaded[directory] = kaggle.load_directory(directory)
-            return self._loaded[directory][table]
+                try:
+                    self._loaded[directory] = kaggle.load_directory(directory)
+                except kaggle.KaggleInputError as error:
+                    self._loaded[directory] = error  # every source table fails alike, without parsing again
+                else:
+                    log_input(directory, self._loaded[directory])
+            loaded = self._loaded[directory]
+            if isinstance(loaded, Exception):
+                raise loaded
+            return loaded[table]

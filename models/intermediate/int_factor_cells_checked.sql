@@ -1,6 +1,7 @@
--- Every non-empty indicator cell of an accepted row, with the reason its value is
--- rejected (null when accepted). Cells of rejected rows are covered by the row's
--- own quarantine entry and are not repeated here.
+-- Every indicator cell of an accepted row that is not missing, with the reason its value
+-- is rejected (null when accepted): not a number by the grammar of macro parse_number, or
+-- infinite. Cells of rejected rows are covered by the row's own quarantine entry and are
+-- not repeated here.
 with cells as (
 
     select * from {{ ref('stg_kaggle__financial_cells') }}
@@ -39,7 +40,6 @@ checked as (
         case
             when value is null then 'not a number'
             when isinf(value) then 'infinite value'
-            when isnan(value) then 'NaN value'
         end as rejection_reason
     from cells_of_accepted_rows
 

@@ -12,7 +12,7 @@ renamed as (
         cast(column_number as integer) as column_number,
         factor,
         cell_text,
-        try_cast(cell_text as double) as value
+        {{ parse_number('cell_text') }} as value
     from source
 
 )

@@ -11,6 +11,7 @@ renamed as (
         cast(fiscal_year as integer) as fiscal_year,
         cast(column_number as integer) as column_number,
         column_name,
+        column_name_as_written,
         column_role
     from source
 

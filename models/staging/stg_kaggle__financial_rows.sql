@@ -14,9 +14,9 @@ renamed as (
         ticker,
         sector,
         price_var_text,
-        try_cast(price_var_text as double) as price_var_pct,
+        {{ parse_number('price_var_text') }} as price_var_pct,
         class_text,
-        try_cast(class_text as double) as class_value
+        {{ parse_number('class_text') }} as class_value
     from source
 
 )

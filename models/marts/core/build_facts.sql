@@ -1,14 +1,24 @@
 -- One row saying where the data of this build came from; the files, years and
--- settings are in the tables themselves (stock_years.source_file, .alpha_method, ...).
+-- settings are in the tables themselves (input_files, stock_years.alpha_method, ...).
+-- kaggle_dir is 'demo' for the demo data. An empty value is refused here, when dbt parses the
+-- project, so that no command runs on it (and by the kaggle source's plugin, in the same words:
+-- factor_warehouse.sources.kaggle.check_kaggle_dir).
+{%- set kaggle_dir = var('kaggle_dir') | string | trim %}
+{%- if kaggle_dir == '' %}
+    {{ exceptions.raise_compiler_error(
+        "the dbt var kaggle_dir is empty: give the directory of the Kaggle files ({YEAR}_Financial_Data.csv[.zip]), "
+        ~ "or demo for the demo data, e.g. --vars '{kaggle_dir: /path/to/kaggle/files}' or --vars '{kaggle_dir: demo}'") }}
+{%- endif %}
+
 with final as (
 
     select
-        {% if var('kaggle_dir') == '' -%}
+        {% if kaggle_dir == 'demo' -%}
         'demo data' as data_source,
         cast(null as varchar) as kaggle_dir,
         {%- else -%}
         'Kaggle files' as data_source,
-        '{{ var("kaggle_dir") | replace("'", "''") }}' as kaggle_dir,
+        '{{ kaggle_dir | replace("'", "''") }}' as kaggle_dir,
         {%- endif %}
         current_timestamp as built_at
 

@@ -1,0 +1,64 @@
+-- The data-loss budget. Per fiscal year, the share of input rows and the share of input values
+-- kept out of the warehouse (mart data_loss) may not exceed the dbt vars
+-- max_quarantined_row_share and max_quarantined_value_share. Above the budget the test fails
+-- through error(), whose message gives the numbers and how to raise the budget (a failing test
+-- alone would only say how many rows it returned); within it, every year that lost anything is
+-- returned and dbt warns.
+{{ config(severity='warn') }}
+{%- set max_row_share = data_loss_budget('max_quarantined_row_share') -%}
+{%- set max_value_share = data_loss_budget('max_quarantined_value_share') %}
+
+with data_loss as (
+
+    select * from {{ ref('data_loss') }}
+
+),
+
+losses as (
+
+    select
+        source_file,
+        fiscal_year,
+        quarantined_row_share,
+        quarantined_value_share,
+        source_file || ' (fiscal year ' || fiscal_year || '): ' || loss_summary as loss,
+        quarantined_row_share > {{ max_row_share }} as rows_over_budget,
+        coalesce(quarantined_value_share > {{ max_value_share }}, false) as values_over_budget
+    from data_loss
+    where quarantined_rows > 0 or quarantined_values > 0
+
+),
+
+over_budget as (
+
+    select
+        string_agg(loss, '; ' order by fiscal_year) as losses,
+        -- the smallest budgets (rounded up to a whole percent) this input passes; the inner
+        -- round keeps 100 * 0.3 = 30.000000000000004 at 30
+        ceil(round(100 * max(quarantined_row_share) filter (where rows_over_budget), 6)) / 100 as row_share_needed,
+        ceil(round(100 * max(quarantined_value_share) filter (where values_over_budget), 6)) / 100 as value_share_needed
+    from losses
+    where rows_over_budget or values_over_budget
+
+),
+
+final as (
+
+    select losses.*
+    from losses
+    cross join over_budget
+    where over_budget.losses is null
+        or error(
+            'data loss above the budget: ' || over_budget.losses || '. The budget allows '
+            || printf('%.1f', 100 * {{ max_row_share }}) || '% of a fiscal year''s rows (dbt var max_quarantined_row_share)'
+            || ' and ' || printf('%.1f', 100 * {{ max_value_share }}) || '% of its values (dbt var max_quarantined_value_share).'
+            || ' See why in table quarantined_inputs and fix the files, or raise the budget: --vars ''{'
+            || concat_ws(', ',
+                'max_quarantined_row_share: ' || over_budget.row_share_needed,
+                'max_quarantined_value_share: ' || over_budget.value_share_needed)
+            || '}'''
+        )
+
+)
+
+select * from final

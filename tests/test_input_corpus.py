@@ -1,0 +1,171 @@
+"""The corpus of bad input files (tests/input_corpus, see its README): each file-level problem
+fails in the loader with the exact message written next to it; the quarantine cases, built
+together by one dbt build, quarantine what their expected.json says, lose nothing, and hold the
+data-loss budget: the two cases above it fail the build with the numbers, and raising the budget
+turns that into a warning."""
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt.adapters.duckdb.utils import SourceConfig
+
+from factor_warehouse.cli.dbt_runner import run_dbt
+from factor_warehouse.sources.dbt_plugin import Plugin
+from factor_warehouse.sources.kaggle import KaggleInputError
+from tests.test_core_marts import CORE_SELECTION
+
+CORPUS = Path(__file__).resolve().parent / "input_corpus"
+FILE_ERROR_CASES = sorted(path for path in (CORPUS / "file_errors").iterdir() if path.is_dir())
+QUARANTINE_CASES = sorted(path for path in (CORPUS / "quarantine").iterdir() if path.is_dir())
+BUDGET_TEST = "core_data_loss_within_budget"
+# the seed has benchmark returns for 2015-2019 only; the corpus years are 2005-2013
+CORPUS_VARS = {"alpha_method": "market_mean"}
+RAISED_BUDGET = {"max_quarantined_row_share": 1, "max_quarantined_value_share": 1}
+OVER_BUDGET_MESSAGE = (
+    "data loss above the budget: "
+    "2011_Financial_Data.csv (fiscal year 2011): 6 of 20 rows (30.0%) and 30 of 100 values (30.0%) quarantined, "
+    "0 rows kept without a return; "
+    "2012_Financial_Data.csv (fiscal year 2012): 3 of 3 rows (100.0%) and 15 of 15 values (100.0%) quarantined, "
+    "0 rows kept without a return. "
+    "The budget allows 10.0% of a fiscal year's rows (dbt var max_quarantined_row_share) and 10.0% of its values "
+    "(dbt var max_quarantined_value_share). See why in table quarantined_inputs and fix the files, or raise the "
+    "budget: --vars '{max_quarantined_row_share: 1.0, max_quarantined_value_share: 1.0}'"
+)
+
+
+def kaggle_dir_of(case):
+    """The dbt var kaggle_dir of a file-error case: kaggle_dir.txt (relative to the case) or input/."""
+    setting = case / "kaggle_dir.txt"
+    value = setting.read_text(encoding="utf-8").rstrip("\n") if setting.exists() else "input"
+    return str(case / value) if value.strip() else value
+
+
+def plugin_load(kaggle_dir, table="rows"):
+    """What dbt does when a model compiles source('kaggle', ...): the plugin's load."""
+    config = SourceConfig(name="kaggle", identifier=f"financial_{table}", schema="raw", database=None,
+                          meta={"kaggle_table": table, "kaggle_dir": kaggle_dir}, tags=[])
+    return Plugin("kaggle", {}).load(config)
+
+
+@pytest.mark.parametrize("case", FILE_ERROR_CASES, ids=lambda case: case.name)
+def test_file_level_problem_fails_with_the_message_written_next_to_it(case):
+    expected = (case / "expected_error.txt").read_text(encoding="utf-8").rstrip("\n").replace("{case}", str(case))
+    with pytest.raises(KaggleInputError) as error:
+        plugin_load(kaggle_dir_of(case))
+    assert str(error.value) == expected
+
+
+def shown(text):
+    """A quarantined cell text as expected.json writes it (long texts by start and length)."""
+    return text if text is None or len(text) <= 80 else f"{text[:8]}... ({len(text)} characters)"
+
+
+def expected_of(case):
+    return json.loads((case / "expected.json").read_text(encoding="utf-8"))
+
+
+def fiscal_year_of(case):
+    (year,) = [entry["fiscal_year"] for entry in expected_of(case)["input_files"] if entry["status"] == "read"]
+    return year
+
+
+@pytest.fixture(scope="module")
+def corpus_build(tmp_path_factory):
+    """Every quarantine case's input in one directory, built once (core models and their tests)
+    with the default budget, then the budget test alone again with the budget raised."""
+    directory = tmp_path_factory.mktemp("corpus_input")
+    years = [fiscal_year_of(case) for case in QUARANTINE_CASES]
+    assert len(set(years)) == len(years), "each quarantine case needs a fiscal year of its own"
+    for case in QUARANTINE_CASES:
+        for entry in (case / "input").iterdir():
+            assert not (directory / entry.name).exists(), f"{entry.name} is in two quarantine cases"
+            (shutil.copytree if entry.is_dir() else shutil.copy)(entry, directory / entry.name)
+    database = tmp_path_factory.mktemp("corpus_warehouse") / "warehouse.duckdb"
+    dbt_vars = {"kaggle_dir": str(directory), **CORPUS_VARS}
+    built = run_dbt(["build", *CORE_SELECTION], database=database, dbt_vars=dbt_vars)
+    raised = run_dbt(["test", "--select", BUDGET_TEST], database=database, dbt_vars={**dbt_vars, **RAISED_BUDGET})
+    connection = duckdb.connect(str(database), read_only=True)
+    yield connection, results_by_name(built), results_by_name(raised)
+    connection.close()
+
+
+def results_by_name(result):
+    assert result.result is not None, f"dbt did not run: {result.exception}"
+    return {node.node.name: node for node in result.result.results}
+
+
+@pytest.mark.parametrize("case", QUARANTINE_CASES, ids=lambda case: case.name)
+def test_quarantine_case_is_quarantined_listed_and_counted_as_written_next_to_it(case, corpus_build):
+    connection, _, _ = corpus_build
+    expected, year = expected_of(case), fiscal_year_of(case)
+    names = [entry["source_file"] for entry in expected["input_files"]]
+    columns = ["source_file", "fiscal_year", "status", "reason", "missing_markers", "trimmed_headers"]
+    files = connection.execute(f"select {', '.join(columns)} from input_files where list_contains(?, source_file) "
+                               "order by source_file", [names]).fetchall()
+    assert [dict(zip(columns, row)) for row in files] == expected["input_files"]
+
+    quarantined = connection.execute(
+        "select rejected, line_number, ticker, column_name, cell_text, reason from quarantined_inputs "
+        "where fiscal_year = ? order by line_number, column_name", [year]).fetchall()
+    columns = ["rejected", "line_number", "ticker", "column_name", "cell_text", "reason"]
+    assert [dict(zip(columns, (*row[:4], shown(row[4]), row[5]))) for row in quarantined] == expected["quarantined"]
+
+    loss = connection.execute(
+        "select input_rows, quarantined_rows, input_values, quarantined_values, rows_without_return "
+        "from data_loss where fiscal_year = ?", [year]).fetchone()
+    assert dict(zip(expected["data_loss"], loss)) == expected["data_loss"]
+
+
+def test_every_case_reconciles_and_only_the_budget_fails(corpus_build):
+    _, built, _ = corpus_build
+    assert built["core_input_rows_reconcile"].status == "pass"
+    assert built["core_input_files_accounted"].status == "pass"
+    failed = {name: str(node.status) for name, node in built.items() if str(node.status) not in ("pass", "success")}
+    assert failed == {BUDGET_TEST: "error"}
+
+
+def test_above_the_budget_the_build_fails_with_the_numbers_and_how_to_raise_it(corpus_build):
+    _, built, _ = corpus_build
+    over_budget = [case.name for case in QUARANTINE_CASES if expected_of(case)["over_budget"]]
+    assert over_budget == ["all_rows_quarantined", "over_budget"]
+    message = built[BUDGET_TEST].message
+    assert OVER_BUDGET_MESSAGE in message, message
+
+
+def test_within_a_raised_budget_the_build_warns_for_every_year_that_lost_anything(corpus_build):
+    _, _, raised = corpus_build
+    years_with_losses = [case.name for case in QUARANTINE_CASES
+                         if expected_of(case)["data_loss"]["quarantined_rows"]
+                         or expected_of(case)["data_loss"]["quarantined_values"]]
+    assert len(years_with_losses) == 7
+    assert str(raised[BUDGET_TEST].status) == "warn"
+    assert raised[BUDGET_TEST].failures == len(years_with_losses)
+
+
+def test_trimmed_headers_name_one_factor_and_the_sector_column(corpus_build):
+    connection, _, _ = corpus_build
+    factors = [row[0] for row in connection.execute("select factor_id from factors order by column_number").fetchall()]
+    assert factors == ["revenue", "eps", "gross_profit", "roe", "market_cap"]
+    year = fiscal_year_of(CORPUS / "quarantine" / "header_trailing_spaces")
+    n_rows, n_sectors = connection.execute(
+        "select count(*), count(sector) from stock_years where fiscal_year = ?", [year]).fetchone()
+    assert n_rows == n_sectors == 20
+
+
+def test_dbt_refuses_an_empty_kaggle_dir_with_the_same_message_before_running_anything(tmp_path):
+    expected = (CORPUS / "file_errors" / "empty_kaggle_dir" / "expected_error.txt").read_text(encoding="utf-8")
+    result = run_dbt(["build", "--select", "build_facts"], database=tmp_path / "warehouse.duckdb",
+                     dbt_vars={"kaggle_dir": " "})
+    assert not result.success and result.result is None
+    assert expected.rstrip("\n") in str(result.exception)
+
+
+def test_a_budget_that_is_not_a_share_is_refused_with_how_to_set_it(tmp_path):
+    result = run_dbt(["build", "--select", "data_loss"], database=tmp_path / "warehouse.duckdb",
+                     dbt_vars={"max_quarantined_row_share": "10%"})
+    assert not result.success
+    assert ("dbt var max_quarantined_row_share must be a share from 0 to 1 (got '10%'); "
+            "set it with --vars '{max_quarantined_row_share: 0.2}' for 20%") in str(result.exception)
