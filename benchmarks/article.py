@@ -14,7 +14,7 @@ import operator
 
 import pandas as pd
 
-YEAR_COLUMN = "fiscal_year"
+YEAR_COLUMN = "period"
 ALPHA_COLUMN = "alpha"
 
 
@@ -53,11 +53,11 @@ def alpha_tables(df_all, factor_columns, years, **columns):
 
 def load_wide_frame(connection):
     """The article's df_all from a built warehouse: one row per stock-year, one column per factor
-    (exact original names), plus fiscal_year and alpha. Returns (frame, factor_columns, years)."""
-    stock_years = connection.sql("select ticker, fiscal_year, alpha from stock_years").df()
-    factor_values = connection.sql("select ticker, fiscal_year, factor, value from factor_values").df()
-    wide = factor_values.pivot(index=["ticker", "fiscal_year"], columns="factor", values="value")
+    (exact original names), plus period and alpha. Returns (frame, factor_columns, years)."""
+    stock_periods = connection.sql("select stock_id, period, alpha from stock_periods").df()
+    factor_values = connection.sql("select stock_id, period, factor, value from factor_values").df()
+    wide = factor_values.pivot(index=["stock_id", "period"], columns="factor", values="value")
     factor_columns = sorted(wide.columns)
-    df_all = stock_years.merge(wide[factor_columns].reset_index(), on=["ticker", "fiscal_year"], how="left")
-    years = sorted(stock_years["fiscal_year"].unique().tolist())
+    df_all = stock_periods.merge(wide[factor_columns].reset_index(), on=["stock_id", "period"], how="left")
+    years = sorted(stock_periods["period"].unique().tolist())
     return df_all, factor_columns, years

@@ -53,7 +53,7 @@ def sample_pairs(database, sample_pooled, sample_yearly, seed=0):
         estimator, alpha, c = connection.sql(
             "select any_value(estimator), any_value(alpha_param), any_value(c_param) from factor_mic").fetchone()
         parameters = MicParameters(estimator=estimator, alpha=alpha, c=c)
-        observations = load_observations(connection.table("factor_values"), connection.table("stock_years"))
+        observations = load_observations(connection.table("factor_values"), connection.table("stock_periods"))
         computed_fingerprints = {row[0] for row in connection.sql("select input_fingerprint from factor_mic").fetchall()}
     pairs = [pair for pair in mic_pairs(observations, TARGET, parameters) if pair.fingerprint in computed_fingerprints]
     unique = list({pair.fingerprint: pair for pair in pairs}.values())  # the model computes each input once
@@ -126,7 +126,7 @@ def benchmark(workdir, options):
     extrapolated = sum(means[kind] * totals[kind][0] for kind in samples)
     with duckdb.connect(str(database), read_only=True) as connection:
         rows, years = connection.sql("select count(*), count(distinct scope) - 1 from factor_mic").fetchone()
-        stock_years = connection.sql("select count(*) from stock_years").fetchone()[0]
+        stock_years = connection.sql("select count(*) from stock_periods").fetchone()[0]
     lines = [
         f"factor_mic benchmark: {options.tickers} tickers x {years} fiscal years ({stock_years} stock-years), "
         f"{rows} (factor, scope) rows; {parameters.estimator}, alpha={parameters.alpha}, c={parameters.c}; "

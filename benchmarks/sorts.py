@@ -22,34 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.common import peak_rss_megabytes, run_dbt_checked
 from factor_warehouse.paths import PROJECT_DIR
 
 FACTOR_SORTS_SELECTION = ["--select", "path:models/intermediate/factor_sorts", "path:models/marts/factor_sorts"]
 CORE_SELECTION = ["--select", "+path:models/marts/core", "--resource-type", "seed", "--resource-type", "model"]
-
-
-def peak_rss_megabytes():
-    """This process's peak resident memory (Linux VmHWM: unlike getrusage's ru_maxrss it is not
-    inherited from the parent across fork and exec)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024  # kB
-    return float("nan")
-
-
-def dbt_options(workdir):
-    """Keep dbt's target/ and logs/ in the benchmark's directory, away from the project's."""
-    return ["--target-path", str(Path(workdir) / "target"), "--log-path", str(Path(workdir) / "logs")]
-
-
-def run_dbt_checked(args, database, dbt_vars, workdir):
-    from factor_warehouse.cli.dbt_runner import run_dbt
-
-    result = run_dbt([*args, *dbt_options(workdir)], database=database, dbt_vars=dbt_vars)
-    if not result.success:
-        raise SystemExit(f"dbt {' '.join(args)} failed on {database}: {result.exception or 'see '}"
-                         f"{Path(workdir) / 'logs' / 'dbt.log'}")
-    return result
 
 
 def stage_sql(database, workdir, dbt_vars):
@@ -92,16 +69,16 @@ def stage_pandas(database):
         started = time.perf_counter()
         df_all, factor_columns, years = load_wide_frame(connection)
         load_seconds = time.perf_counter() - started
-        mart = connection.sql("select factor, fiscal_year, side, mean_alpha from factor_median_split_alpha").df()
+        mart = connection.sql("select factor, period, side, mean_alpha from factor_median_split_alpha").df()
     started = time.perf_counter()
     top, below = alpha_tables(df_all, factor_columns, years)
     loop_seconds = time.perf_counter() - started
 
     differences = []
     for side, article_table in (("above", top), ("below", below)):
-        reference = (article_table.rename_axis(index="fiscal_year", columns="factor").stack(future_stack=True)
+        reference = (article_table.rename_axis(index="period", columns="factor").stack(future_stack=True)
                      .rename("article_mean_alpha").reset_index())
-        merged = mart[mart["side"] == side].merge(reference, on=["factor", "fiscal_year"])
+        merged = mart[mart["side"] == side].merge(reference, on=["factor", "period"])
         differences.append(np.nanmax(np.abs(merged["mean_alpha"] - merged["article_mean_alpha"])))
     return {"load_seconds": load_seconds, "loop_seconds": loop_seconds, "peak_rss_mb": peak_rss_megabytes(),
             "rows": len(df_all), "factors": len(factor_columns), "years": len(years),

@@ -2,8 +2,8 @@
   Settings of the factor sorts (models/intermediate/factor_sorts, models/marts/factor_sorts),
   read from dbt vars in this one place and validated:
     portfolio_count  J >= 2 portfolios per sort (default 2: the article's median split)
-    sort_grouping    'fiscal_year' (default) or 'sector': within what ranks, breakpoints and
-                     portfolios are computed; 'sector' means within (fiscal_year, sector).
+    sort_grouping    'period' (default) or 'sector': within what ranks, breakpoints and
+                     portfolios are computed; 'sector' means within (period, sector).
 #}
 {% macro factor_sorts_portfolio_count() -%}
     {%- set raw = var('portfolio_count') -%}
@@ -18,15 +18,15 @@
 
 {% macro factor_sorts_grouping() -%}
     {%- set grouping = var('sort_grouping') | string | trim | lower -%}
-    {%- if grouping not in ['fiscal_year', 'sector'] -%}
+    {%- if grouping not in ['period', 'sector'] -%}
         {{ exceptions.raise_compiler_error(
-            "dbt var sort_grouping must be 'fiscal_year' or 'sector' (got '"
+            "dbt var sort_grouping must be 'period' or 'sector' (got '"
             ~ var('sort_grouping') ~ "'); set it with --vars '{sort_grouping: sector}'") }}
     {%- endif -%}
     {{- grouping -}}
 {%- endmacro %}
 
-{# SQL expression of the group a stock is sorted in within its fiscal year: one group
+{# SQL expression of the group a stock is sorted in within its period: one group
    ('all stocks') or its sector; a stock without a sector forms the group '(no sector)'. #}
 {% macro factor_sorts_sort_group(sector_column) -%}
     {%- if factor_sorts_grouping() == 'sector' -%}

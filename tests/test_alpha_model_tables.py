@@ -1,6 +1,7 @@
 """The six alpha-model tables as `dbt build` writes them: on the demo data, where the truth
 is planted ('Market Cap' and 'PE ratio' linear, 'Revenue Growth' U-shaped, the rest noise),
-and on the trimmed real 2018 sample, which has one fiscal year and so no walk-forward."""
+and on the trimmed real 2018 sample, which has one fiscal year (one period, 2018-12-31) and so no
+walk-forward."""
 
 import numpy as np
 import pytest
@@ -50,23 +51,25 @@ def test_walk_forward_rank_ic_of_linear_topk_is_positive_every_year(demo_warehou
             " where model = 'linear_topk' and evaluation = 'walk_forward'",
         )
     )
-    years = [year for (year,) in rows(demo_warehouse, "select distinct fiscal_year from stock_years order by 1")]
+    years = [year for (year,) in rows(demo_warehouse, "select distinct year(period) from stock_periods order by 1")]
     assert set(result) == {"all"} | {str(year) for year in years[1:]}
     assert all(ic > 0 for ic in result.values()), result
 
 
-def test_demo_predictions_cover_every_model_year_and_evaluation(demo_warehouse):
-    (stock_years,) = rows(demo_warehouse, "select count(*) from stock_years where alpha is not null")[0]
-    (first_year,) = rows(demo_warehouse, "select min(fiscal_year) from stock_years where alpha is not null")[0]
+def test_demo_predictions_cover_every_model_period_and_evaluation(demo_warehouse):
+    (stock_periods,) = rows(demo_warehouse, "select count(*) from stock_periods where alpha is not null")[0]
+    (first_year,) = rows(demo_warehouse, "select min(year(period)) from stock_periods where alpha is not null")[0]
     counts = dict(
         rows(demo_warehouse, "select model || '/' || evaluation, count(*) from alpha_predictions group by all")
     )
     (later_years,) = rows(
-        demo_warehouse, f"select count(*) from stock_years where alpha is not null and fiscal_year > {first_year}"
+        demo_warehouse, f"select count(*) from stock_periods where alpha is not null and year(period) > {first_year}"
     )[0]
     for model in MODELS:
-        assert counts[f"{model}/in_sample"] == stock_years
+        assert counts[f"{model}/in_sample"] == stock_periods
         assert counts[f"{model}/walk_forward"] == later_years
+    types = dict(rows(demo_warehouse, "select column_name, column_type from (describe alpha_predictions)"))
+    assert (types["stock_id"], types["period"]) == ("VARCHAR", "DATE"), "the keys of stock_periods, same types"
 
 
 def test_topk_coefficients_use_the_flagged_factors_with_planted_signs(demo_warehouse):
@@ -84,7 +87,7 @@ def test_topk_coefficients_use_the_flagged_factors_with_planted_signs(demo_wareh
         demo_warehouse,
         "select distinct model, cross_validation from alpha_model_coefficients where penalty is not null order by 1",
     )
-    years = rows(demo_warehouse, "select count(distinct fiscal_year) from stock_years")[0][0]
+    years = rows(demo_warehouse, "select count(distinct year(period)) from stock_periods")[0][0]
     assert penalized == [(m, f"leave_one_year_out ({years} folds)") for m in ("elastic_net", "lasso", "ridge")]
     assert rows(demo_warehouse, "select bool_and(converged) from alpha_model_coefficients") == [(True,)]
 
@@ -94,7 +97,7 @@ def test_metrics_agree_with_the_predictions_table(demo_warehouse):
         demo_warehouse,
         """
         with direct as (
-            select model, evaluation, cast(fiscal_year as varchar) as scope,
+            select model, evaluation, cast(year(period) as varchar) as scope,
                    avg((actual - predicted) ^ 2) as mse, count(*) as n_rows
             from alpha_predictions
             group by all
@@ -113,9 +116,9 @@ def test_metrics_agree_with_the_predictions_table(demo_warehouse):
 
 
 def test_learning_curve_follows_the_article_call(demo_warehouse):
-    (stock_years,) = rows(demo_warehouse, "select count(*) from stock_years where alpha is not null")[0]
+    (stock_periods,) = rows(demo_warehouse, "select count(*) from stock_periods where alpha is not null")[0]
     sizes = [size for (size,) in rows(demo_warehouse, "select train_size from alpha_learning_curve order by 1")]
-    fold_train = stock_years - -(-stock_years // 5)  # training part of KFold(5)'s first fold
+    fold_train = stock_periods - -(-stock_periods // 5)  # training part of KFold(5)'s first fold
     assert sizes == sorted(set((np.linspace(0.01, 1.0, 40) * fold_train).astype(int)))
 
 
@@ -133,7 +136,7 @@ def test_every_table_builds_on_the_one_year_kaggle_sample(kaggle_sample_warehous
 
 
 def test_kaggle_sample_f_scores_equal_select_k_best_on_the_warehouse(kaggle_sample_warehouse):
-    design = load_design(kaggle_sample_warehouse.table("factor_values"), kaggle_sample_warehouse.table("stock_years"))
+    design = load_design(kaggle_sample_warehouse.table("factor_values"), kaggle_sample_warehouse.table("stock_periods"))
     x = design.ranks.loc[:, design.ranks.notna().any()]
     x = x.fillna(x.mean())
     selector = SelectKBest(k=10, score_func=f_regression).fit(x, design.alpha)
@@ -152,10 +155,10 @@ def test_kaggle_sample_regressions_count_the_rows_where_both_exist(kaggle_sample
         """
         with direct as (
             select factor_values.factor, count(*) as n,
-                   regr_slope(stock_years.alpha, factor_values.pct_rank) as slope
+                   regr_slope(stock_periods.alpha, factor_values.pct_rank) as slope
             from factor_values
-            join stock_years using (ticker, fiscal_year)
-            where stock_years.alpha is not null and factor_values.pct_rank is not null
+            join stock_periods using (stock_id, period)
+            where stock_periods.alpha is not null and factor_values.pct_rank is not null
             group by all
         )
         select direct.factor

@@ -1,8 +1,11 @@
 """The alpha-model pure functions against direct scikit-learn / scipy computations on a
-small synthetic panel (60 tickers x 4 years x 12 factors, 10% of ranks missing)."""
+small synthetic yearly panel (60 stocks x 4 fiscal years, periods 2014-12-31 ... 2017-12-31,
+x 12 factors, 10% of ranks missing), and on a small monthly one (36 month ends): walk-forward
+refits once per year of periods, metrics average per-period values."""
 
 import dataclasses
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,8 +16,9 @@ from sklearn.linear_model import ElasticNetCV, Lasso, LassoCV, LinearRegression,
 from sklearn.model_selection import GridSearchCV, KFold, LeaveOneGroupOut
 from sklearn.pipeline import Pipeline
 
+from factor_warehouse.research import walk_forward
 from factor_warehouse.research.alpha_models import INTERCEPT, MODELS, fit_alpha_model
-from factor_warehouse.research.design_matrix import build_design, fill_with_training_means
+from factor_warehouse.research.design_matrix import build_design, fill_with_training_means, period_years
 from factor_warehouse.research.f_scores import benjamini_hochberg, factor_f_scores
 from factor_warehouse.research.learning_curve import alpha_learning_curve
 from factor_warehouse.research.metrics import alpha_model_metrics
@@ -27,29 +31,39 @@ FACTORS = ["Market Cap", "PE ratio", "niperEBT", "nIperEBT"] + [f"Noise {i}" for
 SETTINGS = ModelSettings(top_k=3, penalty_grid_size=8, ridge_penalties=(0.1, 1.0, 10.0, 100.0, 1000.0))
 
 
-def synthetic_panel(n_tickers=60, years=(2014, 2015, 2016, 2017), missing_share=0.1, seed=7):
-    """Long factor ranks and targets in the warehouse's shapes (pandas rank(pct=True))."""
+YEAR_ENDS = tuple(pd.Timestamp(f"{year}-12-31") for year in (2014, 2015, 2016, 2017))  # yearly periods
+MONTH_ENDS = tuple(pd.date_range("2014-01-31", periods=36, freq="ME"))  # monthly periods, 2014-2016
+
+
+def synthetic_panel(n_stocks=60, periods=YEAR_ENDS, missing_share=0.1, seed=7):
+    """Long factor ranks and targets in the warehouse's shapes (stock_id, period; ranks
+    within the period by pandas rank(pct=True))."""
     rng = np.random.default_rng(seed)
     rows = []
     targets = []
-    for year in years:
-        raw = pd.DataFrame(rng.normal(size=(n_tickers, len(FACTORS))), columns=FACTORS)
+    for period in periods:
+        raw = pd.DataFrame(rng.normal(size=(n_stocks, len(FACTORS))), columns=FACTORS)
         raw = raw.mask(rng.random(raw.shape) < missing_share)
         ranks = raw.rank(pct=True)
         signal = ranks["Market Cap"].fillna(0.5) - ranks["PE ratio"].fillna(0.5)
-        alpha = 20 * signal + rng.normal(scale=8, size=n_tickers)
-        tickers = [f"T{i:03d}" for i in range(n_tickers)]
-        targets.append(pd.DataFrame({"ticker": tickers, "fiscal_year": year, "alpha": alpha}))
-        long = ranks.assign(ticker=tickers).melt(id_vars="ticker", var_name="factor", value_name="pct_rank")
-        rows.append(long.dropna().assign(fiscal_year=year))
+        alpha = 20 * signal + rng.normal(scale=8, size=n_stocks)
+        stock_ids = [f"T{i:03d}" for i in range(n_stocks)]
+        targets.append(pd.DataFrame({"stock_id": stock_ids, "period": period, "alpha": alpha}))
+        long = ranks.assign(stock_id=stock_ids).melt(id_vars="stock_id", var_name="factor", value_name="pct_rank")
+        rows.append(long.dropna().assign(period=period))
     targets = pd.concat(targets, ignore_index=True)
-    targets["alpha_rank"] = targets.groupby("fiscal_year")["alpha"].rank(pct=True)
+    targets["alpha_rank"] = targets.groupby("period")["alpha"].rank(pct=True)
     return pd.concat(rows, ignore_index=True), targets
 
 
 @pytest.fixture(scope="module")
 def panel():
     return synthetic_panel()
+
+
+@pytest.fixture(scope="module")
+def monthly_design():
+    return build_design(*synthetic_panel(n_stocks=20, periods=MONTH_ENDS, seed=11))
 
 
 @pytest.fixture(scope="module")
@@ -74,17 +88,17 @@ def test_design_keeps_case_pairs_apart_and_drops_rows_without_alpha(panel):
     assert {"niperEBT", "nIperEBT"} <= set(design.ranks.columns)
     assert not design.ranks["niperEBT"].equals(design.ranks["nIperEBT"])
     assert len(design.alpha) == len(targets) - 1
-    assert design.keys.equals(design.keys.sort_values(["fiscal_year", "ticker"]).reset_index(drop=True))
-    lookup = factor_ranks.set_index(["ticker", "fiscal_year", "factor"])["pct_rank"]
+    assert design.keys.equals(design.keys.sort_values(["period", "stock_id"]).reset_index(drop=True))
+    lookup = factor_ranks.set_index(["stock_id", "period", "factor"])["pct_rank"]
     row = design.keys.iloc[17]
     for factor in FACTORS:
-        expected = lookup.get((row["ticker"], row["fiscal_year"], factor), np.nan)
+        expected = lookup.get((row["stock_id"], row["period"], factor), np.nan)
         assert np.isclose(design.ranks.loc[17, factor], expected, equal_nan=True)
 
 
 def test_design_without_any_alpha_is_an_error_that_says_why(panel):
     factor_ranks, targets = panel
-    with pytest.raises(ValueError, match="no stock-year has a known alpha"):
+    with pytest.raises(ValueError, match="no stock-period has a known alpha"):
         build_design(factor_ranks, targets.assign(alpha=np.nan))
 
 
@@ -114,6 +128,10 @@ def test_benjamini_hochberg_equals_scipy_and_direct_formula():
     by_p = np.argsort(p_values, kind="stable")
     assert np.all(np.diff(q_values[by_p]) >= 0), "q-values must be monotone in p"
     assert np.all((q_values >= p_values) & (q_values <= 1))
+    # the largest p-value is its own q-value, although p * 6 / 6 rounds one ulp below this p
+    rounding = np.array([0.0037252645507502157, 0.265646991847766, 0.4370424426397382, 0.030478952452244332,
+                         0.18325901488836394, 0.441556646998125])
+    assert np.all(benjamini_hochberg(rounding) >= rounding)
 
 
 def test_f_scores_equal_select_k_best_on_the_article_matrix(design):
@@ -133,7 +151,7 @@ def test_f_scores_equal_select_k_best_on_the_article_matrix(design):
 
 def test_factor_regressions_equal_linregress_without_filling(panel):
     factor_ranks, targets = panel
-    pairs = factor_ranks.merge(targets, on=["ticker", "fiscal_year"])
+    pairs = factor_ranks.merge(targets, on=["stock_id", "period"])
     result = factor_regressions(pairs).set_index("factor")
     assert sorted(result.index) == sorted(FACTORS)
     for factor in FACTORS:
@@ -189,7 +207,7 @@ def complete_design(design):
 
 
 def year_splits(design):
-    return list(LeaveOneGroupOut().split(design.ranks, groups=design.fiscal_years))
+    return list(LeaveOneGroupOut().split(design.ranks, groups=period_years(design.keys["period"])))
 
 
 def test_lasso_and_elastic_net_choose_as_sklearn_cv_on_whole_years(design):
@@ -231,7 +249,7 @@ def test_ridge_cross_validation_fills_each_fold_with_its_own_training_means(desi
 
 
 def test_one_year_uses_folds_within_the_year_and_has_no_walk_forward(design):
-    one_year = design.subset(design.fiscal_years == 2016)
+    one_year = design.subset(design.period_years == 2016)
     fitted = fit_alpha_model("ridge", one_year, SETTINGS)
     assert fitted.cross_validation == "kfold_within_single_year (5 folds)"
     predictions = alpha_predictions(one_year, SETTINGS)
@@ -241,20 +259,21 @@ def test_one_year_uses_folds_within_the_year_and_has_no_walk_forward(design):
 
 def test_walk_forward_cannot_see_a_later_years_leak(design):
     baseline = alpha_predictions(design, SETTINGS)
-    last = design.fiscal_years == 2017
+    last = design.period_years == 2017
     leaked_ranks = design.ranks.copy()
     leaked_ranks.loc[last, "Noise 3"] = design.alpha_rank[last]  # a perfect target leak in 2017
     leaked_ranks.loc[last, "Noise 4"] = np.nan  # and a change to what 2017 fills with
     leaked = alpha_predictions(dataclasses.replace(design, ranks=leaked_ranks), SETTINGS)
 
-    walk_forward = baseline[baseline["evaluation"] == "walk_forward"]
-    assert set(walk_forward["fiscal_year"]) == {2015, 2016, 2017}
-    assert (walk_forward["train_last_year"] < walk_forward["fiscal_year"]).all()
-    assert (walk_forward["train_last_year"] == walk_forward["fiscal_year"] - 1).all()
+    walk_forward_rows = baseline[baseline["evaluation"] == "walk_forward"]
+    predicted_years = period_years(walk_forward_rows["period"])
+    assert set(predicted_years) == {2015, 2016, 2017}
+    assert (walk_forward_rows["train_last_year"] < predicted_years).all()
+    assert (walk_forward_rows["train_last_year"] == predicted_years - 1).all()
     for frame in (baseline, leaked):
-        earlier = frame[(frame["evaluation"] == "walk_forward") & (frame["fiscal_year"] < 2017)]
+        earlier = frame[(frame["evaluation"] == "walk_forward") & (period_years(frame["period"]) < 2017)]
         assert len(earlier) == 5 * 2 * 60
-    earlier = (baseline["evaluation"] == "walk_forward") & (baseline["fiscal_year"] < 2017)
+    earlier = (baseline["evaluation"] == "walk_forward") & (period_years(baseline["period"]) < 2017)
     pd.testing.assert_frame_equal(baseline[earlier], leaked[earlier], check_exact=True)
     in_sample = baseline["evaluation"] == "in_sample"
     assert not np.allclose(baseline.loc[in_sample, "predicted"], leaked.loc[in_sample, "predicted"]), (
@@ -262,7 +281,88 @@ def test_walk_forward_cannot_see_a_later_years_leak(design):
     )
 
 
+def test_monthly_walk_forward_refits_once_per_year_on_the_earlier_years_only(monthly_design, monkeypatch):
+    fits = []  # (model, years of the fitted periods, distinct fitted periods)
+    original = walk_forward.fit_alpha_model
+
+    def recording(model, design, settings):
+        fits.append((model, set(design.period_years), design.keys["period"].nunique()))
+        return original(model, design, settings)
+
+    monkeypatch.setattr(walk_forward, "fit_alpha_model", recording)
+    predictions = walk_forward.alpha_predictions(monthly_design, SETTINGS, models=("linear_topk", "ridge"))
+    assert fits == [
+        (model, years, 12 * len(years))
+        for model in ("linear_topk", "ridge")
+        for years in ({2014, 2015, 2016}, {2014}, {2014, 2015})
+    ], "one in-sample fit, then one refit per later year on every month of the years before it"
+
+    rows = predictions[predictions["evaluation"] == "walk_forward"]
+    predicted_years = period_years(rows["period"])
+    assert rows["period"].nunique() == 24 and set(predicted_years) == {2015, 2016}
+    assert (rows["train_first_year"] == 2014).all() and (rows["train_last_year"] == predicted_years - 1).all()
+    assert len(rows) == 2 * 24 * 20, "every month of every later year is predicted, for every stock"
+
+
+def test_monthly_walk_forward_equals_sklearn_fitted_on_the_years_before(monthly_design):
+    """The months of 2016 predicted by LinearRegression on the top-k f_regression factors of
+    2014-2015's 24 months, filled with their means: the article's pipeline on the earlier years."""
+    predictions = alpha_predictions(monthly_design, SETTINGS, models=("linear_topk",))
+    years = monthly_design.period_years
+    train, test = monthly_design.subset(years < 2016), monthly_design.subset(years == 2016)
+    top = top_k_article(train)
+    training_means = train.ranks[top].mean()
+    reference = LinearRegression().fit(train.ranks[top].fillna(training_means), train.alpha_rank)
+    expected = reference.predict(test.ranks[top].fillna(training_means))
+    rows = predictions[(predictions["evaluation"] == "walk_forward") & (period_years(predictions["period"]) == 2016)]
+    assert rows["stock_id"].tolist() == test.keys["stock_id"].tolist()
+    np.testing.assert_allclose(rows["predicted"], expected, rtol=1e-9, atol=1e-12)
+
+
+def test_monthly_walk_forward_never_sees_the_predicted_year(monthly_design):
+    """Reversing the targets (alpha and alpha_rank) of every month of 2016 changes what is
+    fitted on 2016 (in-sample) but not one walk-forward prediction: the months of 2016 are
+    predicted from 2014-2015 only, and their inputs (the ranks) are unchanged."""
+    in_2016 = monthly_design.period_years == 2016
+    reversed_targets = dataclasses.replace(
+        monthly_design,
+        alpha=np.where(in_2016, -monthly_design.alpha, monthly_design.alpha),
+        alpha_rank=np.where(in_2016, 1 - monthly_design.alpha_rank, monthly_design.alpha_rank),
+    )
+    models = ("linear_topk", "lasso")  # top-k selection by F and the penalty's cross-validation both see targets
+    baseline, changed = (alpha_predictions(d, SETTINGS, models=models) for d in (monthly_design, reversed_targets))
+    walk = baseline["evaluation"] == "walk_forward"
+    assert set(period_years(baseline.loc[walk, "period"])) == {2015, 2016}
+    np.testing.assert_array_equal(baseline.loc[walk, "predicted"], changed.loc[walk, "predicted"])
+    in_sample = baseline["evaluation"] == "in_sample"
+    assert not np.allclose(baseline.loc[in_sample, "predicted"], changed.loc[in_sample, "predicted"]), (
+        "the change must matter where 2016 is fitted, else this test proves nothing"
+    )
+
+
+def test_predicted_periods_are_dates_in_duckdb(monthly_design):
+    predictions = alpha_predictions(monthly_design, SETTINGS, models=("linear_topk",))
+    connection = duckdb.connect()
+    connection.register("predictions", predictions)
+    types = dict(connection.sql("select column_name, column_type from (describe predictions)").fetchall())
+    assert (types["period"], types["stock_id"]) == ("DATE", "VARCHAR")
+    assert connection.sql("select min(period), max(period) from predictions").fetchone() == (
+        MONTH_ENDS[0].date(), MONTH_ENDS[-1].date()
+    )
+
+
 # ---------------------------------------------------------------------- metrics
+
+
+def direct_cross_section(rows):
+    """(rank IC, top-minus-bottom quintile alpha) of one period's predictions by scipy and
+    pandas qcut; the IC is NaN when the predictions are constant."""
+    constant = rows["predicted"].nunique() == 1
+    quintile = pd.qcut(rows["predicted"].rank(method="first"), 5, labels=False)
+    return (
+        np.nan if constant else stats.spearmanr(rows["predicted"], rows["actual"]).statistic,
+        rows["alpha"][quintile == 4].mean() - rows["alpha"][quintile == 0].mean(),
+    )
 
 
 def test_metrics_equal_direct_computations(design):
@@ -271,11 +371,11 @@ def test_metrics_equal_direct_computations(design):
     assert set(metrics.index.get_level_values("scope")) == {"all", "2014", "2015", "2016", "2017"}
     for evaluation, rows in predictions.groupby("evaluation"):
         ics, spreads = [], []
-        for year, year_rows in rows.groupby("fiscal_year"):
-            ics.append(stats.spearmanr(year_rows["predicted"], year_rows["actual"]).statistic)
-            quintile = pd.qcut(year_rows["predicted"].rank(method="first"), 5, labels=False)
-            spreads.append(year_rows["alpha"][quintile == 4].mean() - year_rows["alpha"][quintile == 0].mean())
-            got = metrics.loc[("linear_topk", evaluation, str(year))]
+        for period, year_rows in rows.groupby("period"):  # yearly data: one period per year
+            ic, spread = direct_cross_section(year_rows)
+            ics.append(ic)
+            spreads.append(spread)
+            got = metrics.loc[("linear_topk", evaluation, str(period.year))]
             assert got["rank_ic"] == pytest.approx(ics[-1], rel=1e-9)
             assert got["top_minus_bottom_alpha"] == pytest.approx(spreads[-1], rel=1e-9)
         got = metrics.loc[("linear_topk", evaluation, "all")]
@@ -286,6 +386,44 @@ def test_metrics_equal_direct_computations(design):
         assert got["rank_ic"] == pytest.approx(np.mean(ics), rel=1e-9)
         assert got["top_minus_bottom_alpha"] == pytest.approx(np.mean(spreads), rel=1e-9)
     assert metrics.loc[("linear_topk", "walk_forward", "all"), "rank_ic"] > 0
+
+
+def monthly_predictions(seed=5):
+    """Predictions of one model over 24 month ends (2015-2016), 30 stocks each; one month's
+    predictions are constant, so it has no rank IC."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    for period in pd.date_range("2015-01-31", periods=24, freq="ME"):
+        actual = rng.permutation(np.arange(1, 31)) / 30
+        predicted = 0.4 * actual + rng.normal(scale=0.2, size=30)
+        if period == pd.Timestamp("2016-03-31"):
+            predicted = np.full(30, 0.5)
+        alpha = 50 * (actual - 0.5) + rng.normal(scale=5, size=30)
+        frames.append(pd.DataFrame({"model": "linear_topk", "evaluation": "walk_forward", "period": period,
+                                    "stock_id": [f"S{i:02d}" for i in range(30)], "actual": actual,
+                                    "predicted": predicted, "alpha": alpha}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_monthly_metrics_average_the_per_period_values_over_years_of_periods():
+    predictions = monthly_predictions()
+    metrics = alpha_model_metrics(predictions).set_index("scope")
+    assert metrics.index.tolist() == ["all", "2015", "2016"], "one scope per year, never one per month"
+    per_month = {period: direct_cross_section(rows) for period, rows in predictions.groupby("period")}
+    for scope, in_scope in (("all", lambda p: True), ("2015", lambda p: p.year == 2015), ("2016", lambda p: p.year == 2016)):
+        months = [period for period in per_month if in_scope(period)]
+        rows = predictions[predictions["period"].isin(months)]
+        got = metrics.loc[scope]
+        assert (got["n_periods"], got["n_years"], got["n_rows"]) == (len(months), 2 if scope == "all" else 1, 30 * len(months))
+        assert got["rank_ic"] == pytest.approx(np.nanmean([per_month[p][0] for p in months]), rel=1e-12)
+        assert got["top_minus_bottom_alpha"] == pytest.approx(np.mean([per_month[p][1] for p in months]), rel=1e-12)
+        assert got["mse"] == pytest.approx(np.mean((rows["actual"] - rows["predicted"]) ** 2), rel=1e-12)
+    pooled_ic = stats.spearmanr(predictions["predicted"], predictions["actual"]).statistic
+    assert metrics.loc["all", "rank_ic"] != pytest.approx(pooled_ic, rel=1e-3), "a mean of per-month ICs, not a pooled IC"
+    year_means = metrics.loc[["2015", "2016"], "rank_ic"].mean()
+    assert metrics.loc["all", "rank_ic"] != pytest.approx(year_means, rel=1e-9), (
+        "'all' averages the 23 monthly ICs, not the two yearly means (2016 has one month without an IC)"
+    )
 
 
 # --------------------------------------------------------------- learning curve

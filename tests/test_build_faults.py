@@ -25,8 +25,8 @@ from factor_warehouse.cli.build_check import prove_whole
 from factor_warehouse.paths import PROJECT_DIR
 from tests.conftest import KAGGLE_SAMPLE_DIR
 
-OLD_ROWS = 2                                    # stock_years in the old warehouse
-MODELS = {"stock_years": 3, "factor_values": 5}  # what the fake dbt builds: name -> rows
+OLD_ROWS = 2                                    # stock_periods in the old warehouse
+MODELS = {"stock_periods": 3, "factor_values": 5}  # what the fake dbt builds: name -> rows
 REAL_CONNECT = duckdb.connect
 TABLE = SimpleNamespace(materialized="table")
 
@@ -81,7 +81,7 @@ class FakeDbt:
         built = [SimpleNamespace(node=SimpleNamespace(name=name, resource_type="model", config=TABLE,
                                                       relation_name=f'"warehouse"."main"."{name}"'), status="success")
                  for name in self.reported]
-        a_test = SimpleNamespace(node=SimpleNamespace(name="not_null_stock_years_id", resource_type="test",
+        a_test = SimpleNamespace(node=SimpleNamespace(name="not_null_stock_periods_id", resource_type="test",
                                                       relation_name=None), status="pass")
         return SimpleNamespace(success=self.success, result=SimpleNamespace(results=[*built, a_test]))
 
@@ -97,7 +97,7 @@ def fake_dbt(monkeypatch):
 def old(tmp_path):
     """The paths of a build of tmp_path/warehouse.duckdb, an old warehouse there, and its digest."""
     database = tmp_path / "warehouse.duckdb"
-    write_tables(database, {"stock_years": OLD_ROWS})
+    write_tables(database, {"stock_periods": OLD_ROWS})
     working = tmp_path / ".building" / "warehouse.duckdb"
     return SimpleNamespace(database=database, digest=digest(database), working=working, building=working.parent,
                            wal=Path(f"{working}.wal"), lock=Path(f"{working}.lock"))
@@ -113,7 +113,7 @@ def assert_kept(old):
     assert digest(old.database) == old.digest
     assert not Path(f"{old.database}.wal").exists()
     with REAL_CONNECT(str(old.database), read_only=True) as connection:
-        assert connection.sql("select count(*) from stock_years").fetchone()[0] == OLD_ROWS
+        assert connection.sql("select count(*) from stock_periods").fetchone()[0] == OLD_ROWS
 
 
 # --- faults: each arranges one, the build must fail in one line and keep the old warehouse ------------
@@ -203,7 +203,7 @@ def rows_change_on_reopen(monkeypatch, fake, old):
     def opener(read_only):
         if read_only:  # something else writes to the file between the checkpoint and the reopen
             with REAL_CONNECT(str(old.working)) as writer:
-                writer.execute("delete from stock_years where id = 0")
+                writer.execute("delete from stock_periods where id = 0")
         return REAL_CONNECT(str(old.working), read_only=read_only)
     intercept_connect(monkeypatch, old.working, opener)
 
@@ -238,7 +238,7 @@ FAULTS = {  # name: (arrange, parts of the message, dbt runs)
     "data left only in the WAL": (checkpoint_does(skipped), ["{working} still has its write-ahead log {wal}"], True),
     "model reported built but missing": (ghost_model, ["model ghost, which dbt reported built, cannot be read from "
                                                        "{working}", "ghost does not exist"], True),
-    "model's row count changes": (rows_change_on_reopen, ["model stock_years has 2 rows in {working} after a "
+    "model's row count changes": (rows_change_on_reopen, ["model stock_periods has 2 rows in {working} after a "
                                                           "checkpoint and a read-only reopen, 3 before"], True),
     "dbt reports no model": (nothing_reported, ["dbt reported no model built in {working}"], True),
     "dbt fails": (dbt_fails, ["dbt build did not pass"], True),
@@ -343,7 +343,7 @@ def test_a_warehouse_with_a_wal_of_its_own_is_not_replaced(old, fake_dbt, capsys
                           "closed cleanly, and that log would replay onto the new warehouse; close that program")
     assert "ready" not in out + err and fake_dbt.calls == []
     assert (digest(old.database), digest(old_wal)) == before
-    assert table_names(old.database) == {"stock_years", "only_in_its_log"}
+    assert table_names(old.database) == {"stock_periods", "only_in_its_log"}
 
 
 # --- which data: demo only when asked ---------------------------------------------------------------------
@@ -400,11 +400,11 @@ def test_a_real_build_is_proven_whole_then_swapped(tmp_path, monkeypatch, capsys
 
     assert capsys.readouterr().out.endswith(f"warehouse ready: {database}\n")
     # a table, a view, a Python model and a seed are among what dbt reported and the check counted
-    assert {"stock_years", "factor_portfolios", "factor_mic", "benchmark_returns"} <= set(checked)
+    assert {"stock_periods", "factor_portfolios", "factor_mic", "benchmark_returns"} <= set(checked)
     # views are only bound (counting one re-runs it); tables are counted
-    assert checked["factor_portfolios"][1] and not checked["stock_years"][1] and not checked["factor_mic"][1]
+    assert checked["factor_portfolios"][1] and not checked["stock_periods"][1] and not checked["factor_mic"][1]
     with REAL_CONNECT(str(database), read_only=True) as connection:
         for relation, _ in checked.values():
             connection.sql(f"select count(*) from {relation}").fetchone()
-        assert connection.sql("select count(*) from stock_years").fetchone()[0] == 300
+        assert connection.sql("select count(*) from stock_periods").fetchone()[0] == 300
     assert sorted(path.name for path in (tmp_path / ".building").iterdir()) == ["warehouse.duckdb.lock"]

@@ -13,7 +13,7 @@ from tests.test_kaggle_loader import CASE_PAIRS, SAMPLE, read_sample, write_csv
 
 # cautious: leave out tests of models downstream of core, which this build does not make
 CORE_SELECTION = ["--select", "+path:models/marts/core", "--indirect-selection", "cautious"]
-INJECTED_HEADER = 'x"; drop table stock_years; --'
+INJECTED_HEADER = 'x"; drop table stock_periods; --'
 
 
 def table(connection, sql):
@@ -26,7 +26,7 @@ def pandas_ranks(frame, value, by):
 
 
 def test_real_sample_loads_every_row_and_all_221_factors(kaggle_sample_warehouse):
-    assert kaggle_sample_warehouse.sql("select count(*) from stock_years").fetchone()[0] == 300
+    assert kaggle_sample_warehouse.sql("select count(*) from stock_periods").fetchone()[0] == 300
     factors = set(table(kaggle_sample_warehouse, "select factor from factors")["factor"])
     assert len(factors) == 221
     for lower, upper in CASE_PAIRS:
@@ -35,16 +35,16 @@ def test_real_sample_loads_every_row_and_all_221_factors(kaggle_sample_warehouse
 
 
 def test_real_sample_values_and_alpha_equal_the_file(kaggle_sample_warehouse):
-    frame = pd.read_csv(SAMPLE).rename(columns={"Unnamed: 0": "ticker"})
-    long = frame.melt(id_vars=["ticker"], value_vars=list(frame.columns[1:-3]), var_name="factor").dropna()
-    loaded = table(kaggle_sample_warehouse, "select ticker, factor, value from factor_values")
-    merged = long.merge(loaded, on=["ticker", "factor"], how="outer", suffixes=("_file", "_warehouse"))
+    frame = pd.read_csv(SAMPLE).rename(columns={"Unnamed: 0": "stock_id"})
+    long = frame.melt(id_vars=["stock_id"], value_vars=list(frame.columns[1:-3]), var_name="factor").dropna()
+    loaded = table(kaggle_sample_warehouse, "select stock_id, factor, value from factor_values")
+    merged = long.merge(loaded, on=["stock_id", "factor"], how="outer", suffixes=("_file", "_warehouse"))
     assert len(merged) == len(long) == len(loaded)
     assert (merged["value_file"] == merged["value_warehouse"]).all()
 
-    years = table(kaggle_sample_warehouse, "select ticker, price_var_pct, alpha, class, sector from stock_years")
-    years = years.merge(frame, on="ticker")
-    assert (years["price_var_pct"] == years["2019 PRICE VAR [%]"]).all()
+    years = table(kaggle_sample_warehouse, "select stock_id, return_pct, alpha, class, sector from stock_periods")
+    years = years.merge(frame, on="stock_id")
+    assert (years["return_pct"] == years["2019 PRICE VAR [%]"]).all()
     assert years["alpha"].to_numpy() == pytest.approx((years["2019 PRICE VAR [%]"] - 28.88).to_numpy(), abs=1e-12)
     assert (years["class"] == years["Class"]).all() and (years["sector"] == years["Sector"]).all()
 
@@ -59,21 +59,21 @@ def test_extreme_market_cap_is_kept_and_ranked_top(kaggle_sample_warehouse):
 @pytest.mark.parametrize("warehouse", ["kaggle_sample_warehouse", "demo_warehouse"])
 def test_ranks_equal_pandas_rank_pct_within_each_year(warehouse, request):
     connection = request.getfixturevalue(warehouse)
-    values = table(connection, "select fiscal_year, factor, value, pct_rank from factor_values")
-    expected = pandas_ranks(values, "value", ["fiscal_year", "factor"])
+    values = table(connection, "select period, factor, value, pct_rank from factor_values")
+    expected = pandas_ranks(values, "value", ["period", "factor"])
     assert values["pct_rank"].to_numpy() == pytest.approx(expected.to_numpy(), abs=1e-12)
 
-    years = table(connection, "select fiscal_year, alpha, alpha_rank from stock_years")
-    expected = pandas_ranks(years, "alpha", ["fiscal_year"])
+    years = table(connection, "select period, alpha, alpha_rank from stock_periods")
+    expected = pandas_ranks(years, "alpha", ["period"])
     assert years["alpha_rank"].to_numpy() == pytest.approx(expected.to_numpy(), abs=1e-12, nan_ok=True)
 
 
 def test_demo_covers_five_years_in_the_kaggle_layout(demo_warehouse):
-    years = table(demo_warehouse, "select fiscal_year, count(*) as n from stock_years group by 1 order by 1")
+    years = table(demo_warehouse, "select fiscal_year, count(*) as n from stock_periods group by 1 order by 1")
     assert years["fiscal_year"].tolist() == [2014, 2015, 2016, 2017, 2018]
     assert (years["n"] > 800).all()
     assert demo_warehouse.sql("select count(*) from factors").fetchone()[0] == 221
-    missing_benchmark = demo_warehouse.sql("select count(*) from stock_years where benchmark_return_pct is null")
+    missing_benchmark = demo_warehouse.sql("select count(*) from stock_periods where benchmark_return_pct is null")
     assert missing_benchmark.fetchone()[0] == 0
 
 
@@ -107,7 +107,7 @@ def broken_warehouse(broken_input, tmp_path_factory):
 
 def test_bad_rows_and_values_are_quarantined_with_their_reason(broken_warehouse, broken_input):
     _, _, body = broken_input
-    quarantined = broken_warehouse.sql("select rejected, line_number, ticker, column_name, cell_text, reason "
+    quarantined = broken_warehouse.sql("select rejected, line_number, stock_id, column_name, cell_text, reason "
                                        "from quarantined_inputs order by line_number").fetchall()
     assert quarantined == [
         ("row", 2, None, None, None, "missing ticker"),
@@ -122,7 +122,7 @@ def test_bad_rows_and_values_are_quarantined_with_their_reason(broken_warehouse,
 def test_nothing_else_is_lost(broken_warehouse, broken_input):
     _, header, body = broken_input
     rejected_lines = {2, 3, 4}
-    assert broken_warehouse.sql("select count(*) from stock_years").fetchone()[0] == len(body) - len(rejected_lines)
+    assert broken_warehouse.sql("select count(*) from stock_periods").fetchone()[0] == len(body) - len(rejected_lines)
     indicators = range(1, len(header) - 3)
     kept_cells = sum(1 for line, row in enumerate(body, start=2) if line not in rejected_lines
                      for i in indicators if row[i].strip() != "")
@@ -134,8 +134,8 @@ def test_hostile_header_is_only_a_factor_name(broken_warehouse):
         "select factor_id, (select count(*) from factor_values where factor = ?) from factors where factor = ?",
         params=[INJECTED_HEADER, INJECTED_HEADER],
     ).fetchone()
-    assert factor_id == "x_drop_table_stock_years" and n_values > 0
-    assert broken_warehouse.sql("select count(*) from stock_years").fetchone()[0] > 0
+    assert factor_id == "x_drop_table_stock_periods" and n_values > 0
+    assert broken_warehouse.sql("select count(*) from stock_periods").fetchone()[0] > 0
 
 
 def test_build_swaps_in_a_working_warehouse_and_a_failed_build_keeps_it(tmp_path):
@@ -153,7 +153,7 @@ def test_build_swaps_in_a_working_warehouse_and_a_failed_build_keeps_it(tmp_path
 
     assert hashlib.sha256(database.read_bytes()).hexdigest() == before
     with duckdb.connect(str(database), read_only=True) as connection:
-        assert connection.sql("select count(*) from stock_years").fetchone()[0] == 300
+        assert connection.sql("select count(*) from stock_periods").fetchone()[0] == 300
     result = run_dbt(["build", *CORE_SELECTION], database=tmp_path / "other.duckdb", dbt_vars={"kaggle_dir": str(broken)})
     messages = " ".join(str(node.message) for node in result.result.results) if result.result else str(result.exception)
     assert "2018_Financial_Data.csv: the file is empty" in messages

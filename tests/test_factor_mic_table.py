@@ -1,5 +1,5 @@
 """factor_mic as dbt builds it: on the demo warehouse (planted truth) and on the trimmed
-real 2018 sample (one fiscal year), and a warm rebuild that must reuse every row."""
+real 2018 sample (one fiscal year, one period), and a warm rebuild that must reuse every row."""
 
 import re
 import shutil
@@ -46,24 +46,24 @@ def test_demo_has_pooled_and_every_year_for_every_factor(demo_warehouse):
             select factor, list(scope order by scope) as scopes from factor_mic group by factor
         )""").fetchall()
     years = [str(year) for (year,) in demo_warehouse.sql(
-        "select distinct fiscal_year from stock_years order by fiscal_year").fetchall()]
+        "select distinct year(period) as period_year from stock_periods order by period_year").fetchall()]
     assert scopes_per_factor == [(years + ["pooled"],)]
 
 
-def test_one_fiscal_year_gives_pooled_rows_only(kaggle_sample_warehouse):
+def test_one_year_of_periods_gives_pooled_rows_only(kaggle_sample_warehouse):
     assert kaggle_sample_warehouse.sql("select distinct scope from factor_mic").fetchall() == [("pooled",)]
 
 
-def test_n_counts_stock_years_where_both_exist_and_mic_matches_minepy(kaggle_sample_warehouse):
+def test_n_counts_stock_periods_where_both_exist_and_mic_matches_minepy(kaggle_sample_warehouse):
     """One factor recomputed here from the raw tables with minepy directly."""
     factor = "PE ratio"
     rows = kaggle_sample_warehouse.execute("""
-        select factor_values.pct_rank, stock_years.alpha
+        select factor_values.pct_rank, stock_periods.alpha
         from factor_values
-        inner join stock_years
-            on factor_values.ticker = stock_years.ticker and factor_values.fiscal_year = stock_years.fiscal_year
-        where factor_values.factor = ? and stock_years.alpha is not null
-        order by factor_values.fiscal_year, factor_values.ticker""", [factor]).fetchnumpy()
+        inner join stock_periods
+            on factor_values.stock_id = stock_periods.stock_id and factor_values.period = stock_periods.period
+        where factor_values.factor = ? and stock_periods.alpha is not null
+        order by factor_values.period, factor_values.stock_id""", [factor]).fetchnumpy()
     n, mic, estimator, alpha_param, c_param = kaggle_sample_warehouse.execute(
         "select n, mic, estimator, alpha_param, c_param from factor_mic where factor = ? and scope = 'pooled'",
         [factor]).fetchone()
@@ -78,9 +78,9 @@ def test_only_pairs_below_min_rows_are_missing(kaggle_sample_warehouse):
         with usable as (
             select factor_values.factor, count(*) as n
             from factor_values
-            inner join stock_years
-                on factor_values.ticker = stock_years.ticker and factor_values.fiscal_year = stock_years.fiscal_year
-            where stock_years.alpha is not null
+            inner join stock_periods
+                on factor_values.stock_id = stock_periods.stock_id and factor_values.period = stock_periods.period
+            where stock_periods.alpha is not null
             group by factor_values.factor
         )
         select usable.factor, usable.n

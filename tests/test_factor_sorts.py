@@ -48,17 +48,17 @@ def reference_portfolios(values, portfolio_count):
     return 1 + np.searchsorted(breakpoints, values, side="left")
 
 
-def reference_rank_ic(frame, stock_years, group_columns):
-    """Rank IC per (factor, fiscal_year): pandas rank(pct=True) of the value within
+def reference_rank_ic(frame, stock_periods, group_columns):
+    """Rank IC per (factor, period): pandas rank(pct=True) of the value within
     (factor, *group_columns) over all values and of alpha within group_columns over all stock-years
     with an alpha, then the Pearson correlation over the stocks where both exist."""
     frame = frame.copy()
     frame["value_rank"] = frame.groupby(["factor", *group_columns])["value"].rank(pct=True)
-    stock_years = stock_years.copy()
-    stock_years["alpha_rank"] = stock_years.groupby(group_columns)["alpha"].rank(pct=True)
-    paired = frame.merge(stock_years[["ticker", "fiscal_year", "alpha_rank"]], on=["ticker", "fiscal_year"])
+    stock_periods = stock_periods.copy()
+    stock_periods["alpha_rank"] = stock_periods.groupby(group_columns)["alpha"].rank(pct=True)
+    paired = frame.merge(stock_periods[["stock_id", "period", "alpha_rank"]], on=["stock_id", "period"])
     paired = paired.dropna(subset=["value_rank", "alpha_rank"])
-    return paired.groupby(["factor", "fiscal_year"])[["value_rank", "alpha_rank"]].apply(correlation_or_nan
+    return paired.groupby(["factor", "period"])[["value_rank", "alpha_rank"]].apply(correlation_or_nan
                                                                             ).rename("reference_rank_ic").reset_index()
 
 
@@ -75,13 +75,13 @@ def test_median_split_equals_the_articles_loops(warehouse, request):
     connection = request.getfixturevalue(warehouse)
     df_all, factor_columns, years = load_wide_frame(connection)
     top, below = alpha_tables(df_all, factor_columns, years)
-    mart = table(connection, "select factor, fiscal_year, side, median_value, n_stocks, mean_alpha "
+    mart = table(connection, "select factor, period, side, median_value, n_stocks, mean_alpha "
                              "from factor_median_split_alpha")
 
     for side, article_table in (("above", top), ("below", below)):
-        reference = (article_table.rename_axis(index="fiscal_year", columns="factor").stack(future_stack=True)
+        reference = (article_table.rename_axis(index="period", columns="factor").stack(future_stack=True)
                      .rename("article_mean_alpha").reset_index())
-        merged = reference.merge(mart[mart["side"] == side], on=["factor", "fiscal_year"], how="left")
+        merged = reference.merge(mart[mart["side"] == side], on=["factor", "period"], how="left")
         # A factor-year absent from the mart has no value at all: the article gets NaN there.
         absent = merged["side"].isna()
         assert merged.loc[absent, "article_mean_alpha"].isna().all()
@@ -91,24 +91,24 @@ def test_median_split_equals_the_articles_loops(warehouse, request):
         defined = present.dropna(subset=["mean_alpha"])
         assert defined["mean_alpha"].to_numpy() == pytest.approx(defined["article_mean_alpha"].to_numpy(), **TOLERANCE)
 
-    long = df_all.melt(id_vars=["fiscal_year"], value_vars=factor_columns, var_name="factor").dropna()
-    medians = long.groupby(["factor", "fiscal_year"])["value"].median().rename("pandas_median").reset_index()
-    merged = mart.merge(medians, on=["factor", "fiscal_year"])
+    long = df_all.melt(id_vars=["period"], value_vars=factor_columns, var_name="factor").dropna()
+    medians = long.groupby(["factor", "period"])["value"].median().rename("pandas_median").reset_index()
+    merged = mart.merge(medians, on=["factor", "period"])
     assert len(merged) == len(mart)
     assert merged["median_value"].to_numpy() == pytest.approx(merged["pandas_median"].to_numpy(), **TOLERANCE)
 
 
-def test_median_split_grouping_column_is_fiscal_year(demo_warehouse):
-    assert demo_warehouse.sql("select distinct grouping from factor_median_split_alpha").fetchall() == [("fiscal_year",)]
+def test_median_split_grouping_column_is_period(demo_warehouse):
+    assert demo_warehouse.sql("select distinct grouping from factor_median_split_alpha").fetchall() == [("period",)]
 
 
 @pytest.mark.parametrize("warehouse", ["demo_warehouse", "kaggle_sample_warehouse"])
 def test_portfolios_equal_numpy_quantile_sort(warehouse, request):
     connection = request.getfixturevalue(warehouse)
-    portfolios = table(connection, "select factor, fiscal_year, value, portfolio, portfolio_count, grouping "
+    portfolios = table(connection, "select factor, period, value, portfolio, portfolio_count, grouping "
                                    "from factor_portfolios")
-    assert set(portfolios["portfolio_count"]) == {2} and set(portfolios["grouping"]) == {"fiscal_year"}
-    expected = portfolios.groupby(["factor", "fiscal_year"])["value"].transform(
+    assert set(portfolios["portfolio_count"]) == {2} and set(portfolios["grouping"]) == {"period"}
+    expected = portfolios.groupby(["factor", "period"])["value"].transform(
         lambda values: reference_portfolios(values.to_numpy(), 2))
     assert (portfolios["portfolio"] == expected).all()
 
@@ -116,11 +116,11 @@ def test_portfolios_equal_numpy_quantile_sort(warehouse, request):
 @pytest.mark.parametrize("warehouse", ["demo_warehouse", "kaggle_sample_warehouse"])
 def test_rank_ic_equals_pandas_ranks_correlation(warehouse, request):
     connection = request.getfixturevalue(warehouse)
-    frame = table(connection, "select factor, fiscal_year, ticker, value from factor_values")
-    stock_years = table(connection, "select ticker, fiscal_year, alpha from stock_years")
-    reference = reference_rank_ic(frame, stock_years, ["fiscal_year"])
-    spreads = table(connection, "select factor, fiscal_year, rank_ic from factor_spreads")
-    merged = spreads.merge(reference, on=["factor", "fiscal_year"], how="left")
+    frame = table(connection, "select factor, period, stock_id, value from factor_values")
+    stock_periods = table(connection, "select stock_id, period, alpha from stock_periods")
+    reference = reference_rank_ic(frame, stock_periods, ["period"])
+    spreads = table(connection, "select factor, period, rank_ic from factor_spreads")
+    merged = spreads.merge(reference, on=["factor", "period"], how="left")
     assert (merged["rank_ic"].isna() == merged["reference_rank_ic"].isna()).all()
     defined = merged.dropna(subset=["rank_ic"])
     assert len(defined) > 0
@@ -131,29 +131,29 @@ def test_rank_ic_is_spearman_where_the_samples_coincide(demo_warehouse):
     """On the stocks with both a value and an alpha, re-ranked there, the rank IC is scipy's
     Spearman rho; check it on a factor-year where every stock with an alpha has the value."""
     full = demo_warehouse.sql("""
-        select v.factor, v.fiscal_year from factor_values as v
-        join stock_years as s using (ticker, fiscal_year)
-        group by v.factor, v.fiscal_year
+        select v.factor, v.period from factor_values as v
+        join stock_periods as s using (stock_id, period)
+        group by v.factor, v.period
         having count(s.alpha) = count(*)
-            and count(s.alpha) = (select count(alpha) from stock_years as y where y.fiscal_year = v.fiscal_year)
-        order by v.factor, v.fiscal_year limit 1""").fetchone()
+            and count(s.alpha) = (select count(alpha) from stock_periods as y where y.period = v.period)
+        order by v.factor, v.period limit 1""").fetchone()
     assert full is not None, "the demo data has no factor-year with full coverage to compare with scipy"
-    factor, fiscal_year = full
+    factor, period = full
     pairs = demo_warehouse.execute("""
-        select v.value, s.alpha from factor_values as v join stock_years as s using (ticker, fiscal_year)
-        where v.factor = ? and v.fiscal_year = ? and s.alpha is not null""", [factor, fiscal_year]).df()
-    rank_ic = demo_warehouse.execute("select rank_ic from factor_spreads where factor = ? and fiscal_year = ?",
-                                     [factor, fiscal_year]).fetchone()[0]
+        select v.value, s.alpha from factor_values as v join stock_periods as s using (stock_id, period)
+        where v.factor = ? and v.period = ? and s.alpha is not null""", [factor, period]).df()
+    rank_ic = demo_warehouse.execute("select rank_ic from factor_spreads where factor = ? and period = ?",
+                                     [factor, period]).fetchone()[0]
     assert rank_ic == pytest.approx(stats.spearmanr(pairs["value"], pairs["alpha"]).statistic, **TOLERANCE)
 
 
 def test_summary_statistics_equal_scipy(demo_warehouse):
-    spreads = table(demo_warehouse, "select factor, fiscal_year, spread, rank_ic from factor_spreads")
+    spreads = table(demo_warehouse, "select factor, period, spread, rank_ic from factor_spreads")
     summary = table(demo_warehouse, "select * from factor_summary").set_index("factor")
     assert len(summary) == spreads["factor"].nunique()
     for factor, years in spreads.groupby("factor"):
         row = summary.loc[factor]
-        for column, prefix, count in (("spread", "spread", "spread_years"), ("rank_ic", "rank_ic", "rank_ic_years")):
+        for column, prefix, count in (("spread", "spread", "spread_periods"), ("rank_ic", "rank_ic", "rank_ic_periods")):
             series = years[column].dropna()
             assert row[count] == len(series)
             if len(series) >= 2 and series.std() > 0:
@@ -190,26 +190,26 @@ def test_sector_neutral_quintiles_sort_within_sectors(sector_quintile_warehouse)
     for name in ("factor_portfolios", "factor_portfolio_alpha", "factor_spreads", "factor_summary"):
         assert connection.sql(f"select distinct grouping, portfolio_count from {name}").fetchall() == [("sector", 5)]
 
-    portfolios = table(connection, "select p.factor, p.fiscal_year, p.sort_group, p.value, p.portfolio, s.sector "
-                                   "from factor_portfolios as p join stock_years as s using (ticker, fiscal_year)")
+    portfolios = table(connection, "select p.factor, p.period, p.sort_group, p.value, p.portfolio, s.sector "
+                                   "from factor_portfolios as p join stock_periods as s using (stock_id, period)")
     assert (portfolios["sort_group"] == portfolios["sector"].fillna("(no sector)")).all()
-    expected = portfolios.groupby(["factor", "fiscal_year", "sort_group"])["value"].transform(
+    expected = portfolios.groupby(["factor", "period", "sort_group"])["value"].transform(
         lambda values: reference_portfolios(values.to_numpy(), 5))
     assert (portfolios["portfolio"] == expected).all()
 
-    frame = table(connection, "select factor, fiscal_year, ticker, value from factor_values")
-    stock_years = table(connection, "select ticker, fiscal_year, coalesce(sector, '(no sector)') as sort_group, alpha "
-                                    "from stock_years")
-    frame = frame.merge(stock_years[["ticker", "fiscal_year", "sort_group"]], on=["ticker", "fiscal_year"])
-    reference = reference_rank_ic(frame, stock_years, ["fiscal_year", "sort_group"])
-    merged = table(connection, "select factor, fiscal_year, rank_ic from factor_spreads").merge(
-        reference, on=["factor", "fiscal_year"], how="left").dropna(subset=["rank_ic"])
+    frame = table(connection, "select factor, period, stock_id, value from factor_values")
+    stock_periods = table(connection, "select stock_id, period, coalesce(sector, '(no sector)') as sort_group, alpha "
+                                    "from stock_periods")
+    frame = frame.merge(stock_periods[["stock_id", "period", "sort_group"]], on=["stock_id", "period"])
+    reference = reference_rank_ic(frame, stock_periods, ["period", "sort_group"])
+    merged = table(connection, "select factor, period, rank_ic from factor_spreads").merge(
+        reference, on=["factor", "period"], how="left").dropna(subset=["rank_ic"])
     assert len(merged) > 0
     assert merged["rank_ic"].to_numpy() == pytest.approx(merged["reference_rank_ic"].to_numpy(), **TOLERANCE)
 
 
 def test_quintiles_reveal_the_u_shaped_effect_the_median_split_misses(sector_quintile_warehouse):
-    alpha = table(sector_quintile_warehouse, "select fiscal_year, portfolio, mean_alpha from factor_portfolio_alpha "
+    alpha = table(sector_quintile_warehouse, "select period, portfolio, mean_alpha from factor_portfolio_alpha "
                                              "where factor = 'Revenue Growth'")
-    by_year = alpha.pivot(index="fiscal_year", columns="portfolio", values="mean_alpha")
+    by_year = alpha.pivot(index="period", columns="portfolio", values="mean_alpha")
     assert (by_year[1] > by_year[3]).all() and (by_year[5] > by_year[3]).all()

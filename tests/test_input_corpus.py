@@ -68,8 +68,7 @@ def expected_of(case):
 
 
 def fiscal_year_of(case):
-    (year,) = [entry["fiscal_year"] for entry in expected_of(case)["input_files"] if entry["status"] == "read"]
-    return year
+    return expected_of(case)["fiscal_year"]
 
 
 @pytest.fixture(scope="module")
@@ -102,20 +101,20 @@ def test_quarantine_case_is_quarantined_listed_and_counted_as_written_next_to_it
     connection, _, _ = corpus_build
     expected, year = expected_of(case), fiscal_year_of(case)
     names = [entry["source_file"] for entry in expected["input_files"]]
-    columns = ["source_file", "fiscal_year", "status", "reason", "missing_markers", "trimmed_headers"]
+    columns = ["source_file", "status", "reason", "missing_markers", "trimmed_headers"]
     files = connection.execute(f"select {', '.join(columns)} from input_files where list_contains(?, source_file) "
                                "order by source_file", [names]).fetchall()
     assert [dict(zip(columns, row)) for row in files] == expected["input_files"]
 
     quarantined = connection.execute(
-        "select rejected, line_number, ticker, column_name, cell_text, reason from quarantined_inputs "
-        "where fiscal_year = ? order by line_number, column_name", [year]).fetchall()
-    columns = ["rejected", "line_number", "ticker", "column_name", "cell_text", "reason"]
+        "select rejected, line_number, stock_id, column_name, cell_text, reason from quarantined_inputs "
+        "where year(period) = ? order by line_number, column_name", [year]).fetchall()
+    columns = ["rejected", "line_number", "stock_id", "column_name", "cell_text", "reason"]
     assert [dict(zip(columns, (*row[:4], shown(row[4]), row[5]))) for row in quarantined] == expected["quarantined"]
 
     loss = connection.execute(
         "select input_rows, quarantined_rows, input_values, quarantined_values, rows_without_return "
-        "from data_loss where fiscal_year = ?", [year]).fetchone()
+        "from data_loss where year(period) = ?", [year]).fetchone()
     assert dict(zip(expected["data_loss"], loss)) == expected["data_loss"]
 
 
@@ -151,7 +150,7 @@ def test_trimmed_headers_name_one_factor_and_the_sector_column(corpus_build):
     assert factors == ["revenue", "eps", "gross_profit", "roe", "market_cap"]
     year = fiscal_year_of(CORPUS / "quarantine" / "header_trailing_spaces")
     n_rows, n_sectors = connection.execute(
-        "select count(*), count(sector) from stock_years where fiscal_year = ?", [year]).fetchone()
+        "select count(*), count(sector) from stock_periods where fiscal_year = ?", [year]).fetchone()
     assert n_rows == n_sectors == 20
 
 

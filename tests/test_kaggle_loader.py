@@ -92,6 +92,14 @@ def test_cells_hold_every_non_empty_value_of_the_file(sample_tables, sample_fram
     assert market_cap.max() == sample_frame["Market Cap"].max() == pytest.approx(4.452e13)
 
 
+def test_each_cell_carries_its_rows_ticker_and_file(sample_tables):
+    cells, rows = sample_tables["cells"], sample_tables["rows"]
+    paired = cells.merge(rows, on=["fiscal_year", "line_number"], suffixes=("_cell", "_row"))
+    assert len(paired) == len(cells)
+    assert (paired["ticker_cell"] == paired["ticker_row"]).all()
+    assert (paired["source_file_cell"] == paired["source_file_row"]).all()
+
+
 def test_sector_and_class_arrive_as_text(sample_tables, sample_frame):
     rows = sample_tables["rows"]
     assert rows["sector"].tolist() == sample_frame["Sector"].tolist()
@@ -102,8 +110,9 @@ def test_zipped_file_reads_like_the_plain_one(sample_tables, tmp_path):
     with zipfile.ZipFile(tmp_path / "2018_Financial_Data.csv.zip", "w") as archive:
         archive.write(SAMPLE, "2018_Financial_Data.csv")
     zipped = load_directory(tmp_path)
-    pd.testing.assert_frame_equal(zipped["cells"], sample_tables["cells"])
+    pd.testing.assert_frame_equal(zipped["cells"].drop(columns="source_file"), sample_tables["cells"].drop(columns="source_file"))
     assert zipped["rows"]["source_file"].unique().tolist() == ["2018_Financial_Data.csv.zip"]
+    assert zipped["cells"]["source_file"].unique().tolist() == ["2018_Financial_Data.csv.zip"]
 
 
 def expect_error(tmp_path, pattern):

@@ -1,5 +1,6 @@
-"""factor_warehouse.research.mic against minepy called directly on the same inputs; parallel
-equals sequential; the fingerprint cache recomputes exactly what a change affects
+"""factor_warehouse.research.mic against minepy called directly on the same inputs, on yearly
+periods (2014-12-31 ...) and on monthly ones (scopes are years of periods, never months);
+parallel equals sequential; the fingerprint cache recomputes exactly what a change affects
 (counted by calls to the statistics function, not by timings)."""
 
 from datetime import datetime
@@ -15,21 +16,22 @@ from factor_warehouse.research.mic import MicParameters, compute_factor_mic
 
 FACTORS = ("PE ratio", "niperEBT", "nIperEBT")  # the last two differ only in case
 YEARS = (2014, 2015, 2016)
+YEAR_ENDS = tuple(pd.Timestamp(f"{year}-12-31") for year in YEARS)  # yearly periods
 
 
-def make_observations(n_tickers=60, seed=7):
-    """Observations as load_observations returns them: one row per (factor, fiscal_year,
-    ticker), ordered by factor, fiscal_year, ticker; a few stock-years missing per factor."""
+def make_observations(n_stocks=60, periods=YEAR_ENDS, seed=7):
+    """Observations as load_observations returns them: one row per (factor, period, stock_id),
+    ordered by factor, period, stock_id; a few stock-periods missing per factor."""
     rng = np.random.default_rng(seed)
     rows = []
     for factor_index, factor in enumerate(sorted(FACTORS)):
-        for year in YEARS:
-            alpha = rng.normal(0, 20, n_tickers)
-            for ticker_index in range(n_tickers):
-                if (ticker_index + factor_index) % 11 == 0:
-                    continue  # factor missing for this stock-year
-                rows.append((factor, year, f"T{ticker_index:03d}", rng.random(), alpha[ticker_index]))
-    frame = pd.DataFrame(rows, columns=["factor", "fiscal_year", "ticker", "factor_rank", "target_value"])
+        for period in periods:
+            alpha = rng.normal(0, 20, n_stocks)
+            for stock_index in range(n_stocks):
+                if (stock_index + factor_index) % 11 == 0:
+                    continue  # factor missing for this stock-period
+                rows.append((factor, period, f"T{stock_index:03d}", rng.random(), alpha[stock_index]))
+    frame = pd.DataFrame(rows, columns=["factor", "period", "stock_id", "factor_rank", "target_value"])
     # a U-shaped dependence for one factor, so the statistics are not all near zero
     u_shaped = frame["factor"] == "PE ratio"
     frame.loc[u_shaped, "target_value"] = 80 * (frame.loc[u_shaped, "factor_rank"] - 0.5) ** 2
@@ -70,7 +72,7 @@ def test_each_row_equals_minepy_on_the_same_rows(estimator):
     for row in table.itertuples():
         rows = observations[observations["factor"] == row.factor]
         if row.scope != "pooled":
-            rows = rows[rows["fiscal_year"] == int(row.scope)]
+            rows = rows[rows["period"].dt.year == int(row.scope)]
         expected = direct_minepy(rows["factor_rank"], rows["target_value"], parameters)
         assert row.n == len(rows)
         for name, value in expected.items():
@@ -87,12 +89,28 @@ def test_factors_differing_only_in_case_stay_apart():
     assert not table.duplicated(["factor", "scope"]).any()
 
 
-def test_one_fiscal_year_gives_pooled_scope_only():
-    observations = make_observations()
-    one_year = observations[observations["fiscal_year"] == 2015]
-    table = run(one_year, min_rows=2).table
+@pytest.mark.parametrize("periods", [
+    (pd.Timestamp("2015-12-31"),),  # one fiscal year
+    tuple(pd.date_range("2015-01-31", periods=12, freq="ME")),  # the twelve months of one year
+], ids=["one_fiscal_year", "twelve_months"])
+def test_one_year_of_periods_gives_pooled_scope_only(periods):
+    table = run(make_observations(periods=periods), min_rows=2).table
     assert sorted(table["scope"].unique()) == ["pooled"]
     assert len(table) == len(FACTORS)
+
+
+def test_monthly_periods_have_one_scope_per_year_each_equal_to_minepy_on_its_months():
+    months = tuple(pd.date_range("2014-01-31", periods=24, freq="ME"))  # 2014 and 2015
+    observations = make_observations(n_stocks=15, periods=months)
+    parameters = MicParameters()
+    table = run(observations, parameters=parameters, min_rows=2).table
+    assert sorted(set(table["scope"])) == ["2014", "2015", "pooled"], "years of periods, never one scope per month"
+    assert len(table) == len(FACTORS) * 3
+    for row in table[table["scope"] != "pooled"].itertuples():
+        rows = observations[(observations["factor"] == row.factor) & (observations["period"].dt.year == int(row.scope))]
+        assert rows["period"].nunique() == 12 and row.n == len(rows)
+        expected = direct_minepy(rows["factor_rank"], rows["target_value"], parameters)
+        assert row.mic == pytest.approx(expected["mic"], abs=1e-9), (row.factor, row.scope)
 
 
 def test_parallel_equals_sequential():
@@ -116,7 +134,7 @@ def test_changing_one_factor_in_one_year_recomputes_that_year_and_pooled(count_s
     observations = make_observations()
     cold = run(observations)
     changed = observations.copy()
-    row = changed.index[(changed["factor"] == "niperEBT") & (changed["fiscal_year"] == 2015)][0]
+    row = changed.index[(changed["factor"] == "niperEBT") & (changed["period"].dt.year == 2015)][0]
     changed.loc[row, "factor_rank"] = 0.123
     count_statistics_calls.clear()
     warm = run(changed, previous=cold.table)
@@ -126,13 +144,13 @@ def test_changing_one_factor_in_one_year_recomputes_that_year_and_pooled(count_s
     assert sorted(zip(recomputed["factor"], recomputed["scope"])) == [("niperEBT", "2015"), ("niperEBT", "pooled")]
 
 
-def test_changing_one_target_value_recomputes_every_factor_holding_that_stock_year(count_statistics_calls):
+def test_changing_one_target_value_recomputes_every_factor_holding_that_stock_period(count_statistics_calls):
     observations = make_observations()
     cold = run(observations)
     changed = observations.copy()
-    stock_year = (changed["ticker"] == "T005") & (changed["fiscal_year"] == 2016)
-    changed.loc[stock_year, "target_value"] += 1.0
-    factors_holding_it = changed.loc[stock_year, "factor"].nunique()
+    stock_period = (changed["stock_id"] == "T005") & (changed["period"].dt.year == 2016)
+    changed.loc[stock_period, "target_value"] += 1.0
+    factors_holding_it = changed.loc[stock_period, "factor"].nunique()
     count_statistics_calls.clear()
     warm = run(changed, previous=cold.table)
     assert len(count_statistics_calls) == warm.computed == 2 * factors_holding_it == 6
@@ -158,8 +176,8 @@ def test_cache_from_a_table_of_another_shape_is_ignored(count_statistics_calls):
 
 def test_pairs_below_min_rows_are_skipped_and_listed():
     observations = make_observations()
-    few = observations[~((observations["factor"] == "PE ratio") & (observations["fiscal_year"] == 2014)
-                         & (observations["ticker"] > "T010"))]
+    few = observations[~((observations["factor"] == "PE ratio") & (observations["period"].dt.year == 2014)
+                         & (observations["stock_id"] > "T010"))]
     result = run(few, min_rows=30)
     assert [(factor, scope) for factor, scope, n in result.skipped] == [("PE ratio", "2014")]
     assert ("PE ratio", "2014") not in set(zip(result.table["factor"], result.table["scope"]))
@@ -202,20 +220,25 @@ def test_progress_reports_done_total_rate_and_time_left():
 def test_load_observations_joins_where_both_exist_in_order():
     connection = duckdb.connect()
     connection.execute("""
-        create table factor_values as select * from (values
-            ('B', 2014, 'PE ratio', 2.0, 1.0), ('A', 2014, 'PE ratio', 1.0, 0.5),
-            ('C', 2014, 'PE ratio', 3.0, null), ('A', 2015, 'PE ratio', 1.0, 1.0),
-            ('A', 2014, 'ROE', 0.2, 1.0)
-        ) as t(ticker, fiscal_year, factor, value, pct_rank)""")
+        create table factor_values as select stock_id, cast(period as date) as period, factor, value, pct_rank
+        from (values
+            ('B', '2014-01-31', 'PE ratio', 2.0, 1.0), ('A', '2014-02-28', 'PE ratio', 1.0, 0.5),
+            ('A', '2014-01-31', 'PE ratio', 1.5, 0.5), ('C', '2014-01-31', 'PE ratio', 3.0, null),
+            ('A', '2015-01-31', 'PE ratio', 1.0, 1.0), ('A', '2014-01-31', 'ROE', 0.2, 1.0)
+        ) as t(stock_id, period, factor, value, pct_rank)""")
     connection.execute("""
-        create table stock_years as select * from (values
-            ('A', 2014, 3.0, 1.0), ('B', 2014, -1.0, 0.3333), ('C', 2014, 2.0, 0.6667), ('A', 2015, null, null)
-        ) as t(ticker, fiscal_year, alpha, alpha_rank)""")
-    frame = mic.load_observations(connection.table("factor_values"), connection.table("stock_years"))
+        create table stock_periods as select stock_id, cast(period as date) as period, alpha, alpha_rank
+        from (values
+            ('A', '2014-01-31', 3.0, 1.0), ('B', '2014-01-31', -1.0, 0.3333), ('C', '2014-01-31', 2.0, 0.6667),
+            ('A', '2014-02-28', 4.0, 1.0), ('A', '2015-01-31', null, null)
+        ) as t(stock_id, period, alpha, alpha_rank)""")
+    frame = mic.load_observations(connection.table("factor_values"), connection.table("stock_periods"))
+    january, february = pd.Timestamp("2014-01-31"), pd.Timestamp("2014-02-28")
     assert list(frame.itertuples(index=False, name=None)) == [
-        ("PE ratio", 2014, "A", 0.5, 3.0),
-        ("PE ratio", 2014, "B", 1.0, -1.0),
-        ("ROE", 2014, "A", 1.0, 3.0),
+        ("PE ratio", january, "A", 0.5, 3.0),
+        ("PE ratio", january, "B", 1.0, -1.0),
+        ("PE ratio", february, "A", 0.5, 4.0),
+        ("ROE", january, "A", 1.0, 3.0),
     ]
 
 

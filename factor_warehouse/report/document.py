@@ -19,32 +19,35 @@ from factor_warehouse.report.model_figures import (figure_actual_against_predict
 
 
 FIGURES = (
-    ("Alpha above and below the median, by fiscal year", figure_median_split_alpha,
+    ("Alpha above and below the median, by period", figure_median_split_alpha,
      "The article's two alpha tables (filter_data_top / filter_data_below) for the strongest factors "
-     "by spread t-statistic and for Market Cap, the article's size example. Source: factor_median_split_alpha."),
+     "by spread t-statistic and for Market Cap, the article's size example; with more than 12 periods, one point "
+     "per year of periods, the mean over its periods. Sources: factor_median_split_alpha, stock_periods."),
     ("Strongest and weakest factors by spread t-statistic", figure_spread_t_statistics,
-     "Mean high-minus-low spread of alpha across fiscal years with +/- 2 standard errors; t = mean / (sd / sqrt(T)). "
+     "Mean high-minus-low spread of alpha across periods with +/- 2 standard errors; t = mean / (sd / sqrt(T)), "
+     "T the periods with a spread. "
      "q: Benjamini-Hochberg q-value of the factor's f_regression against alpha. "
      "Sources: factor_summary, factor_f_scores."),
     ("Mean alpha by portfolio", figure_portfolio_alpha,
-     "Portfolio mean alpha averaged over fiscal years for the strongest factors and the top non-linear "
+     "Portfolio mean alpha averaged over periods for the strongest factors and the top non-linear "
      "candidate: a monotone line is a linear effect, a U or a hump is not. Source: factor_portfolio_alpha."),
     ("MIC against |rank IC|", figure_mic_against_rank_ic,
      "Every factor; those high on MIC and low on |rank IC| carry a non-linear relation a linear screen misses. "
      "Sources: factor_mic (scope 'pooled'), factor_summary."),
     ("Single-factor regression lines", figure_regression_lines,
-     "alpha ~ pct_rank by least squares over the stock-years where the factor exists, drawn over the factor's "
+     "alpha ~ pct_rank by least squares over the stock-periods where the factor exists, drawn over the factor's "
      "percentile range: the article's PE ratio and ROE lines and the factor with the largest |t|. "
      "Source: factor_regressions."),
     ("Actual against predicted alpha rank", figure_actual_against_predicted,
      "The article's LinearRegression on the top-k f-score factors, in-sample (as the article) and walk-forward "
-     "(each year predicted by a model fitted on earlier years only). Sources: alpha_predictions, alpha_model_metrics."),
+     "(every period of a year predicted by a model fitted on the earlier years only, refitted once a year). "
+     "Sources: alpha_predictions, alpha_model_metrics."),
     ("Learning curve", figure_learning_curve,
      "Mean train and validation RMSE over the cross-validation folds against the training set size, "
      "as the article's learning_curve. Source: alpha_learning_curve."),
     ("Walk-forward rank IC per test year", figure_walk_forward_rank_ic,
-     "Spearman rank IC between predicted and actual alpha rank in each test year, per model. "
-     "Source: alpha_model_metrics."),
+     "Spearman rank IC between predicted and actual alpha rank within each period, averaged over the periods of "
+     "each test year of periods (one period a year for yearly data), per model. Source: alpha_model_metrics."),
 )
 
 

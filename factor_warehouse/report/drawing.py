@@ -26,3 +26,11 @@ def new_figure(width, height, rows=1, columns=1, **subplot_options):
     figure = Figure(figsize=(width, height), dpi=DOTS_PER_INCH, layout="constrained")
     axes = figure.subplots(rows, columns, squeeze=False, **subplot_options)
     return figure, axes
+
+
+def name_positions(axis, labels, most):
+    """x ticks at positions 0, 1, ... named by `labels` (points drawn at their label's
+    position); with more than `most` labels only every k-th is written, so they stay readable."""
+    step = -(-len(labels) // most) if labels else 1
+    shown = range(0, len(labels), step)
+    axis.set_xticks(list(shown), [str(labels[position]) for position in shown])

@@ -2,9 +2,10 @@
 t-statistics and the mean alpha by portfolio. Each function takes a read-only connection
 and returns a `Drawn` figure or the reason its panel is empty."""
 
-from factor_warehouse.report.drawing import Drawn, new_figure, plain_text
-from factor_warehouse.report.queries import (absent_factor_reason, fiscal_years, missing_tables_reason,
-                                             nonlinear_candidates, strongest_factors, table_exists)
+from factor_warehouse.report.drawing import Drawn, name_positions, new_figure, plain_text
+from factor_warehouse.report.queries import (PERIOD_LABELS_SQL, PERIODS_DRAWN_ONE_BY_ONE, absent_factor_reason,
+                                             count_and_list, missing_tables_reason, nonlinear_candidates,
+                                             period_labels, strongest_factors, table_exists, time_axis)
 
 
 SIZE_FACTOR = "Market Cap"  # the article's size example (figure 1)
@@ -14,8 +15,9 @@ PORTFOLIO_FACTOR_COUNT = 5  # strongest factors in figure 3
 
 
 def figure_median_split_alpha(connection):
-    """1. The article's alpha tables: mean alpha above and below the year's median, by fiscal year."""
-    reason = missing_tables_reason(connection, "factor_median_split_alpha", "factor_summary")
+    """1. The article's alpha tables: mean alpha above and below the period's median, by period,
+    or by year of periods (the mean over its periods) when there are many periods."""
+    reason = missing_tables_reason(connection, "factor_median_split_alpha", "factor_summary", "stock_periods")
     if reason:
         return reason
     factors = strongest_factors(connection, TOP_FACTOR_COUNT)
@@ -29,25 +31,33 @@ def figure_median_split_alpha(connection):
         notes.append(absent_factor_reason(connection, SIZE_FACTOR, "factor_median_split_alpha"))
     if not factors:
         return "no factor has a median split with alpha in factor_median_split_alpha"
+    steps = time_axis(connection, "factor_median_split_alpha")
     data = connection.execute(
-        """
-        select factor, fiscal_year, side, mean_alpha
+        f"""
+        with period_labels as ({PERIOD_LABELS_SQL})
+        select factor, side, {steps.key_sql} as point, min(period) as first_period, avg(mean_alpha) as mean_alpha
         from factor_median_split_alpha
+        left join period_labels using (period)
         where list_contains(?, factor)
-        order by factor, side, fiscal_year
+        group by factor, side, point
+        order by factor, side, first_period
         """,
         [factors],
     ).df()
+    points = list(data.sort_values("first_period")["point"].drop_duplicates())
+    position = {point: index for index, point in enumerate(points)}
     figure, axes = new_figure(3.2 * len(factors), 3.4, 1, len(factors), sharey=True)
     for axis, factor in zip(axes[0], factors):
         for side, style in (("above", "o-"), ("below", "s--")):
             rows = data[(data["factor"] == factor) & (data["side"] == side)]
-            axis.plot(rows["fiscal_year"], rows["mean_alpha"], style, label=f"{side} median")
+            axis.plot(rows["point"].map(position), rows["mean_alpha"], style, label=f"{side} median")
         axis.axhline(0, color="grey", linewidth=0.8)
         axis.set_title(plain_text(factor), fontsize=10)
-        axis.set_xlabel("fiscal year")
-        axis.set_xticks(sorted(data["fiscal_year"].unique()))
+        axis.set_xlabel(steps.title)
+        name_positions(axis, points, PERIODS_DRAWN_ONE_BY_ONE)
         axis.grid(alpha=0.3)
+    if steps.per_year:
+        notes.append(steps.note("periods"))
     axes[0][0].set_ylabel("mean alpha (pp)")
     axes[0][0].legend(loc="best", fontsize=8)
     return Drawn(figure, notes)
@@ -70,7 +80,7 @@ def figure_spread_t_statistics(connection):
             select
                 factor,
                 mean_spread,
-                spread_standard_deviation / sqrt(spread_years) as standard_error,
+                spread_standard_deviation / sqrt(spread_periods) as standard_error,
                 spread_t_statistic,
                 row_number() over (order by spread_t_statistic desc, factor) as rank_from_top,
                 row_number() over (order by spread_t_statistic asc, factor) as rank_from_bottom
@@ -87,10 +97,9 @@ def figure_spread_t_statistics(connection):
         [RANKED_FACTOR_COUNT, RANKED_FACTOR_COUNT],
     ).df()
     if data.empty:
-        years = fiscal_years(connection)
         return (
-            "no factor has a spread t-statistic: it needs a spread in at least two fiscal years, "
-            f"and this warehouse has {len(years)} ({', '.join(map(str, years))})"
+            "no factor has a spread t-statistic: it needs a spread in at least two periods, "
+            f"and this warehouse has {count_and_list(period_labels(connection))}"
         )
     figure, axes = new_figure(8, 0.32 * len(data) + 1.2)
     axis = axes[0][0]
@@ -137,7 +146,7 @@ def figure_portfolio_alpha(connection):
     axis.set_xticks(range(1, portfolio_count + 1))
     axis.axhline(0, color="grey", linewidth=0.8)
     axis.set_xlabel(f"portfolio (1 = lowest values, {portfolio_count} = highest; J = {portfolio_count})")
-    axis.set_ylabel("mean alpha (pp), averaged over fiscal years")
+    axis.set_ylabel("mean alpha (pp), averaged over periods")
     axis.legend(loc="best", fontsize=8)
     axis.grid(alpha=0.3)
     notes = []

@@ -5,7 +5,45 @@ from dataclasses import dataclass
 
 import duckdb
 
-from factor_warehouse.report.queries import missing_tables_reason
+from factor_warehouse.report.queries import PERIODS_DRAWN_ONE_BY_ONE, missing_tables_reason
+
+# Every period's label, or with more than PERIODS_DRAWN_ONE_BY_ONE periods their count and range.
+PERIODS_SQL = f"""
+select case
+    when count(distinct period) <= {PERIODS_DRAWN_ONE_BY_ONE}
+        then string_agg(distinct period_label, ', ' order by period_label)
+    else count(distinct period) || ' periods, ' || min(period_label) || ' to ' || max(period_label)
+end
+from stock_periods"""
+
+# The data loss of every period (its data_loss.loss_summary), or with more than
+# PERIODS_DRAWN_ONE_BY_ONE periods the loss of every year of periods, summed in the same words.
+DATA_LOSS_SQL = f"""
+with by_year as (
+    select
+        coalesce(cast(year(period) as varchar), 'unreadable period') as year_label,
+        min(period) as first_period,
+        sum(input_rows) as input_rows,
+        sum(quarantined_rows) as quarantined_rows,
+        sum(input_values) as input_values,
+        sum(quarantined_values) as quarantined_values,
+        sum(rows_without_return) as rows_without_return
+    from data_loss
+    group by year_label
+)
+select case
+    when (select count(*) from data_loss) <= {PERIODS_DRAWN_ONE_BY_ONE}
+        then (select string_agg(coalesce(period_label, 'unreadable period') || ': ' || loss_summary, '; '
+                                order by period nulls last, source_file) from data_loss)
+    else string_agg(
+        year_label || ': ' || quarantined_rows || ' of ' || input_rows || ' rows ('
+        || printf('%.1f', 100 * quarantined_rows / input_rows) || '%) and '
+        || quarantined_values || ' of ' || input_values || ' values ('
+        || printf('%.1f', 100 * coalesce(quarantined_values / nullif(input_values, 0), 0)) || '%) quarantined, '
+        || rows_without_return || ' rows kept without a return',
+        '; ' order by first_period nulls last)
+end
+from by_year"""
 
 
 @dataclass(frozen=True)
@@ -49,16 +87,13 @@ def run_facts(connection, build_seconds):
                     "select data_source || coalesce(' in ' || kaggle_dir, '') from build_facts",
                     ["build_facts"]),
         scalar_fact(connection, "source_files", "Input files",
-                    "select string_agg(distinct source_file, ', ' order by source_file) from stock_years",
-                    ["stock_years"]),
-        scalar_fact(connection, "fiscal_years", "Fiscal years",
-                    "select string_agg(distinct cast(fiscal_year as varchar), ', ' order by cast(fiscal_year as varchar)) "
-                    "from stock_years",
-                    ["stock_years"]),
-        scalar_fact(connection, "stock_years_loaded", "Stock-years loaded",
-                    "select count(*) from stock_years", ["stock_years"]),
-        scalar_fact(connection, "stock_years_with_alpha", "Stock-years with an alpha",
-                    "select count(alpha) from stock_years", ["stock_years"]),
+                    "select string_agg(distinct source_file, ', ' order by source_file) from stock_periods",
+                    ["stock_periods"]),
+        scalar_fact(connection, "periods", "Periods", PERIODS_SQL, ["stock_periods"]),
+        scalar_fact(connection, "stock_periods_loaded", "Stock-periods loaded",
+                    "select count(*) from stock_periods", ["stock_periods"]),
+        scalar_fact(connection, "stock_periods_with_alpha", "Stock-periods with an alpha",
+                    "select count(alpha) from stock_periods", ["stock_periods"]),
         scalar_fact(connection, "factors", "Factors", "select count(*) from factors", ["factors"]),
         scalar_fact(connection, "factor_values_loaded", "Factor values loaded",
                     "select count(*) from factor_values", ["factor_values"]),
@@ -66,12 +101,10 @@ def run_facts(connection, build_seconds):
                     "select count(*) from quarantined_inputs where rejected = 'row'", ["quarantined_inputs"]),
         scalar_fact(connection, "values_quarantined", "Input values quarantined",
                     "select count(*) from quarantined_inputs where rejected = 'value'", ["quarantined_inputs"]),
-        scalar_fact(connection, "data_loss", "Data loss by fiscal year",
-                    "select string_agg(fiscal_year || ': ' || loss_summary, '; ' order by fiscal_year) from data_loss",
-                    ["data_loss"]),
+        scalar_fact(connection, "data_loss", "Data loss by period", DATA_LOSS_SQL, ["data_loss"]),
         scalar_fact(connection, "alpha_method", "Alpha method",
-                    "select string_agg(distinct alpha_method, ', ' order by alpha_method) from stock_years",
-                    ["stock_years"]),
+                    "select string_agg(distinct alpha_method, ', ' order by alpha_method) from stock_periods",
+                    ["stock_periods"]),
         scalar_fact(connection, "portfolio_count", "Portfolios per sort (J)",
                     "select string_agg(distinct cast(portfolio_count as varchar), ', ') from factor_summary",
                     ["factor_summary"]),

@@ -42,8 +42,8 @@ def figure_mic_against_rank_ic(connection):
         axis.annotate(plain_text(row.factor), (row.absolute_rank_ic, row.mic), fontsize=7,
                       xytext=(4, 3 - 10 * (index % 2)), textcoords="offset points")  # alternate to separate close points
     estimators = ", ".join(sorted(data["estimator"].unique()))
-    axis.set_xlabel("|mean rank IC| across fiscal years (factor_summary)")
-    axis.set_ylabel(f"MIC, all fiscal years pooled ({estimators})")
+    axis.set_xlabel("|mean rank IC| across periods (factor_summary)")
+    axis.set_ylabel(f"MIC, all periods pooled ({estimators})")
     axis.legend(loc="center right", fontsize=8)
     axis.grid(alpha=0.3)
     return Drawn(figure)

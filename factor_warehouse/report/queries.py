@@ -1,5 +1,15 @@
-"""The report's shared questions to the warehouse: which tables exist, which fiscal years,
-which factors are strongest or most non-linear, and why a factor is absent."""
+"""The report's shared questions to the warehouse: which tables exist, which periods and
+years of periods, how a figure steps through them, which factors are strongest or most
+non-linear, and why a factor is absent."""
+
+from dataclasses import dataclass
+
+# A figure that draws one point per period draws one per year of periods (the mean over the
+# year's periods) when there are more periods than this: a monthly panel has hundreds.
+PERIODS_DRAWN_ONE_BY_ONE = 12
+
+# The period labels of the warehouse, as a CTE body for queries on tables that hold only `period`.
+PERIOD_LABELS_SQL = "select period, any_value(period_label) as period_label from stock_periods group by period"
 
 
 def table_exists(connection, table):
@@ -17,8 +27,55 @@ def missing_tables_reason(connection, *tables):
     return f"{subject} not in the warehouse: run `make build` (dbt build) to create it"
 
 
-def fiscal_years(connection):
-    return [row[0] for row in connection.execute("select distinct fiscal_year from stock_years order by 1").fetchall()]
+def period_labels(connection):
+    """The labels of the warehouse's periods ('2018', or '2018-01' for monthly data), in period order."""
+    return [row[0] for row in connection.execute(f"select period_label from ({PERIOD_LABELS_SQL}) order by period").fetchall()]
+
+
+def period_years(connection):
+    """The years of the warehouse's periods, in order (for yearly data, its fiscal years)."""
+    return [row[0] for row in connection.execute("select distinct year(period) from stock_periods order by 1").fetchall()]
+
+
+def count_and_list(values):
+    """'3 (2014, 2015, 2016)', or for more than PERIODS_DRAWN_ONE_BY_ONE values '60 (2014-01 to 2018-12)'."""
+    if len(values) > PERIODS_DRAWN_ONE_BY_ONE:
+        return f"{len(values)} ({values[0]} to {values[-1]})"
+    return f"{len(values)} ({', '.join(map(str, values))})"
+
+
+@dataclass(frozen=True)
+class TimeAxis:
+    """How a figure over periods steps through time: one point per period, or, when the table
+    has more than PERIODS_DRAWN_ONE_BY_ONE periods, one point per year of periods holding the
+    mean over that year's periods (for yearly data the two are the same)."""
+
+    n_periods: int
+
+    @property
+    def per_year(self):
+        return self.n_periods > PERIODS_DRAWN_ONE_BY_ONE
+
+    @property
+    def key_sql(self):
+        """SQL of a point's label, on a table with `period` joined to PERIOD_LABELS_SQL as period_labels."""
+        return "cast(year(period) as varchar)" if self.per_year else "period_labels.period_label"
+
+    @property
+    def title(self):
+        return "year of periods (mean over its periods)" if self.per_year else "period"
+
+    def note(self, subject):
+        """What the figure's note says when periods are averaged per year, else None."""
+        if not self.per_year:
+            return None
+        return (f"{subject}: the warehouse has {self.n_periods} periods, more than the "
+                f"{PERIODS_DRAWN_ONE_BY_ONE} drawn one by one, so each point is the mean over the periods of one year")
+
+
+def time_axis(connection, table):
+    """The TimeAxis of a figure drawn from `table` (a table with a `period` column)."""
+    return TimeAxis(connection.execute(f"select count(distinct period) from {table}").fetchone()[0])
 
 
 def absent_factor_reason(connection, factor, table):
@@ -34,7 +91,7 @@ def absent_factor_reason(connection, factor, table):
 
 def strongest_factors(connection, count):
     """Factors by |t| of the high-minus-low spread, strongest first. Where no t exists (a
-    single fiscal year), by |mean spread| among factors present for at least half of the
+    single period), by |mean spread| among factors present for at least half of the
     stocks, as a spread over a handful of stocks is noise."""
     return [
         row[0]

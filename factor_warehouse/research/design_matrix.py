@@ -1,31 +1,48 @@
-"""The design matrix of the alpha models: one row per stock-year, one column per factor.
+"""The design matrix of the alpha models: one row per stock-period, one column per factor.
 
-Cells are the factor's within-year percentile rank (`factor_values.pct_rank`). Factor
+Cells are the factor's within-period percentile rank (`factor_values.pct_rank`). Factor
 names stay DataFrame column labels (never SQL identifiers), so case pairs such as
 'niperEBT' / 'nIperEBT' remain two columns. Missing ranks stay NaN here; they are
 filled by `fill_with_training_means` with the mean over the rows being fitted only.
+
+A period is a date (the month end, or December 31 of the fiscal year for yearly data).
+Cross-validation folds, walk-forward refits and MIC scopes group periods by their year
+(`period_years`); for yearly data that is the fiscal year.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-STOCK_YEAR_KEY = ["ticker", "fiscal_year"]
+STOCK_PERIOD_KEY = ["stock_id", "period"]
+
+
+def period_years(periods):
+    """The calendar year of each period (dates, datetimes or ISO text) as an int64 array."""
+    return pd.to_datetime(pd.Series(periods)).dt.year.to_numpy(dtype="int64")
+
+
+def as_date_column(periods):
+    """Periods as a pandas column of Arrow date32, which DuckDB (and so a dbt Python model's
+    table) stores as DATE, the type of `period` in every warehouse table."""
+    return pd.to_datetime(pd.Series(periods)).astype(pd.ArrowDtype(pa.date32())).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
 class Design:
-    """Stock-years with a known alpha, their factor ranks (NaN = missing) and targets."""
+    """Stock-periods with a known alpha, their factor ranks (NaN = missing) and targets."""
 
-    keys: pd.DataFrame  # ticker, fiscal_year; row i of every other member belongs to keys row i
+    keys: pd.DataFrame  # stock_id, period; row i of every other member belongs to keys row i
     ranks: pd.DataFrame  # float, columns = factor names, NaN where the factor is missing
     alpha: np.ndarray  # percentage points
-    alpha_rank: np.ndarray  # within-year percentile rank of alpha, in (0, 1]
+    alpha_rank: np.ndarray  # within-period percentile rank of alpha, in (0, 1]
 
     @property
-    def fiscal_years(self):
-        return self.keys["fiscal_year"].to_numpy()
+    def period_years(self):
+        """The year of each row's period: the group of refits and cross-validation folds."""
+        return period_years(self.keys["period"])
 
     def subset(self, mask):
         """The rows where the boolean array `mask` is true, in the same order."""
@@ -39,34 +56,34 @@ class Design:
 
 
 def build_design(factor_ranks, targets):
-    """Pivot the long factor ranks onto the stock-years of `targets`.
+    """Pivot the long factor ranks onto the stock-periods of `targets`.
 
-    factor_ranks: columns ticker, fiscal_year, factor, pct_rank (one row per key).
-    targets: columns ticker, fiscal_year, alpha, alpha_rank; rows with a null alpha are
-    dropped (they cannot be fitted or scored). Rows come out sorted by fiscal_year,
-    ticker; columns sorted by factor name, so results do not depend on input order.
+    factor_ranks: columns stock_id, period, factor, pct_rank (one row per key).
+    targets: columns stock_id, period, alpha, alpha_rank; rows with a null alpha are
+    dropped (they cannot be fitted or scored). Rows come out sorted by period, stock_id;
+    columns sorted by factor name, so results do not depend on input order.
     """
-    missing = {"ticker", "fiscal_year", "factor", "pct_rank"} - set(factor_ranks.columns)
+    missing = {"stock_id", "period", "factor", "pct_rank"} - set(factor_ranks.columns)
     if missing:
-        raise ValueError(f"factor ranks lack columns {sorted(missing)}; pass factor_values' ticker, fiscal_year, factor, pct_rank")
+        raise ValueError(f"factor ranks lack columns {sorted(missing)}; pass factor_values' stock_id, period, factor, pct_rank")
     targets = targets[targets["alpha"].notna()]
     if targets.empty:
         raise ValueError(
-            "no stock-year has a known alpha (stock_years.alpha is null everywhere): the alpha models have"
-            " nothing to fit; check the '{YEAR+1} PRICE VAR [%]' column of the input files"
+            "no stock-period has a known alpha (stock_periods.alpha is null everywhere): the alpha models have"
+            " nothing to fit; check the return column of the input (for the Kaggle files '{YEAR+1} PRICE VAR [%]')"
         )
     keys = (
-        targets[STOCK_YEAR_KEY + ["alpha", "alpha_rank"]]
-        .sort_values(["fiscal_year", "ticker"])
+        targets[STOCK_PERIOD_KEY + ["alpha", "alpha_rank"]]
+        .sort_values(["period", "stock_id"])
         .reset_index(drop=True)
     )
-    wide = factor_ranks.pivot(index=STOCK_YEAR_KEY, columns="factor", values="pct_rank")
+    wide = factor_ranks.pivot(index=STOCK_PERIOD_KEY, columns="factor", values="pct_rank")
     wide = wide.reindex(columns=sorted(wide.columns))
-    index = pd.MultiIndex.from_frame(keys[STOCK_YEAR_KEY])
+    index = pd.MultiIndex.from_frame(keys[STOCK_PERIOD_KEY])
     ranks = wide.reindex(index).reset_index(drop=True).astype("float64")
     ranks.columns = pd.Index(list(ranks.columns), dtype=object, name=None)
     return Design(
-        keys=keys[STOCK_YEAR_KEY].copy(),
+        keys=keys[STOCK_PERIOD_KEY].copy(),
         ranks=ranks,
         alpha=keys["alpha"].to_numpy(dtype="float64"),
         alpha_rank=keys["alpha_rank"].to_numpy(dtype="float64"),
@@ -103,31 +120,31 @@ def fill_with_training_means(training_ranks, *other_ranks):
     return (filler.columns, filler.transform(training_ranks), *(filler.transform(r) for r in other_ranks))
 
 
-def target_relation(stock_years):
-    """Stock-years with a known alpha (DuckDB relation; the filter runs in DuckDB)."""
-    return stock_years.filter("alpha is not null").project("ticker, fiscal_year, alpha, alpha_rank")
+def target_relation(stock_periods):
+    """Stock-periods with a known alpha (DuckDB relation; the filter runs in DuckDB)."""
+    return stock_periods.filter("alpha is not null").project("stock_id, period, alpha, alpha_rank")
 
 
-def load_design(factor_values, stock_years):
-    """The design of the warehouse's `factor_values` and `stock_years` relations: the rows
+def load_design(factor_values, stock_periods):
+    """The design of the warehouse's `factor_values` and `stock_periods` relations: the rows
     needed are selected in DuckDB; the pivot (factor names as labels) runs in pandas."""
-    targets = target_relation(stock_years)
+    targets = target_relation(stock_periods)
     ranks = (
         factor_values.filter("pct_rank is not null")
-        .project("ticker, fiscal_year, factor, pct_rank")
-        .join(targets.project("ticker, fiscal_year"), "ticker, fiscal_year", how="semi")
+        .project("stock_id, period, factor, pct_rank")
+        .join(targets.project("stock_id, period"), "stock_id, period", how="semi")
     )
     return build_design(ranks.df(), targets.df())
 
 
-def load_rank_alpha_pairs(factor_values, stock_years):
-    """factor, fiscal_year, ticker, pct_rank, alpha for every stock-year where both exist,
-    joined and ordered by (factor, fiscal_year, ticker) in DuckDB. No filling: the input
+def load_rank_alpha_pairs(factor_values, stock_periods):
+    """factor, period, stock_id, pct_rank, alpha for every stock-period where both exist,
+    joined and ordered by (factor, period, stock_id) in DuckDB. No filling: the input
     of the single-factor regressions and of MIC."""
-    pairs = factor_values.filter("pct_rank is not null").project("ticker, fiscal_year, factor, pct_rank")
+    pairs = factor_values.filter("pct_rank is not null").project("stock_id, period, factor, pct_rank")
     return (
-        pairs.join(target_relation(stock_years), "ticker, fiscal_year")
-        .project("factor, fiscal_year, ticker, pct_rank, alpha")
-        .order("factor, fiscal_year, ticker")
+        pairs.join(target_relation(stock_periods), "stock_id, period")
+        .project("factor, period, stock_id, pct_rank, alpha")
+        .order("factor, period, stock_id")
         .df()
     )

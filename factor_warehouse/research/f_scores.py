@@ -18,7 +18,8 @@ def benjamini_hochberg(p_values):
     q_sorted = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
     q_values = np.empty(count)
     q_values[order] = q_sorted
-    return q_values
+    # q >= p always; p * n / n can round one ulp below p
+    return np.maximum(q_values, p_values)
 
 
 def f_score_ranks(matrix, alpha, columns):

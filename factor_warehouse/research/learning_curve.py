@@ -15,7 +15,9 @@ from factor_warehouse.research.f_scores import top_k_positions
 @one_blas_thread
 def alpha_learning_curve(design, settings):
     """The article's learning_curve(LinearRegression(), X, y, train_sizes=np.linspace(0.01,
-    1.0, 40), cv=5, scoring="neg_root_mean_squared_error") on the in-sample top-k design."""
+    1.0, 40), cv=5, scoring="neg_root_mean_squared_error") on the in-sample top-k design.
+    The folds are consecutive blocks of the design's rows (ordered by period, stock_id), so
+    they roughly follow the periods."""
     filler = Filler.fit(design.ranks)
     matrix = filler.transform(design.ranks)
     positions = top_k_positions(matrix, design.alpha, filler.columns, settings.top_k)

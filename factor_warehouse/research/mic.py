@@ -1,8 +1,10 @@
-"""Maximal Information Coefficient (minepy) between each factor's within-year
+"""Maximal Information Coefficient (minepy) between each factor's within-period
 percentile rank and the target (alpha), for every (factor, scope).
 
-Scope is 'pooled' (all fiscal years together) or one fiscal year as text; the
-per-year scopes exist only when the input holds more than one fiscal year.
+Scope is 'pooled' (all periods together) or one year of periods as text ('2018': every
+period of 2018 pooled; for yearly data that is the fiscal year, for monthly data its twelve
+months, never one MIC per month); the per-year scopes exist only when the input's periods
+span more than one year.
 
 minepy is single-threaded C, but `MINE.compute_score` releases the GIL and keeps
 all its state in the MINE object, so the pairs run in a thread pool with one MINE
@@ -25,16 +27,16 @@ import numpy as np
 import pandas as pd
 from minepy import MINE
 
-from factor_warehouse.research.design_matrix import load_rank_alpha_pairs
+from factor_warehouse.research.design_matrix import load_rank_alpha_pairs, period_years
 
 POOLED_SCOPE = "pooled"
-TARGET = "alpha"  # stock_years column the factor ranks are compared with
+TARGET = "alpha"  # stock_periods column the factor ranks are compared with
 ESTIMATORS = ("mic_e", "mic_approx")
 STATISTICS = ("mic", "mas", "mev", "mcn", "tic")
 # Bump when the way a statistic is derived changes, so cached results are recomputed.
 FINGERPRINT_VERSION = "factor_mic-1"
-# Columns the observations frame must have, ordered by factor, fiscal_year, ticker.
-OBSERVATION_COLUMNS = ("factor", "fiscal_year", "factor_rank", "target_value")
+# Columns the observations frame must have, ordered by factor, period, stock_id.
+OBSERVATION_COLUMNS = ("factor", "period", "factor_rank", "target_value")
 RESULT_COLUMNS = (
     "factor", "scope", "target", "n", *STATISTICS, "estimator", "alpha_param", "c_param",
     "input_fingerprint", "computed_at",
@@ -112,20 +114,22 @@ def input_fingerprint(x, y, scope, target, parameters):
 
 
 def mic_pairs(observations, target, parameters):
-    """Split the observations (columns OBSERVATION_COLUMNS, ordered by factor, fiscal_year,
-    ticker; no missing values) into one MicPair per (factor, scope)."""
+    """Split the observations (columns OBSERVATION_COLUMNS, ordered by factor, period,
+    stock_id; no missing values) into one MicPair per (factor, scope): 'pooled', and when
+    the periods span two years or more, one per year of periods."""
     missing_columns = [column for column in OBSERVATION_COLUMNS if column not in observations.columns]
     if missing_columns:
         raise ValueError(f"MIC observations lack columns {missing_columns}; the query must select {OBSERVATION_COLUMNS}")
     values = observations[["factor_rank", "target_value"]]
     if values.isna().any().any():
         raise ValueError("MIC observations hold missing factor_rank or target_value; keep only rows where both exist")
-    per_year = observations["fiscal_year"].nunique() > 1
+    years = pd.Series(period_years(observations["period"]), index=observations.index)
+    per_year = years.nunique() > 1
     pairs = []
     for factor, rows in observations.groupby("factor", sort=False):
         scopes = [(POOLED_SCOPE, rows)]
         if per_year:
-            scopes += [(str(int(year)), year_rows) for year, year_rows in rows.groupby("fiscal_year", sort=True)]
+            scopes += [(str(year), year_rows) for year, year_rows in rows.groupby(years[rows.index], sort=True)]
         for scope, scope_rows in scopes:
             x = scope_rows["factor_rank"].to_numpy(dtype=np.float64)
             y = scope_rows["target_value"].to_numpy(dtype=np.float64)
@@ -269,9 +273,9 @@ def compute_factor_mic(observations, parameters=MicParameters(), workers=1, min_
     return MicRun(table=table, computed=len(to_compute), reused=reused, skipped=skipped)
 
 
-def load_observations(factor_values, stock_years):
-    """The observations frame from the warehouse's factor_values and stock_years
-    relations: every stock-year where both the factor's pct_rank and alpha exist,
-    ordered by factor, fiscal_year, ticker (the order is part of the fingerprint)."""
-    pairs = load_rank_alpha_pairs(factor_values, stock_years)
+def load_observations(factor_values, stock_periods):
+    """The observations frame from the warehouse's factor_values and stock_periods
+    relations: every stock-period where both the factor's pct_rank and alpha exist,
+    ordered by factor, period, stock_id (the order is part of the fingerprint)."""
+    pairs = load_rank_alpha_pairs(factor_values, stock_periods)
     return pairs.rename(columns={"pct_rank": "factor_rank", TARGET: "target_value"})

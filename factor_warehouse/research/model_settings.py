@@ -21,7 +21,7 @@ class ModelSettings:
     penalty_grid_ratio: float = 1e-3  # smallest / largest penalty (sklearn's eps)
     ridge_penalties: tuple = (0.1, 1.0, 10.0, 100.0, 1_000.0, 10_000.0, 100_000.0)
     elastic_net_l1_ratios: tuple = (0.2, 0.5, 0.8)
-    single_year_folds: int = 5  # CV folds within the year when only one fiscal year is fitted
+    single_year_folds: int = 5  # CV folds within the year when the fitted periods are all of one year
     coordinate_descent_max_iter: int = 1_000  # sklearn default; 10,000 was 7x slower on the 2018 sample, same choices
     coordinate_descent_tol: float = 1e-4
     learning_curve_sizes: int = 40  # np.linspace(0.01, 1.0, sizes), as the article

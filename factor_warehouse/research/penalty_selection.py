@@ -1,6 +1,6 @@
 """Choosing the penalty of lasso, ridge and elastic net by cross-validation over folds
-that keep whole fiscal years together (sklearn's LassoCV / ElasticNetCV grid, one Gram
-matrix per fold)."""
+that keep whole years of periods together (sklearn's LassoCV / ElasticNetCV grid, one Gram
+matrix per fold). For yearly data a year of periods is one fiscal year."""
 
 import warnings
 
@@ -12,13 +12,16 @@ from sklearn.model_selection import KFold, LeaveOneGroupOut
 from factor_warehouse.research.design_matrix import Filler
 
 
-def cross_validation_splits(fiscal_years, single_year_folds):
-    """Folds that keep whole fiscal years together; within-year K-fold if one year only."""
-    distinct = np.unique(fiscal_years)
+def cross_validation_splits(years, single_year_folds):
+    """Folds over rows whose period years are `years`: leave one year out (every period of
+    the year held out together) when there are two years or more; with one year only,
+    `single_year_folds` consecutive folds of the rows (ordered by period, stock_id, so the
+    folds roughly follow the periods)."""
+    distinct = np.unique(years)
     if distinct.size >= 2:
-        splits = list(LeaveOneGroupOut().split(fiscal_years, groups=fiscal_years))
+        splits = list(LeaveOneGroupOut().split(years, groups=years))
         return splits, f"leave_one_year_out ({len(splits)} folds)"
-    splits = list(KFold(n_splits=single_year_folds).split(fiscal_years))
+    splits = list(KFold(n_splits=single_year_folds).split(years))
     return splits, f"kfold_within_single_year ({len(splits)} folds)"
 
 
@@ -95,7 +98,7 @@ def choose_penalty(model, design, settings):
         candidates = [
             (float(penalty), float(ratio)) for ratio in ratios for penalty in penalty_grid(full, target, ratio, settings)
         ]
-    splits, description = cross_validation_splits(design.fiscal_years, settings.single_year_folds)
+    splits, description = cross_validation_splits(design.period_years, settings.single_year_folds)
     errors = np.zeros(len(candidates))
     for train_rows, validation_rows in splits:
         fold = Filler.fit(design.ranks.iloc[train_rows])

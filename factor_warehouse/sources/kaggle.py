@@ -342,11 +342,12 @@ def parse_file(path, fiscal_year):
         values = grid[:, roles.index(role)]
         return pd.array(np.where(values == "", None, values), dtype="string")
 
+    tickers = text_column("ticker")
     rows = pd.DataFrame({
         "source_file": source_file,
         "fiscal_year": fiscal_year,
         "line_number": line_numbers,
-        "ticker": text_column("ticker"),
+        "ticker": tickers,
         "sector": text_column("sector"),
         "price_var_text": text_column("return"),
         "class_text": text_column("class"),
@@ -355,8 +356,10 @@ def parse_file(path, fiscal_year):
     block = grid[:, indicator_positions]
     row_index, column_index = np.nonzero(block != "")
     cells = pd.DataFrame({
+        "source_file": source_file,
         "fiscal_year": np.full(len(row_index), fiscal_year, dtype=np.int32),
         "line_number": line_numbers[row_index],
+        "ticker": tickers[row_index],
         "column_number": (indicator_positions[column_index] + 1).astype(np.int32),
         "factor": pd.array(np.array(header, dtype=object)[indicator_positions][column_index], dtype="string"),
         "cell_text": pd.array(block[row_index, column_index], dtype="string"),

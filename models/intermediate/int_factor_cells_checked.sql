@@ -1,25 +1,27 @@
--- Every indicator cell of an accepted row that is not missing, with the reason its value
--- is rejected (null when accepted): not a number by the grammar of macro parse_number, or
--- infinite. Cells of rejected rows are covered by the row's own quarantine entry and are
--- not repeated here.
+-- Every characteristic value of an accepted stock-period, with the reason it is rejected
+-- (null when accepted): not a number by the grammar of macro parse_number, infinite, or NaN
+-- (which only a typed Parquet value can be).
+-- Values of rejected stock-periods are covered by the row's own quarantine entry and are
+-- not repeated here. Accepted stock-periods are unique on (stock_id, period), the join key.
 with cells as (
 
-    select * from {{ ref('stg_kaggle__financial_cells') }}
+    select * from {{ input_model('values') }}
 
 ),
 
 stock_rows as (
 
     select * from {{ ref('int_stock_rows_checked') }}
+    where rejection_reason is null
 
 ),
 
 cells_of_accepted_rows as (
 
     select
-        stock_rows.source_file,
-        stock_rows.ticker,
-        cells.fiscal_year,
+        cells.source_file,
+        cells.stock_id,
+        cells.period,
         cells.line_number,
         cells.column_number,
         cells.factor,
@@ -27,9 +29,8 @@ cells_of_accepted_rows as (
         cells.value
     from cells
     inner join stock_rows
-        on cells.fiscal_year = stock_rows.fiscal_year
-        and cells.line_number = stock_rows.line_number
-    where stock_rows.rejection_reason is null
+        on cells.stock_id = stock_rows.stock_id
+        and cells.period = stock_rows.period
 
 ),
 
@@ -40,6 +41,7 @@ checked as (
         case
             when value is null then 'not a number'
             when isinf(value) then 'infinite value'
+            when isnan(value) then 'NaN value'
         end as rejection_reason
     from cells_of_accepted_rows
 

@@ -1,49 +1,69 @@
--- Every input row with the reason it is rejected (null when it is accepted). A reason
--- names the value it rejects and what to do about it.
+-- Every input stock-period with the reason it is rejected (null when it is accepted). A
+-- reason names the value it rejects and what to do about it. The words follow the source:
+-- ticker and fiscal year for the Kaggle files, stock id and period for a panel.
+
+{%- set is_panel = panel_is_configured() %}
+{%- set stock = 'stock id' if is_panel else 'ticker' %}
+{%- set period_word = 'period' if is_panel else 'fiscal year' %}
+
 with stock_rows as (
 
-    select * from {{ ref('stg_kaggle__financial_rows') }}
+    select * from {{ input_model('rows') }}
 
 ),
 
+{% if not is_panel -%}
 kaggle_sectors as (
 
     select * from {{ ref('kaggle_sectors') }}
 
 ),
+{%- endif %}
 
 counted as (
 
     select
         stock_rows.*,
-        count(*) over (partition by stock_rows.fiscal_year, stock_rows.ticker) as rows_with_ticker,
-        list(distinct stock_rows.ticker) over (partition by stock_rows.fiscal_year, upper(stock_rows.ticker))
-            as ticker_spellings,
+        count(*) over (partition by stock_rows.period, stock_rows.stock_id) as rows_with_stock_id,
+        list(distinct stock_rows.stock_id) over (partition by stock_rows.period, upper(stock_rows.stock_id))
+            as stock_id_spellings,
+        {% if is_panel -%}
+        true as is_known_sector
+        {%- else -%}
         kaggle_sectors.sector is not null as is_known_sector
+        {%- endif %}
     from stock_rows
+    {% if not is_panel -%}
     left join kaggle_sectors
         on stock_rows.sector = kaggle_sectors.sector
+    {%- endif %}
 
 ),
 
 checked as (
 
     select
-        * exclude (ticker_spellings, is_known_sector),
+        * exclude (stock_id_spellings, is_known_sector),
         case
-            when ticker is null
-                then 'missing ticker'
-            when rows_with_ticker > 1
-                then 'duplicate ticker in fiscal year (' || rows_with_ticker || ' rows)'
-            when len(ticker_spellings) > 1
-                then 'ticker ''' || ticker || ''' differs only in letter case from another ticker of the fiscal year ('
-                    || array_to_string(list_transform(list_sort(ticker_spellings), spelling -> '''' || spelling || ''''), ', ')
+            when stock_id is null
+                then 'missing {{ stock }}'
+            when period is null
+                then '{{ period_word }} ''' || coalesce(period_text, '') || ''' does not read as a date, a yyyymm or a year:'
+                    || ' correct it, or set the dbt var panel.period_type'
+            when rows_with_stock_id > 1
+                then 'duplicate {{ stock }} in {{ period_word }} (' || rows_with_stock_id || ' rows)'
+            when len(stock_id_spellings) > 1
+                then '{{ stock }} ''' || stock_id || ''' differs only in letter case from another {{ stock }} of the {{ period_word }} ('
+                    || array_to_string(list_transform(list_sort(stock_id_spellings), spelling -> '''' || spelling || ''''), ', ')
                     || '): every spelling is quarantined; keep one spelling in the file'
-            when price_var_text is not null and price_var_pct is null
-                then 'PRICE VAR ''' || price_var_text || ''' is not a number: write a plain decimal such as -12.5'
+            when distinct_return_count > 1
+                then return_column || ' differs between the rows of this stock-period (' || distinct_return_count
+                    || ' values): a long panel repeats one return on every characteristic row; correct the file'
+            when return_text is not null and return_pct is null
+                then return_column || ' ''' || return_text || ''' is not a number: write a plain decimal such as -12.5'
                     || ' or 1.2e3, or leave the cell empty (or N/A) when the return is unknown'
-            when isinf(price_var_pct)
-                then 'PRICE VAR ''' || price_var_text || ''' is not finite: correct the return or leave the cell empty'
+            when isinf(return_pct)
+                then return_column || ' ''' || return_text || ''' is not finite: correct the return or leave the cell empty'
             when class_text is not null and (class_value is null or class_value not in (0, 1))
                 then 'Class ''' || class_text || ''' is not 0 or 1: correct it or leave the cell empty'
             when sector is not null and not is_known_sector

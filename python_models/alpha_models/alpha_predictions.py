@@ -8,5 +8,5 @@ from factor_warehouse.research.design_matrix import load_design
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = ModelSettings.from_config(dbt.config.get("alpha_model_settings"))
-    design = load_design(dbt.ref("factor_values"), dbt.ref("stock_years"))
+    design = load_design(dbt.ref("factor_values"), dbt.ref("stock_periods"))
     return alpha_predictions(design, settings)

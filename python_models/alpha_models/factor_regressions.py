@@ -1,4 +1,4 @@
-"""factor_regressions: alpha ~ pct_rank by least squares per factor over the stock-years
+"""factor_regressions: alpha ~ pct_rank by least squares per factor over the stock-periods
 where both exist (no filling), the article's PE ratio / ROE lines for every factor."""
 
 from factor_warehouse.research.regressions import factor_regressions
@@ -7,4 +7,4 @@ from factor_warehouse.research.design_matrix import load_rank_alpha_pairs
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    return factor_regressions(load_rank_alpha_pairs(dbt.ref("factor_values"), dbt.ref("stock_years")))
+    return factor_regressions(load_rank_alpha_pairs(dbt.ref("factor_values"), dbt.ref("stock_periods")))

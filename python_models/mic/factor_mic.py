@@ -1,6 +1,7 @@
-"""factor_mic: minepy's MIC statistics between each factor's within-year pct_rank and
-alpha, per (factor, scope). Thin shim over factor_warehouse.research.mic.compute_factor_mic;
-parameters and their defaults are in _mic__models.yml. The previous factor_mic table
+"""factor_mic: minepy's MIC statistics between each factor's within-period pct_rank and
+alpha, per (factor, scope), scope 'pooled' or a year of periods. Thin shim over
+factor_warehouse.research.mic.compute_factor_mic; parameters and their defaults are in
+_mic__models.yml. The previous factor_mic table
 (still in place while this model runs) is the cache: rows whose input fingerprint is
 unchanged are reused, not recomputed."""
 
@@ -35,7 +36,7 @@ def model(dbt, session):
     workers = dbt.config.get("mic_workers")
     if workers is None:  # documented default: every core
         workers = os.cpu_count()
-    observations = load_observations(dbt.ref("factor_values"), dbt.ref("stock_years"))
+    observations = load_observations(dbt.ref("factor_values"), dbt.ref("stock_periods"))
     run = compute_factor_mic(
         observations,
         parameters=parameters,

@@ -1,4 +1,4 @@
--- The data-loss budget. Per fiscal year, the share of input rows and the share of input values
+-- The data-loss budget. Per period and file, the share of input rows and the share of input values
 -- kept out of the warehouse (mart data_loss) may not exceed the dbt vars
 -- max_quarantined_row_share and max_quarantined_value_share. Above the budget the test fails
 -- through error(), whose message gives the numbers and how to raise the budget (a failing test
@@ -7,6 +7,7 @@
 {{ config(severity='warn') }}
 {%- set max_row_share = data_loss_budget('max_quarantined_row_share') -%}
 {%- set max_value_share = data_loss_budget('max_quarantined_value_share') %}
+{%- set period_word = 'period' if panel_is_configured() else 'fiscal year' %}
 
 with data_loss as (
 
@@ -18,10 +19,10 @@ losses as (
 
     select
         source_file,
-        fiscal_year,
+        period,
         quarantined_row_share,
         quarantined_value_share,
-        source_file || ' (fiscal year ' || fiscal_year || '): ' || loss_summary as loss,
+        source_file || ' ({{ period_word }} ' || coalesce(period_label, 'unread') || '): ' || loss_summary as loss,
         quarantined_row_share > {{ max_row_share }} as rows_over_budget,
         coalesce(quarantined_value_share > {{ max_value_share }}, false) as values_over_budget
     from data_loss
@@ -32,7 +33,7 @@ losses as (
 over_budget as (
 
     select
-        string_agg(loss, '; ' order by fiscal_year) as losses,
+        string_agg(loss, '; ' order by period, source_file) as losses,
         -- the smallest budgets (rounded up to a whole percent) this input passes; the inner
         -- round keeps 100 * 0.3 = 30.000000000000004 at 30
         ceil(round(100 * max(quarantined_row_share) filter (where rows_over_budget), 6)) / 100 as row_share_needed,
@@ -50,7 +51,7 @@ final as (
     where over_budget.losses is null
         or error(
             'data loss above the budget: ' || over_budget.losses || '. The budget allows '
-            || printf('%.1f', 100 * {{ max_row_share }}) || '% of a fiscal year''s rows (dbt var max_quarantined_row_share)'
+            || printf('%.1f', 100 * {{ max_row_share }}) || '% of a {{ period_word }}''s rows (dbt var max_quarantined_row_share)'
             || ' and ' || printf('%.1f', 100 * {{ max_value_share }}) || '% of its values (dbt var max_quarantined_value_share).'
             || ' See why in table quarantined_inputs and fix the files, or raise the budget: --vars ''{'
             || concat_ws(', ',

@@ -1,6 +1,6 @@
--- Every file listed as read in input_files has data rows under its name and fiscal year, and
--- every data row comes from a file listed as read: no file is read without being listed, and
--- none is listed as read and then lost. Returns the files that break this, with why.
+-- Every file listed as read in input_files has input rows under its name, and every input row
+-- comes from a file listed as read: no file is read without being listed, and none is listed
+-- as read and then lost. Returns the files that break this, with why.
 with files_read as (
 
     select * from {{ ref('input_files') }}
@@ -12,10 +12,9 @@ rows_per_file as (
 
     select
         source_file,
-        fiscal_year,
         count(*) as n_rows
-    from {{ ref('stg_kaggle__financial_rows') }}
-    group by source_file, fiscal_year
+    from {{ input_model('rows') }}
+    group by source_file
 
 ),
 
@@ -23,13 +22,10 @@ checked as (
 
     select
         coalesce(files_read.source_file, rows_per_file.source_file) as source_file,
-        files_read.fiscal_year as listed_fiscal_year,
-        rows_per_file.fiscal_year as rows_fiscal_year,
         rows_per_file.n_rows,
         case
             when files_read.source_file is null then 'rows from a file that input_files does not list as read'
             when rows_per_file.source_file is null then 'a file listed as read has no rows'
-            when files_read.fiscal_year != rows_per_file.fiscal_year then 'the rows carry another fiscal year'
         end as failure
     from files_read
     full outer join rows_per_file

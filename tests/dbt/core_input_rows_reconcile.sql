@@ -1,78 +1,96 @@
--- Per fiscal year, input rows = stock_years rows + rejected rows, and non-empty
--- indicator cells = factor_values rows + rejected values + cells of rejected rows.
--- Returns the years where the counts disagree (none when nothing was lost).
+-- Per period, input rows = stock_periods rows + rejected rows, and input values = factor_values
+-- rows + rejected values + values of rejected rows (a value belongs to a rejected row when a
+-- rejected row of its file has its stock id and period, nulls matching). Returns the periods
+-- where the counts disagree (none when nothing was lost).
 with input_rows as (
 
-    select fiscal_year, count(*) as n_rows
-    from {{ ref('stg_kaggle__financial_rows') }}
-    group by fiscal_year
+    select period, count(*) as n_rows
+    from {{ input_model('rows') }}
+    group by period
 
 ),
 
-input_cells as (
+input_values as (
 
-    select fiscal_year, count(*) as n_cells
-    from {{ ref('stg_kaggle__financial_cells') }}
-    group by fiscal_year
+    select * from {{ input_model('values') }}
+
+),
+
+rejected_rows as (
+
+    select source_file, stock_id, period
+    from {{ ref('quarantined_inputs') }}
+    where rejected = 'row'
+
+),
+
+input_value_counts as (
+
+    select period, count(*) as n_values
+    from input_values
+    group by period
 
 ),
 
 loaded_rows as (
 
-    select fiscal_year, count(*) as n_rows
-    from {{ ref('stock_years') }}
-    group by fiscal_year
+    select period, count(*) as n_rows
+    from {{ ref('stock_periods') }}
+    group by period
 
 ),
 
 loaded_values as (
 
-    select fiscal_year, count(*) as n_values
+    select period, count(*) as n_values
     from {{ ref('factor_values') }}
-    group by fiscal_year
+    group by period
 
 ),
 
 quarantined as (
 
     select
-        fiscal_year,
+        period,
         count(*) filter (where rejected = 'row') as n_rows,
         count(*) filter (where rejected = 'value') as n_values
     from {{ ref('quarantined_inputs') }}
-    group by fiscal_year
+    group by period
 
 ),
 
-cells_of_rejected_rows as (
+values_of_rejected_rows as (
 
-    select cells.fiscal_year, count(*) as n_cells
-    from {{ ref('stg_kaggle__financial_cells') }} as cells
-    inner join {{ ref('int_stock_rows_checked') }} as stock_rows
-        on cells.fiscal_year = stock_rows.fiscal_year
-        and cells.line_number = stock_rows.line_number
-    where stock_rows.rejection_reason is not null
-    group by cells.fiscal_year
+    select input_values.period, count(*) as n_values
+    from input_values
+    where exists (
+        select 1
+        from rejected_rows
+        where rejected_rows.source_file = input_values.source_file
+            and rejected_rows.stock_id is not distinct from input_values.stock_id
+            and rejected_rows.period is not distinct from input_values.period
+    )
+    group by input_values.period
 
 ),
 
 final as (
 
     select
-        input_rows.fiscal_year,
+        input_rows.period,
         input_rows.n_rows as input_rows,
         coalesce(loaded_rows.n_rows, 0) + coalesce(quarantined.n_rows, 0) as accounted_rows,
-        coalesce(input_cells.n_cells, 0) as input_cells,
+        coalesce(input_value_counts.n_values, 0) as input_values,
         coalesce(loaded_values.n_values, 0) + coalesce(quarantined.n_values, 0)
-            + coalesce(cells_of_rejected_rows.n_cells, 0) as accounted_cells
+            + coalesce(values_of_rejected_rows.n_values, 0) as accounted_values
     from input_rows
-    left join input_cells on input_rows.fiscal_year = input_cells.fiscal_year
-    left join loaded_rows on input_rows.fiscal_year = loaded_rows.fiscal_year
-    left join loaded_values on input_rows.fiscal_year = loaded_values.fiscal_year
-    left join quarantined on input_rows.fiscal_year = quarantined.fiscal_year
-    left join cells_of_rejected_rows on input_rows.fiscal_year = cells_of_rejected_rows.fiscal_year
+    left join input_value_counts on input_rows.period is not distinct from input_value_counts.period
+    left join loaded_rows on input_rows.period is not distinct from loaded_rows.period
+    left join loaded_values on input_rows.period is not distinct from loaded_values.period
+    left join quarantined on input_rows.period is not distinct from quarantined.period
+    left join values_of_rejected_rows on input_rows.period is not distinct from values_of_rejected_rows.period
 
 )
 
 select * from final
-where input_rows != accounted_rows or input_cells != accounted_cells
+where input_rows != accounted_rows or input_values != accounted_values

@@ -1,4 +1,4 @@
--- Each spread lies within the range of its factor-year's portfolio mean alphas (the high
+-- Each spread lies within the range of its factor-period's portfolio mean alphas (the high
 -- and low legs are two of those means), the legs are portfolios J and 1, and the rank IC
 -- is a correlation. Returns one row per violation with the reason.
 
@@ -6,14 +6,14 @@ with
 
 spreads as (
 
-    select factor, fiscal_year, portfolio_count, high_mean_alpha, low_mean_alpha, spread, rank_ic
+    select factor, period, portfolio_count, high_mean_alpha, low_mean_alpha, spread, rank_ic
     from {{ ref('factor_spreads') }}
 
 ),
 
 portfolio_alpha as (
 
-    select factor, fiscal_year, portfolio, mean_alpha
+    select factor, period, portfolio, mean_alpha
     from {{ ref('factor_portfolio_alpha') }}
 
 ),
@@ -22,12 +22,12 @@ portfolio_ranges as (
 
     select
         factor,
-        fiscal_year,
+        period,
         min(mean_alpha) as lowest_mean_alpha,
         max(mean_alpha) as highest_mean_alpha,
         max(portfolio) as last_portfolio
     from portfolio_alpha
-    group by factor, fiscal_year
+    group by factor, period
 
 ),
 
@@ -35,11 +35,11 @@ checked as (
 
     select
         spreads.factor,
-        spreads.fiscal_year,
+        spreads.period,
         spreads.spread,
         spreads.rank_ic,
         case
-            when portfolio_ranges.factor is null then 'factor-year missing from factor_portfolio_alpha'
+            when portfolio_ranges.factor is null then 'factor-period missing from factor_portfolio_alpha'
             when portfolio_ranges.last_portfolio <> spreads.portfolio_count then 'last portfolio is not J'
             when abs(spreads.spread) > portfolio_ranges.highest_mean_alpha - portfolio_ranges.lowest_mean_alpha
                 then 'spread larger than the range of the portfolio means'
@@ -52,7 +52,7 @@ checked as (
     from spreads
     left join portfolio_ranges
         on spreads.factor = portfolio_ranges.factor
-        and spreads.fiscal_year = portfolio_ranges.fiscal_year
+        and spreads.period = portfolio_ranges.period
 
 ),
 

@@ -1,5 +1,5 @@
 {{ config(materialized='table') }}
--- One row per (factor, fiscal_year, sort_group): the continuous quantiles 0/J .. J/J of
+-- One row per (factor, period, sort_group): the continuous quantiles 0/J .. J/J of
 -- the factor's values in the group (quantile_cont, as pandas quantile). Element k + 1 of
 -- quantile_values is the k/J quantile: elements 2..J are the breakpoints, the ends are
 -- the minimum and the maximum. A table because factor_portfolios and
@@ -9,7 +9,7 @@ with
 
 stock_factor_values as (
 
-    select factor, fiscal_year, sort_group, value
+    select factor, period, sort_group, value
     from {{ ref('int_factor_sorts__stock_factor_values') }}
 
 ),
@@ -18,12 +18,12 @@ final as (
 
     select
         factor,
-        fiscal_year,
+        period,
         sort_group,
         count(*) as n_stocks,
         quantile_cont(value, {{ factor_sorts_quantile_levels() }}) as quantile_values
     from stock_factor_values
-    group by factor, fiscal_year, sort_group
+    group by factor, period, sort_group
 
 )
 

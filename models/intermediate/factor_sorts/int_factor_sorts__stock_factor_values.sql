@@ -1,4 +1,4 @@
--- One row per (factor, fiscal_year, ticker) with a non-null factor value, carrying what
+-- One row per (factor, period, stock_id) with a non-null factor value, carrying what
 -- every factor sort needs: the stock's alpha, its ranks, its sector and the group it is
 -- sorted in (sort_group: 'all stocks', or its sector when sort_grouping = 'sector').
 
@@ -6,29 +6,29 @@ with
 
 factor_values as (
 
-    select ticker, fiscal_year, factor, value, pct_rank
+    select stock_id, period, factor, value, pct_rank
     from {{ ref('factor_values') }}
     where value is not null
 
 ),
 
-stock_years as (
+stock_periods as (
 
-    select ticker, fiscal_year, sector, alpha, alpha_rank
-    from {{ ref('stock_years') }}
+    select stock_id, period, sector, alpha, alpha_rank
+    from {{ ref('stock_periods') }}
 
 ),
 
 stock_groups as (
 
     select
-        ticker,
-        fiscal_year,
+        stock_id,
+        period,
         sector,
         {{ factor_sorts_sort_group('sector') }} as sort_group,
         alpha,
         alpha_rank
-    from stock_years
+    from stock_periods
 
 ),
 
@@ -36,7 +36,7 @@ group_alpha_ranks as (
 
     select
         *,
-        {{ pct_rank('alpha', ['fiscal_year', 'sort_group']) }} as group_alpha_rank
+        {{ pct_rank('alpha', ['period', 'sort_group']) }} as group_alpha_rank
     from stock_groups
 
 ),
@@ -45,8 +45,8 @@ final as (
 
     select
         factor_values.factor,
-        factor_values.fiscal_year,
-        factor_values.ticker,
+        factor_values.period,
+        factor_values.stock_id,
         group_alpha_ranks.sector,
         coalesce(group_alpha_ranks.sort_group, {{ factor_sorts_sort_group('null') }}) as sort_group,
         factor_values.value,
@@ -56,8 +56,8 @@ final as (
         group_alpha_ranks.group_alpha_rank
     from factor_values
     left join group_alpha_ranks
-        on factor_values.ticker = group_alpha_ranks.ticker
-        and factor_values.fiscal_year = group_alpha_ranks.fiscal_year
+        on factor_values.stock_id = group_alpha_ranks.stock_id
+        and factor_values.period = group_alpha_ranks.period
 
 )
 

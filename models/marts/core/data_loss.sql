@@ -1,112 +1,117 @@
--- What each input file lost on its way into the warehouse: input rows and values, how many
--- of them are quarantined and their share, and the rows kept without a return. The budget
--- on these shares is the test tests/dbt/core_data_loss_within_budget.sql.
-with input_files as (
-
-    select * from {{ ref('stg_kaggle__input_files') }}
-    where status = 'read'
-
-),
-
-stock_rows as (
+-- What each input file lost on its way into the warehouse, per period: input rows and values,
+-- how many of them are quarantined and their share, and the rows kept without a return. The
+-- budget on these shares is the test tests/dbt/core_data_loss_within_budget.sql. Rows whose
+-- period does not read are counted under a null period, their share taken of the whole file.
+with stock_rows as (
 
     select * from {{ ref('int_stock_rows_checked') }}
 
 ),
 
-cells as (
-
-    select * from {{ ref('stg_kaggle__financial_cells') }}
-
-),
-
-quarantined_inputs as (
-
-    select * from {{ ref('quarantined_inputs') }}
-
-),
-
-stock_years as (
-
-    select * from {{ ref('stock_years') }}
-
-),
-
-input_rows as (
-
-    select
-        fiscal_year,
-        count(*) as input_rows
-    from stock_rows
-    group by fiscal_year
-
-),
-
 input_values as (
 
-    -- a value of a quarantined row is lost with its row
-    select
-        cells.fiscal_year,
-        count(*) as input_values,
-        count(*) filter (where stock_rows.rejection_reason is not null) as values_of_quarantined_rows
-    from cells
-    inner join stock_rows
-        on cells.fiscal_year = stock_rows.fiscal_year
-        and cells.line_number = stock_rows.line_number
-    group by cells.fiscal_year
+    select * from {{ input_model('values') }}
 
 ),
 
-quarantined as (
+checked_values as (
+
+    select * from {{ ref('int_factor_cells_checked') }}
+
+),
+
+stock_periods as (
+
+    select * from {{ ref('stock_periods') }}
+
+),
+
+row_counts as (
 
     select
-        fiscal_year,
-        count(*) filter (where rejected = 'row') as quarantined_rows,
-        count(*) filter (where rejected = 'value') as quarantined_values
-    from quarantined_inputs
-    group by fiscal_year
+        source_file,
+        period,
+        any_value(period_label) as period_label,
+        count(*) as input_rows,
+        count(*) filter (where rejection_reason is not null) as quarantined_rows
+    from stock_rows
+    group by source_file, period
+
+),
+
+value_counts as (
+
+    select
+        source_file,
+        period,
+        count(*) as input_values
+    from input_values
+    group by source_file, period
+
+),
+
+-- values of accepted rows; every other input value is lost with its quarantined row
+checked_value_counts as (
+
+    select
+        source_file,
+        period,
+        count(*) as checked_values,
+        count(*) filter (where rejection_reason is not null) as quarantined_values
+    from checked_values
+    group by source_file, period
 
 ),
 
 kept_rows as (
 
     select
-        fiscal_year,
-        count(*) filter (where price_var_pct is null) as rows_without_return
-    from stock_years
-    group by fiscal_year
+        source_file,
+        period,
+        count(*) filter (where return_pct is null) as rows_without_return
+    from stock_periods
+    group by source_file, period
 
 ),
 
 counted as (
 
     select
-        input_files.source_file,
-        input_files.fiscal_year,
-        input_rows.input_rows,
-        coalesce(quarantined.quarantined_rows, 0) as quarantined_rows,
-        coalesce(input_values.input_values, 0) as input_values,
-        coalesce(quarantined.quarantined_values, 0)
-            + coalesce(input_values.values_of_quarantined_rows, 0) as quarantined_values,
+        row_counts.source_file,
+        row_counts.period,
+        row_counts.period_label,
+        row_counts.input_rows,
+        row_counts.quarantined_rows,
+        coalesce(value_counts.input_values, 0) as input_values,
+        coalesce(value_counts.input_values, 0) - coalesce(checked_value_counts.checked_values, 0)
+            + coalesce(checked_value_counts.quarantined_values, 0) as quarantined_values,
         coalesce(kept_rows.rows_without_return, 0) as rows_without_return
-    from input_files
-    inner join input_rows
-        on input_files.fiscal_year = input_rows.fiscal_year
-    left join input_values
-        on input_files.fiscal_year = input_values.fiscal_year
-    left join quarantined
-        on input_files.fiscal_year = quarantined.fiscal_year
+    from row_counts
+    left join value_counts
+        on row_counts.source_file = value_counts.source_file
+        and row_counts.period is not distinct from value_counts.period
+    left join checked_value_counts
+        on row_counts.source_file = checked_value_counts.source_file
+        and row_counts.period is not distinct from checked_value_counts.period
     left join kept_rows
-        on input_files.fiscal_year = kept_rows.fiscal_year
+        on row_counts.source_file = kept_rows.source_file
+        and row_counts.period is not distinct from kept_rows.period
 
 ),
 
 shares as (
 
+    -- the rows (and values) whose period does not read are a share of their whole file, not of themselves
     select
         *,
-        quarantined_rows / input_rows as quarantined_row_share,
-        quarantined_values / nullif(input_values, 0) as quarantined_value_share
+        quarantined_rows / case
+            when period is null then sum(input_rows) over (partition by source_file)
+            else input_rows
+        end as quarantined_row_share,
+        quarantined_values / nullif(case
+            when period is null then sum(input_values) over (partition by source_file)
+            else input_values
+        end, 0) as quarantined_value_share
     from counted
 
 ),
@@ -115,7 +120,8 @@ final as (
 
     select
         source_file,
-        fiscal_year,
+        period,
+        period_label,
         input_rows,
         quarantined_rows,
         quarantined_row_share,
@@ -124,9 +130,9 @@ final as (
         quarantined_value_share,
         rows_without_return,
         quarantined_rows || ' of ' || input_rows || ' rows ('
-            || printf('%.1f', 100 * quarantined_row_share) || '%) and '
+            || printf('%.1f', 100 * quarantined_row_share) || '%' || case when period is null then ' of the file' else '' end || ') and '
             || quarantined_values || ' of ' || input_values || ' values ('
-            || printf('%.1f', 100 * coalesce(quarantined_value_share, 0)) || '%) quarantined, '
+            || printf('%.1f', 100 * coalesce(quarantined_value_share, 0)) || '%' || case when period is null then ' of the file' else '' end || ') quarantined, '
             || rows_without_return || ' rows kept without a return' as loss_summary
     from shares
 

@@ -1,18 +1,15 @@
--- Share of each fiscal year's stocks that have a value for each factor. Every
--- factor of a year's header is listed, also when none of its cells has a value.
-with file_columns as (
+-- Share of each period's stocks that have a value for each factor. Every factor the input
+-- declares for a period is listed, also when none of its values made it.
+with declared_factors as (
 
-    select
-        fiscal_year,
-        column_name as factor
-    from {{ ref('stg_kaggle__financial_columns') }}
-    where column_role = 'indicator'
+    select * from {{ ref('int_declared_factors') }}
 
 ),
 
-stock_years as (
+periods as (
 
-    select * from {{ ref('stock_years') }}
+    select period, period_label, n_stocks
+    from {{ ref('periods') }}
 
 ),
 
@@ -22,41 +19,32 @@ factor_values as (
 
 ),
 
-stocks_per_year as (
+values_per_factor_period as (
 
     select
-        fiscal_year,
-        count(*) as n_stocks
-    from stock_years
-    group by fiscal_year
-
-),
-
-values_per_factor_year as (
-
-    select
-        fiscal_year,
+        period,
         factor,
         count(*) as n_values
     from factor_values
-    group by fiscal_year, factor
+    group by period, factor
 
 ),
 
 final as (
 
     select
-        file_columns.factor,
-        file_columns.fiscal_year,
-        stocks_per_year.n_stocks,
-        coalesce(values_per_factor_year.n_values, 0) as n_values,
-        coalesce(values_per_factor_year.n_values, 0) / stocks_per_year.n_stocks as coverage
-    from file_columns
-    inner join stocks_per_year
-        on file_columns.fiscal_year = stocks_per_year.fiscal_year
-    left join values_per_factor_year
-        on file_columns.fiscal_year = values_per_factor_year.fiscal_year
-        and file_columns.factor = values_per_factor_year.factor
+        declared_factors.factor,
+        declared_factors.period,
+        periods.period_label,
+        periods.n_stocks,
+        coalesce(values_per_factor_period.n_values, 0) as n_values,
+        coalesce(values_per_factor_period.n_values, 0) / periods.n_stocks as coverage
+    from declared_factors
+    inner join periods
+        on declared_factors.period = periods.period
+    left join values_per_factor_period
+        on declared_factors.period = values_per_factor_period.period
+        and declared_factors.factor = values_per_factor_period.factor
 
 )
 

@@ -8,11 +8,11 @@ with cells as (
 final as (
 
     select
-        ticker,
-        fiscal_year,
+        stock_id,
+        period,
         factor,
         value,
-        {{ pct_rank('value', ['fiscal_year', 'factor']) }} as pct_rank
+        {{ pct_rank('value', ['period', 'factor']) }} as pct_rank
     from cells
 
 )

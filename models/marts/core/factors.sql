@@ -1,8 +1,7 @@
--- One row per factor (indicator column) seen in any input file.
-with file_columns as (
+-- One row per factor (indicator column or characteristic) the input declares.
+with declared_factors as (
 
-    select * from {{ ref('stg_kaggle__financial_columns') }}
-    where column_role = 'indicator'
+    select * from {{ ref('int_declared_factors') }}
 
 ),
 
@@ -21,10 +20,10 @@ factor_coverage as (
 distinct_factors as (
 
     select
-        column_name as factor,
+        factor,
         min(column_number) as column_number
-    from file_columns
-    group by column_name
+    from declared_factors
+    group by factor
 
 ),
 
@@ -65,9 +64,9 @@ coverage_by_factor as (
 
     select
         factor,
-        count(*) filter (where n_values > 0) as years_with_values,
+        count(*) filter (where n_values > 0) as periods_with_values,
         avg(coverage) as mean_coverage,
-        map(list(fiscal_year order by fiscal_year), list(coverage order by fiscal_year)) as coverage_by_year
+        map(list(period_label order by period), list(coverage order by period)) as coverage_by_period
     from factor_coverage
     group by factor
 
@@ -80,9 +79,9 @@ final as (
         identified.factor_id,
         coalesce(factor_categories.category, 'other') as category,
         identified.column_number,
-        coverage_by_factor.years_with_values,
+        coverage_by_factor.periods_with_values,
         coverage_by_factor.mean_coverage,
-        coverage_by_factor.coverage_by_year
+        coverage_by_factor.coverage_by_period
     from identified
     left join factor_categories
         on identified.factor = factor_categories.factor

@@ -1,14 +1,24 @@
--- Every entry of the input directory: read, or ignored and why; for a file read, how many
--- fields held a missing marker such as N/A, and which header cells had spaces trimmed.
+-- Every entry of the input directory (or every file the panel path matches): read, or ignored
+-- and why; for a Kaggle file read, how many fields held a missing marker such as N/A, and
+-- which header cells had spaces trimmed.
 with input_files as (
 
-    select * from {{ ref('stg_kaggle__input_files') }}
+    select * from {{ input_model('input_files') }}
 
 ),
 
+{% if panel_is_configured() -%}
+trimmed_headers as (
+
+    select
+        cast(null as varchar) as source_file,
+        cast(null as varchar[]) as trimmed_headers
+
+),
+{%- else -%}
 file_columns as (
 
-    select * from {{ ref('stg_kaggle__financial_columns') }}
+    select * from {{ input_model('columns') }}
 
 ),
 
@@ -22,12 +32,12 @@ trimmed_headers as (
     group by source_file
 
 ),
+{%- endif %}
 
 final as (
 
     select
         input_files.source_file,
-        input_files.fiscal_year,
         input_files.status,
         input_files.reason,
         input_files.missing_markers,

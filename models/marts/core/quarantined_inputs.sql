@@ -18,9 +18,10 @@ rejected_rows as (
     select
         'row' as rejected,
         source_file,
-        fiscal_year,
+        period,
+        period_text,
         line_number,
-        ticker,
+        stock_id,
         cast(null as varchar) as column_name,
         cast(null as varchar) as cell_text,
         rejection_reason as reason
@@ -33,9 +34,10 @@ rejected_values as (
     select
         'value' as rejected,
         source_file,
-        fiscal_year,
+        period,
+        cast(null as varchar) as period_text,
         line_number,
-        ticker,
+        stock_id,
         factor as column_name,
         cell_text,
         rejection_reason as reason

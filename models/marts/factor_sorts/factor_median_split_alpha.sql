@@ -1,14 +1,14 @@
 -- The article's two alpha tables (filter_data_top / filter_data_below) in long form: one
--- row per (factor, fiscal_year, side). The median is the fiscal year's median of the
+-- row per (factor, period, side). The median is the period's median of the
 -- factor over stocks with a value; above = value > median, below = value < median, stocks
 -- equal to the median are in neither; mean_alpha is over the side's stocks with an alpha.
--- Always per fiscal year, as in the article, whatever sort_grouping says.
+-- Always per period, as in the article, whatever sort_grouping says.
 
 with
 
 factor_values as (
 
-    select factor, fiscal_year, value
+    select factor, period, value
     from {{ ref('factor_values') }}
     where value is not null
 
@@ -16,7 +16,7 @@ factor_values as (
 
 stock_factor_values as (
 
-    select factor, fiscal_year, value, alpha
+    select factor, period, value, alpha
     from {{ ref('int_factor_sorts__stock_factor_values') }}
 
 ),
@@ -33,10 +33,10 @@ medians as (
 
     select
         factor,
-        fiscal_year,
+        period,
         quantile_cont(value, 0.5) as median_value
     from factor_values
-    group by factor, fiscal_year
+    group by factor, period
 
 ),
 
@@ -44,7 +44,7 @@ sided_values as (
 
     select
         stock_factor_values.factor,
-        stock_factor_values.fiscal_year,
+        stock_factor_values.period,
         case
             when stock_factor_values.value > medians.median_value then 'above'
             when stock_factor_values.value < medians.median_value then 'below'
@@ -53,7 +53,7 @@ sided_values as (
     from stock_factor_values
     inner join medians
         on stock_factor_values.factor = medians.factor
-        and stock_factor_values.fiscal_year = medians.fiscal_year
+        and stock_factor_values.period = medians.period
 
 ),
 
@@ -61,14 +61,14 @@ side_alpha as (
 
     select
         factor,
-        fiscal_year,
+        period,
         side,
         count(*) as n_stocks,
         count(alpha) as n_stocks_with_alpha,
         avg(alpha) as mean_alpha
     from sided_values
     where side is not null
-    group by factor, fiscal_year, side
+    group by factor, period, side
 
 ),
 
@@ -76,9 +76,9 @@ final as (
 
     select
         medians.factor,
-        medians.fiscal_year,
+        medians.period,
         sides.side,
-        'fiscal_year' as grouping,
+        'period' as grouping,
         medians.median_value,
         coalesce(side_alpha.n_stocks, 0) as n_stocks,
         coalesce(side_alpha.n_stocks_with_alpha, 0) as n_stocks_with_alpha,
@@ -87,7 +87,7 @@ final as (
     cross join sides
     left join side_alpha
         on medians.factor = side_alpha.factor
-        and medians.fiscal_year = side_alpha.fiscal_year
+        and medians.period = side_alpha.period
         and sides.side = side_alpha.side
 
 )

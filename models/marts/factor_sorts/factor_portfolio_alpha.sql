@@ -1,5 +1,5 @@
--- One row per (factor, fiscal_year, portfolio) for every portfolio 1..J of every
--- factor-year, empty ones included (n_stocks 0, null means): lower and upper breakpoint,
+-- One row per (factor, period, portfolio) for every portfolio 1..J of every
+-- factor-period, empty ones included (n_stocks 0, null means): lower and upper breakpoint,
 -- n_stocks, mean and median alpha, mean alpha_rank. With sort_grouping = 'sector' a
 -- portfolio pools that portfolio of every sector, which have different breakpoints, so
 -- the breakpoint columns are null; min_value and max_value always describe the members.
@@ -11,14 +11,14 @@ with
 
 portfolios as (
 
-    select factor, fiscal_year, portfolio, value, alpha, alpha_rank
+    select factor, period, portfolio, value, alpha, alpha_rank
     from {{ ref('factor_portfolios') }}
 
 ),
 
 breakpoints as (
 
-    select factor, fiscal_year, sort_group, quantile_values
+    select factor, period, sort_group, quantile_values
     from {{ ref('int_factor_sorts__breakpoints') }}
 
 ),
@@ -29,30 +29,30 @@ portfolio_numbers as (
 
 ),
 
-factor_years as (
+factor_periods as (
 
     select
         factor,
-        fiscal_year,
-        {% if grouping == 'fiscal_year' -%}
+        period,
+        {% if grouping == 'period' -%}
         any_value(quantile_values) as quantile_values
         {%- else -%}
         cast(null as double[]) as quantile_values
         {%- endif %}
     from breakpoints
-    group by factor, fiscal_year
+    group by factor, period
 
 ),
 
 portfolio_grid as (
 
     select
-        factor_years.factor,
-        factor_years.fiscal_year,
+        factor_periods.factor,
+        factor_periods.period,
         portfolio_numbers.portfolio,
-        factor_years.quantile_values[portfolio_numbers.portfolio] as lower_breakpoint,
-        factor_years.quantile_values[portfolio_numbers.portfolio + 1] as upper_breakpoint
-    from factor_years
+        factor_periods.quantile_values[portfolio_numbers.portfolio] as lower_breakpoint,
+        factor_periods.quantile_values[portfolio_numbers.portfolio + 1] as upper_breakpoint
+    from factor_periods
     cross join portfolio_numbers
 
 ),
@@ -61,7 +61,7 @@ portfolio_statistics as (
 
     select
         factor,
-        fiscal_year,
+        period,
         portfolio,
         count(*) as n_stocks,
         count(alpha) as n_stocks_with_alpha,
@@ -71,7 +71,7 @@ portfolio_statistics as (
         quantile_cont(alpha, 0.5) as median_alpha,
         avg(alpha_rank) as mean_alpha_rank
     from portfolios
-    group by factor, fiscal_year, portfolio
+    group by factor, period, portfolio
 
 ),
 
@@ -79,7 +79,7 @@ final as (
 
     select
         portfolio_grid.factor,
-        portfolio_grid.fiscal_year,
+        portfolio_grid.period,
         portfolio_grid.portfolio,
         '{{ grouping }}' as grouping,
         {{ portfolio_count }} as portfolio_count,
@@ -95,7 +95,7 @@ final as (
     from portfolio_grid
     left join portfolio_statistics
         on portfolio_grid.factor = portfolio_statistics.factor
-        and portfolio_grid.fiscal_year = portfolio_statistics.fiscal_year
+        and portfolio_grid.period = portfolio_statistics.period
         and portfolio_grid.portfolio = portfolio_statistics.portfolio
 
 )

@@ -1,9 +1,9 @@
--- One row per (factor, fiscal_year, ticker): the portfolio 1..J the stock falls in when the
--- factor is sorted within its group (the fiscal year, or (fiscal year, sector) when
+-- One row per (factor, period, stock_id): the portfolio 1..J the stock falls in when the
+-- factor is sorted within its group (the period, or (period, sector) when
 -- sort_grouping = 'sector'). portfolio = 1 + the number of breakpoints (the k/J
 -- quantiles, k = 1..J-1) strictly below the value: ties always land together, a value
 -- equal to a breakpoint goes to the lower portfolio, portfolio J holds the highest values.
--- A view: assigning ~5 million stock-factor-years takes less time than writing them to a
+-- A view: assigning ~5 million stock-factor-periods takes less time than writing them to a
 -- table, and factor_portfolio_alpha, its one consumer here, reads it once.
 
 {{ config(materialized='view') }}
@@ -14,14 +14,14 @@ with
 
 stock_factor_values as (
 
-    select factor, fiscal_year, ticker, sort_group, value, alpha, alpha_rank
+    select factor, period, stock_id, sort_group, value, alpha, alpha_rank
     from {{ ref('int_factor_sorts__stock_factor_values') }}
 
 ),
 
 breakpoints as (
 
-    select factor, fiscal_year, sort_group, quantile_values
+    select factor, period, sort_group, quantile_values
     from {{ ref('int_factor_sorts__breakpoints') }}
 
 ),
@@ -30,8 +30,8 @@ assigned as (
 
     select
         stock_factor_values.factor,
-        stock_factor_values.fiscal_year,
-        stock_factor_values.ticker,
+        stock_factor_values.period,
+        stock_factor_values.stock_id,
         stock_factor_values.sort_group,
         stock_factor_values.value,
         stock_factor_values.alpha,
@@ -44,7 +44,7 @@ assigned as (
     from stock_factor_values
     inner join breakpoints
         on stock_factor_values.factor = breakpoints.factor
-        and stock_factor_values.fiscal_year = breakpoints.fiscal_year
+        and stock_factor_values.period = breakpoints.period
         and stock_factor_values.sort_group = breakpoints.sort_group
 
 ),
@@ -53,8 +53,8 @@ final as (
 
     select
         factor,
-        fiscal_year,
-        ticker,
+        period,
+        stock_id,
         '{{ factor_sorts_grouping() }}' as grouping,
         sort_group,
         {{ portfolio_count }} as portfolio_count,

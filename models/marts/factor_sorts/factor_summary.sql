@@ -1,31 +1,31 @@
--- One row per factor: the factor's spreads and rank ICs across fiscal years. T is the
--- number of years with a value (spread_years, rank_ic_years); standard deviations are
+-- One row per factor: the factor's spreads and rank ICs across periods. T is the
+-- number of periods with a value (spread_periods, rank_ic_periods); standard deviations are
 -- sample ones, t = mean / (sd / sqrt(T)), null where T < 2 or sd = 0. average_coverage
--- is the share of each fiscal year's stocks with a value, averaged over every fiscal
--- year in stock_years (0 for a year without the factor). Factors are ranked by |t| of
+-- is the share of each period's stocks with a value, averaged over every
+-- period in stock_periods (0 for a period without the factor). Factors are ranked by |t| of
 -- the spread, 1 = strongest; factors without a t-statistic get no rank.
 
 with
 
 spreads as (
 
-    select factor, fiscal_year, grouping, portfolio_count, n_stocks, spread, rank_ic
+    select factor, period, grouping, portfolio_count, n_stocks, spread, rank_ic
     from {{ ref('factor_spreads') }}
 
 ),
 
-stock_years as (
+stock_periods as (
 
-    select fiscal_year
-    from {{ ref('stock_years') }}
+    select period
+    from {{ ref('stock_periods') }}
 
 ),
 
-year_sizes as (
+period_sizes as (
 
-    select fiscal_year, count(*) as n_stock_years
-    from stock_years
-    group by fiscal_year
+    select period, count(*) as n_stock_periods
+    from stock_periods
+    group by period
 
 ),
 
@@ -40,30 +40,30 @@ coverage as (
 
     select
         factor_list.factor,
-        avg(coalesce(spreads.n_stocks, 0) / year_sizes.n_stock_years) as average_coverage
+        avg(coalesce(spreads.n_stocks, 0) / period_sizes.n_stock_periods) as average_coverage
     from factor_list
-    cross join year_sizes
+    cross join period_sizes
     left join spreads
         on factor_list.factor = spreads.factor
-        and year_sizes.fiscal_year = spreads.fiscal_year
+        and period_sizes.period = spreads.period
     group by factor_list.factor
 
 ),
 
-year_statistics as (
+period_statistics as (
 
     select
         factor,
         any_value(grouping) as grouping,
         any_value(portfolio_count) as portfolio_count,
-        count(*) as years_covered,
-        min(fiscal_year) as first_fiscal_year,
-        max(fiscal_year) as last_fiscal_year,
-        count(spread) as spread_years,
+        count(*) as periods_covered,
+        min(period) as first_period,
+        max(period) as last_period,
+        count(spread) as spread_periods,
         avg(spread) as mean_spread,
         stddev_samp(spread) as spread_standard_deviation,
         avg(case when spread > 0 then 1.0 when spread is not null then 0.0 end) as hit_rate,
-        count(rank_ic) as rank_ic_years,
+        count(rank_ic) as rank_ic_periods,
         avg(rank_ic) as mean_rank_ic,
         stddev_samp(rank_ic) as rank_ic_standard_deviation
     from spreads
@@ -76,14 +76,14 @@ t_statistics as (
     select
         *,
         case
-            when spread_years >= 2 and spread_standard_deviation > 0
-                then mean_spread / (spread_standard_deviation / sqrt(spread_years))
+            when spread_periods >= 2 and spread_standard_deviation > 0
+                then mean_spread / (spread_standard_deviation / sqrt(spread_periods))
         end as spread_t_statistic,
         case
-            when rank_ic_years >= 2 and rank_ic_standard_deviation > 0
-                then mean_rank_ic / (rank_ic_standard_deviation / sqrt(rank_ic_years))
+            when rank_ic_periods >= 2 and rank_ic_standard_deviation > 0
+                then mean_rank_ic / (rank_ic_standard_deviation / sqrt(rank_ic_periods))
         end as rank_ic_t_statistic
-    from year_statistics
+    from period_statistics
 
 ),
 
@@ -93,15 +93,15 @@ final as (
         t_statistics.factor,
         t_statistics.grouping,
         t_statistics.portfolio_count,
-        t_statistics.years_covered,
-        t_statistics.first_fiscal_year,
-        t_statistics.last_fiscal_year,
-        t_statistics.spread_years,
+        t_statistics.periods_covered,
+        t_statistics.first_period,
+        t_statistics.last_period,
+        t_statistics.spread_periods,
         t_statistics.mean_spread,
         t_statistics.spread_standard_deviation,
         t_statistics.spread_t_statistic,
         t_statistics.hit_rate,
-        t_statistics.rank_ic_years,
+        t_statistics.rank_ic_periods,
         t_statistics.mean_rank_ic,
         t_statistics.rank_ic_standard_deviation,
         t_statistics.rank_ic_t_statistic,

@@ -1,3 +1,6 @@
+{{ config(enabled=not panel_is_configured()) }}
+-- The Kaggle files' indicator cells in the value contract every source fills
+-- (models/staging/_staging__docs.md).
 with source as (
 
     select * from {{ source('kaggle', 'financial_cells') }}
@@ -7,8 +10,10 @@ with source as (
 renamed as (
 
     select
-        cast(fiscal_year as integer) as fiscal_year,
+        source_file,
         cast(line_number as integer) as line_number,
+        ticker as stock_id,
+        make_date(cast(fiscal_year as integer), 12, 31) as period,
         cast(column_number as integer) as column_number,
         factor,
         cell_text,

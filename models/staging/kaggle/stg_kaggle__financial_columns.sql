@@ -1,3 +1,4 @@
+{{ config(enabled=not panel_is_configured()) }}
 with source as (
 
     select * from {{ source('kaggle', 'financial_columns') }}
@@ -8,7 +9,7 @@ renamed as (
 
     select
         source_file,
-        cast(fiscal_year as integer) as fiscal_year,
+        make_date(cast(fiscal_year as integer), 12, 31) as period,
         cast(column_number as integer) as column_number,
         column_name,
         column_name_as_written,

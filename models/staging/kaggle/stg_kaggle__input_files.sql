@@ -1,3 +1,4 @@
+{{ config(enabled=not panel_is_configured()) }}
 with source as (
 
     select * from {{ source('kaggle', 'input_files') }}
@@ -8,7 +9,6 @@ renamed as (
 
     select
         source_file,
-        cast(fiscal_year as integer) as fiscal_year,
         status,
         reason,
         cast(missing_markers as integer) as missing_markers

@@ -1,0 +1,80 @@
+{%- set method = alpha_method() %}
+
+with stock_rows as (
+
+    select * from {{ ref('int_stock_rows_checked') }}
+    where rejection_reason is null
+
+),
+
+benchmark_returns as (
+
+    select * from {{ ref('benchmark_returns') }}
+
+),
+
+with_reference_returns as (
+
+    select
+        stock_rows.stock_id,
+        stock_rows.period,
+        stock_rows.period_label,
+        stock_rows.fiscal_year,
+        stock_rows.sector,
+        stock_rows.return_pct,
+        cast(stock_rows.class_value as integer) as class,
+        benchmark_returns.benchmark_return_pct,
+        avg(stock_rows.return_pct) over (partition by stock_rows.period) as market_mean_return_pct,
+        avg(stock_rows.return_pct) over (partition by stock_rows.period, stock_rows.sector) as sector_mean_return_pct,
+        stock_rows.source_file,
+        stock_rows.line_number
+    from stock_rows
+    left join benchmark_returns
+        on year(stock_rows.period) + 1 = benchmark_returns.return_year
+        and stock_rows.frequency = 'yearly'
+
+),
+
+with_alpha as (
+
+    select
+        *,
+        {% if method == 'benchmark' -%}
+        return_pct - case
+            when benchmark_return_pct is null then error(
+                'no benchmark return for return_year ' || (year(period) + 1)
+                || ' in data/seeds/benchmark_returns.csv: add that year''s S&P 500 price return (percent)'
+                || ' or set the dbt var alpha_method to market_mean'
+            )
+            else benchmark_return_pct
+        end
+        {%- elif method == 'market_mean' -%}
+        return_pct - market_mean_return_pct
+        {%- else -%}
+        return_pct - sector_mean_return_pct
+        {%- endif %} as alpha
+    from with_reference_returns
+
+),
+
+final as (
+
+    select
+        stock_id,
+        period,
+        period_label,
+        fiscal_year,
+        sector,
+        return_pct,
+        class,
+        benchmark_return_pct,
+        alpha,
+        {{ pct_rank('alpha', ['period']) }} as alpha_rank,
+        '{{ method }}' as alpha_method,
+        source_file,
+        line_number
+    from with_alpha
+
+)
+
+select * from final
