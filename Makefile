@@ -9,9 +9,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: build test setup report benchmark docs
 
-# KAGGLE_DIR given, even empty, goes to --kaggle-dir (empty is an error there); not given: --demo.
+# KAGGLE_DIR or PANEL given, even empty, goes to --kaggle-dir or --panel (empty is an error there);
+# neither: --demo. VARS: more dbt vars as YAML, e.g. VARS='{portfolio_count: 5}'.
+DATA_OPTION = $(if $(filter-out undefined,$(origin PANEL)),--panel "$(PANEL)",$(if $(filter undefined,$(origin KAGGLE_DIR)),--demo,--kaggle-dir "$(KAGGLE_DIR)"))
 build: $(STAMP)
-	$(PY) -m factor_warehouse.cli.build $(if $(filter undefined,$(origin KAGGLE_DIR)),--demo,--kaggle-dir "$(KAGGLE_DIR)")
+	$(PY) -m factor_warehouse.cli.build $(DATA_OPTION) $(if $(VARS),--vars '$(VARS)')
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -366,13 +366,30 @@ def test_an_empty_kaggle_dir_is_an_error_that_touches_nothing(kaggle_dir, old, f
     ([], {}),
     (["--demo"], {}),
     (["--kaggle-dir", "data/kaggle_2018_sample"], {"kaggle_dir": str(KAGGLE_SAMPLE_DIR)}),
+    (["--panel", "data/panel.parquet"], {"panel": {"path": str(PROJECT_DIR / "data" / "panel.parquet")}}),
+    (["--panel", "data/panel/*.parquet", "--vars", "{panel: {id_column: permno}, portfolio_count: 5}"],
+     {"panel": {"id_column": "permno", "path": "data/panel/*.parquet"}, "portfolio_count": 5}),
+    (["--vars", "{sort_grouping: sector}"], {"sort_grouping": "sector"}),
 ])
-def test_the_demo_is_built_only_without_a_kaggle_dir(argv, dbt_vars, monkeypatch):
+def test_the_demo_is_built_only_without_a_kaggle_dir_or_panel(argv, dbt_vars, monkeypatch):
     monkeypatch.chdir(PROJECT_DIR)
     calls = []
     monkeypatch.setattr(runner, "build", lambda database, dbt_vars, report: calls.append(dbt_vars) or 0)
     assert runner.main(argv) == 0
     assert calls == [dbt_vars]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--panel", " "], "--panel is empty (with make: PANEL is set but empty)"),
+    (["--vars", "{portfolio_count: [5"], "--vars is not YAML"),
+    (["--vars", "[5]"], "--vars must be a YAML mapping"),
+])
+def test_an_empty_panel_or_vars_that_are_not_a_mapping_are_usage_errors(argv, message, fake_dbt, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        runner.main(argv)
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+    assert fake_dbt.calls == []
 
 
 def test_make_build_with_kaggle_dir_given_empty_reaches_that_error_and_without_it_asks_for_the_demo():

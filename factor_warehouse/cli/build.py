@@ -1,7 +1,8 @@
 """The main job: `dbt build` into a working copy of the warehouse, swapped in only once the copy
 is proven whole, then the HTML research report rendered from it.
 
-    .venv/bin/python -m factor_warehouse.cli.build [--kaggle-dir DIR | --demo] [--database FILE] [--report FILE]
+    .venv/bin/python -m factor_warehouse.cli.build [--kaggle-dir DIR | --panel PATH | --demo] [--vars YAML]
+        [--database FILE] [--report FILE]
 
 One build at a time per warehouse (`build_lock`). A failed, refused or interrupted build leaves
 the previous warehouse file byte for byte as it was and says in one line what failed, where,
@@ -16,6 +17,8 @@ import sys
 import time
 from contextlib import suppress
 from pathlib import Path
+
+import yaml
 
 from factor_warehouse.cli.build_check import built_relations, prove_whole, wal_of
 from factor_warehouse.cli.build_failure import AGAIN, BuildFailed, failing_as
@@ -99,14 +102,31 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     data = parser.add_mutually_exclusive_group()
     data.add_argument("--kaggle-dir", help="directory with {YEAR}_Financial_Data.csv[.zip]")
-    data.add_argument("--demo", action="store_true", help="build on the demo data (the default without --kaggle-dir)")
+    data.add_argument("--panel", metavar="PATH",
+                      help="a stock panel: a Parquet or CSV file, a directory or a glob (dbt var panel.path; "
+                           "its other keys, e.g. id_column, through --vars '{panel: {...}}')")
+    data.add_argument("--demo", action="store_true", help="build on the demo data (the default without a data option)")
+    parser.add_argument("--vars", metavar="YAML", default="{}",
+                        help="more dbt vars as a YAML mapping, e.g. '{portfolio_count: 5, sort_grouping: sector}'")
     parser.add_argument("--database", default=str(DEFAULT_DATABASE), help="warehouse file to build")
     parser.add_argument("--report", default=str(DEFAULT_REPORT), help="HTML report to write")
     options = parser.parse_args(argv)
-    if options.kaggle_dir is not None and not options.kaggle_dir.strip():
-        parser.error("--kaggle-dir is empty (with make: KAGGLE_DIR is set but empty): give the directory of the "
-                     "Kaggle files, or ask for the demo data with --demo (with make: `make build` without KAGGLE_DIR)")
-    dbt_vars = {} if options.kaggle_dir is None else {"kaggle_dir": str(Path(options.kaggle_dir).resolve())}
+    for option, value, make_name in (("--kaggle-dir", options.kaggle_dir, "KAGGLE_DIR"), ("--panel", options.panel, "PANEL")):
+        if value is not None and not value.strip():
+            parser.error(f"{option} is empty (with make: {make_name} is set but empty): give the path of your data, or "
+                         "ask for the demo data with --demo (with make: `make build` without KAGGLE_DIR or PANEL)")
+    try:
+        dbt_vars = yaml.safe_load(options.vars)
+    except yaml.YAMLError as error:
+        parser.error(f"--vars is not YAML ({str(error).splitlines()[0]}); give a mapping such as '{{portfolio_count: 5}}'")
+    if not isinstance(dbt_vars, dict):
+        parser.error(f"--vars must be a YAML mapping such as '{{portfolio_count: 5}}'; got {options.vars!r}")
+    if options.kaggle_dir is not None:
+        dbt_vars["kaggle_dir"] = str(Path(options.kaggle_dir).resolve())
+    if options.panel is not None:
+        panel = dbt_vars.get("panel") or {}
+        dbt_vars["panel"] = {**panel, "path": str(Path(options.panel).resolve()) if "*" not in options.panel
+                             else options.panel}
     return build(options.database, dbt_vars, report=options.report)
 
 
