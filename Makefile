@@ -23,10 +23,12 @@ setup: $(STAMP)
 report: $(STAMP)
 	$(PY) -m factor_warehouse.cli.report
 
-# Realistic size (5 years x ~4,400 tickers x 221 factors); prints timings, not a test.
+# Realistic sizes (Kaggle: 5 years x ~4,400 tickers x 221 factors; panel: 4,000 stocks x 1,000 months x
+# 150 characteristics); prints timings, not a test. The panel stage alone runs for a long while.
 benchmark: $(STAMP)
 	$(PY) -m benchmarks.sorts
 	$(PY) -m benchmarks.mic
+	$(PY) -m benchmarks.panel
 
 docs: $(STAMP)
 	$(VENV)/bin/dbt docs generate --static --profiles-dir . --project-dir .

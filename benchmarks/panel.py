@@ -6,8 +6,8 @@ per-period work done by pandas (vectorised groupby) and polars on the same long 
 
 Steps, each measured stage in a fresh child process so that its peak memory is its own:
 1. write the deterministic demo panel (factor_warehouse.sources.panel_demo, wide Parquet) once;
-2. `dbt run` of the SQL marts (staging, intermediate, marts/core, marts/factor_sorts) on it: wall
-   time, dbt's time per model, peak RSS;
+2. `dbt run` of every SQL model (models/: staging, intermediate, the marts) on it: wall time,
+   dbt's time per model, peak RSS;
 3. the peers, pandas and polars, each on the long table (stock, month, characteristic, value,
    alpha) of the first --peer-months months read back from the warehouse (reading not timed):
    the within-month percentile rank of every value (average ties), the month's median of every
@@ -28,8 +28,7 @@ from pathlib import Path
 from benchmarks.common import peak_rss_megabytes, run_dbt_checked
 from factor_warehouse.paths import PROJECT_DIR
 
-SQL_MARTS = ["--select", "path:models/staging/panel", "path:models/intermediate", "path:models/marts/core",
-             "path:models/marts/factor_sorts"]
+SQL_MARTS = ["--select", "path:models"]  # every SQL model; the Python models live in python_models/
 PEER_QUERY = """
     select v.stock_id, v.period, v.factor, v.value, s.alpha
     from factor_values as v
