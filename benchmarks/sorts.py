@@ -5,8 +5,8 @@
 
 Steps: write the demo files in the Kaggle format (factor_warehouse.sources.demo, 221 indicators), build
 the core marts with `dbt run` (setup, not timed), then in two fresh child processes, so each peak
-memory is its own: (1) the marts stage, `dbt run` of models/intermediate/factor_sorts and
-models/marts/factor_sorts (all five marts), timed as wall time including dbt's start-up and as
+memory is its own: (1) the marts stage, `dbt run` of models/intermediate/factor_sorts,
+models/marts/factor_sorts and the factor_evaluation models factor_summary reads, timed as wall time including dbt's start-up and as
 the sum of dbt's per-model execution times; (2) the article's median split (filter_data_top and
 filter_data_below for every factor and year, benchmarks.article) on the same data, read
 back from the warehouse as the article's wide frame, timed without the read. The child also
@@ -25,7 +25,8 @@ from pathlib import Path
 from benchmarks.common import peak_rss_megabytes, run_dbt_checked
 from factor_warehouse.paths import PROJECT_DIR
 
-FACTOR_SORTS_SELECTION = ["--select", "path:models/intermediate/factor_sorts", "path:models/marts/factor_sorts"]
+FACTOR_SORTS_SELECTION = ["--select", "path:models/intermediate/factor_sorts", "path:models/marts/factor_sorts",
+                          "path:models/intermediate/factor_evaluation", "path:models/marts/factor_evaluation"]
 CORE_SELECTION = ["--select", "+path:models/marts/core", "--resource-type", "seed", "--resource-type", "model"]
 
 
@@ -99,7 +100,7 @@ def report(sql, pandas):
     loops = pandas["loop_seconds"]
     lines = [
         f"panel: {pandas['years']} fiscal years, {pandas['rows']:,} stock-years, {pandas['factors']} factors",
-        f"SQL marts stage, dbt run of the 7 factor-sort models:",
+        f"SQL marts stage, dbt run of the factor-sort and factor-evaluation models:",
         f"    whole process (Python start, dbt parse, run):   {sql['wall_seconds']:7.2f} s",
         f"    the run itself (dbt's elapsed time, 2 threads):  {sql['run_seconds']:7.2f} s",
         *(f"      {name:<42} {seconds:6.2f} s" for name, seconds in sorted(sql["model_seconds"].items())),
@@ -108,7 +109,7 @@ def report(sql, pandas):
         f"SQL median split query alone (best of 3, no dbt, nothing beside it): {sql['median_split_alone_seconds']:7.2f} s",
         f"ratio loops / SQL median split alone:  {loops / sql['median_split_alone_seconds']:6.1f} x   (same work)",
         f"ratio loops / SQL median split model:  {loops / median_split:6.1f} x   (same work, in the dbt run)",
-        f"ratio loops / SQL marts run:           {loops / sql['run_seconds']:6.1f} x   (all five marts)",
+        f"ratio loops / SQL marts run:           {loops / sql['run_seconds']:6.1f} x   (all the marts)",
         f"ratio loops / SQL marts whole process: {loops / sql['wall_seconds']:6.1f} x",
         f"peak RSS: SQL stage {sql['peak_rss_mb']:.0f} MB (dbt + DuckDB), pandas stage {pandas['peak_rss_mb']:.0f} MB",
         f"largest |mean_alpha difference| between the mart and the loops: {pandas['max_abs_difference']:.3g}",

@@ -16,7 +16,9 @@ from scipy import stats
 from benchmarks.article import alpha_tables, load_wide_frame
 from factor_warehouse.cli.dbt_runner import run_dbt
 
-FACTOR_SORTS_SELECTION = ["--select", "path:models/intermediate/factor_sorts", "path:models/marts/factor_sorts"]
+# factor_summary reads the long-short returns and rank ICs of the factor evaluation
+FACTOR_SORTS_SELECTION = ["--select", "path:models/intermediate/factor_sorts", "path:models/marts/factor_sorts",
+                          "path:models/intermediate/factor_evaluation", "path:models/marts/factor_evaluation"]
 TOLERANCE = {"rel": 1e-9, "abs": 1e-9}
 
 
@@ -119,7 +121,7 @@ def test_rank_ic_equals_pandas_ranks_correlation(warehouse, request):
     frame = table(connection, "select factor, period, stock_id, value from factor_values")
     stock_periods = table(connection, "select stock_id, period, alpha from stock_periods")
     reference = reference_rank_ic(frame, stock_periods, ["period"])
-    spreads = table(connection, "select factor, period, rank_ic from factor_spreads")
+    spreads = table(connection, "select factor, period, rank_ic from factor_ic where horizon = 1")
     merged = spreads.merge(reference, on=["factor", "period"], how="left")
     assert (merged["rank_ic"].isna() == merged["reference_rank_ic"].isna()).all()
     defined = merged.dropna(subset=["rank_ic"])
@@ -142,13 +144,15 @@ def test_rank_ic_is_spearman_where_the_samples_coincide(demo_warehouse):
     pairs = demo_warehouse.execute("""
         select v.value, s.alpha from factor_values as v join stock_periods as s using (stock_id, period)
         where v.factor = ? and v.period = ? and s.alpha is not null""", [factor, period]).df()
-    rank_ic = demo_warehouse.execute("select rank_ic from factor_spreads where factor = ? and period = ?",
+    rank_ic = demo_warehouse.execute("select rank_ic from factor_ic where horizon = 1 and factor = ? and period = ?",
                                      [factor, period]).fetchone()[0]
     assert rank_ic == pytest.approx(stats.spearmanr(pairs["value"], pairs["alpha"]).statistic, **TOLERANCE)
 
 
 def test_summary_statistics_equal_scipy(demo_warehouse):
-    spreads = table(demo_warehouse, "select factor, period, spread, rank_ic from factor_spreads")
+    spreads = table(demo_warehouse, "select factor, period, long_short_return as spread, rank_ic from factor_long_short_returns "
+                                    "left join (select factor, period, rank_ic from factor_ic where horizon = 1) "
+                                    "using (factor, period)")
     summary = table(demo_warehouse, "select * from factor_summary").set_index("factor")
     assert len(summary) == spreads["factor"].nunique()
     for factor, years in spreads.groupby("factor"):
@@ -187,8 +191,9 @@ def test_planted_effects_lead_the_summary_with_the_right_sign(demo_warehouse):
 
 def test_sector_neutral_quintiles_sort_within_sectors(sector_quintile_warehouse):
     connection = sector_quintile_warehouse
-    for name in ("factor_portfolios", "factor_portfolio_alpha", "factor_spreads", "factor_summary"):
+    for name in ("factor_portfolios", "factor_portfolio_alpha", "factor_long_short_returns", "factor_summary"):
         assert connection.sql(f"select distinct grouping, portfolio_count from {name}").fetchall() == [("sector", 5)]
+    assert connection.sql("select distinct grouping from factor_ic").fetchall() == [("sector",)]
 
     portfolios = table(connection, "select p.factor, p.period, p.sort_group, p.value, p.portfolio, s.sector "
                                    "from factor_portfolios as p join stock_periods as s using (stock_id, period)")
@@ -202,7 +207,7 @@ def test_sector_neutral_quintiles_sort_within_sectors(sector_quintile_warehouse)
                                     "from stock_periods")
     frame = frame.merge(stock_periods[["stock_id", "period", "sort_group"]], on=["stock_id", "period"])
     reference = reference_rank_ic(frame, stock_periods, ["period", "sort_group"])
-    merged = table(connection, "select factor, period, rank_ic from factor_spreads").merge(
+    merged = table(connection, "select factor, period, rank_ic from factor_ic where horizon = 1").merge(
         reference, on=["factor", "period"], how="left").dropna(subset=["rank_ic"])
     assert len(merged) > 0
     assert merged["rank_ic"].to_numpy() == pytest.approx(merged["reference_rank_ic"].to_numpy(), **TOLERANCE)

@@ -11,6 +11,8 @@ import duckdb
 
 from factor_warehouse.report.drawing import DOTS_PER_INCH, Drawn
 from factor_warehouse.report.facts import run_facts
+from factor_warehouse.report.evaluation_figures import (figure_cumulative_long_short, figure_ic_decay,
+                                                        figure_t_statistics)
 from factor_warehouse.report.factor_sort_figures import (figure_median_split_alpha, figure_portfolio_alpha,
                                                          figure_spread_t_statistics)
 from factor_warehouse.report.mic_figures import figure_mic_against_rank_ic
@@ -48,6 +50,17 @@ FIGURES = (
     ("Walk-forward rank IC per test year", figure_walk_forward_rank_ic,
      "Spearman rank IC between predicted and actual alpha rank within each period, averaged over the periods of "
      "each test year of periods (one period a year for yearly data), per model. Source: alpha_model_metrics."),
+    ("Cumulative long-short returns", figure_cumulative_long_short,
+     "Running sum (percentage points, not compounded) of the long-short return, mean alpha of portfolio J minus "
+     "portfolio 1, for the factors with the largest |Newey-West t|. "
+     "Sources: factor_long_short_returns, factor_performance."),
+    ("Rank IC decay", figure_ic_decay,
+     "Mean rank IC (Pearson correlation of the factor's and alpha's within-period percentile ranks) against the "
+     "horizon, alpha `horizon` periods ahead, for the same factors: how fast the signal's information decays. "
+     "Sources: factor_ic, factor_performance."),
+    ("Long-short t-statistics and the |t| = 3 hurdle", figure_t_statistics,
+     "Newey-West t of every factor's mean long-short return (lags: dbt var newey_west_lags), sorted; the dashed "
+     "lines are Harvey, Liu and Zhu's |t| = 3 hurdle for testing many factors at once. Source: factor_performance."),
 )
 
 

@@ -2,4 +2,6 @@
 relations) to result tables, one idea per module. `design_matrix` shapes the inputs;
 `f_scores`, `regressions`, `penalty_selection`, `alpha_models`, `walk_forward`,
 `metrics` and `learning_curve` are the article's models and their honest evaluation;
-`mic` is the Maximal Information Coefficient. The dbt Python models call into here."""
+`mic` is the Maximal Information Coefficient; `newey_west`, `fama_macbeth`,
+`fama_macbeth_models` and `factor_performance` evaluate factors over time. The dbt Python
+models call into here."""

@@ -1,13 +1,25 @@
--- Each spread lies within the range of its factor-period's portfolio mean alphas (the high
--- and low legs are two of those means), the legs are portfolios J and 1, and the rank IC
--- is a correlation. Returns one row per violation with the reason.
+-- Each long-short return (the spread) lies within the range of its factor-period's portfolio
+-- mean alphas (the long and short legs are two of those means), the legs are portfolios J and
+-- 1, and every rank IC (factor_ic, horizon 1) is a correlation. Returns one row per violation
+-- with the reason.
 
 with
 
 spreads as (
 
-    select factor, period, portfolio_count, high_mean_alpha, low_mean_alpha, spread, rank_ic
-    from {{ ref('factor_spreads') }}
+    select
+        long_short.factor,
+        long_short.period,
+        long_short.portfolio_count,
+        long_short.long_mean_alpha as high_mean_alpha,
+        long_short.short_mean_alpha as low_mean_alpha,
+        long_short.long_short_return as spread,
+        rank_ics.rank_ic
+    from {{ ref('factor_long_short_returns') }} as long_short
+    left join {{ ref('factor_ic') }} as rank_ics
+        on long_short.factor = rank_ics.factor
+        and long_short.period = rank_ics.period
+        and rank_ics.horizon = 1
 
 ),
 

@@ -1,4 +1,5 @@
--- One row per factor: the factor's spreads and rank ICs across periods. T is the
+-- One row per factor: the factor's spreads (factor_long_short_returns) and rank ICs
+-- (factor_ic, horizon 1) across periods. T is the
 -- number of periods with a value (spread_periods, rank_ic_periods); standard deviations are
 -- sample ones, t = mean / (sd / sqrt(T)), null where T < 2 or sd = 0. average_coverage
 -- is the share of each period's stocks with a value, averaged over every
@@ -7,10 +8,36 @@
 
 with
 
+long_short_returns as (
+
+    select factor, period, grouping, portfolio_count, n_stocks, long_short_return
+    from {{ ref('factor_long_short_returns') }}
+
+),
+
+rank_ics as (
+
+    select factor, period, rank_ic
+    from {{ ref('factor_ic') }}
+    where horizon = 1
+
+),
+
+-- the spread is the long-short return; the rank IC is that of horizon 1 (the next period)
 spreads as (
 
-    select factor, period, grouping, portfolio_count, n_stocks, spread, rank_ic
-    from {{ ref('factor_spreads') }}
+    select
+        long_short_returns.factor,
+        long_short_returns.period,
+        long_short_returns.grouping,
+        long_short_returns.portfolio_count,
+        long_short_returns.n_stocks,
+        long_short_returns.long_short_return as spread,
+        rank_ics.rank_ic
+    from long_short_returns
+    left join rank_ics
+        on long_short_returns.factor = rank_ics.factor
+        and long_short_returns.period = rank_ics.period
 
 ),
 

@@ -1,0 +1,109 @@
+"""Figures of the factor evaluation over time: cumulative long-short returns of the top
+factors, rank IC decay by horizon, and the long-short Newey-West t-statistics of every factor
+against the |t| = 3 hurdle. Each function takes a read-only connection and returns a `Drawn`
+figure or the reason its panel is empty."""
+
+from factor_warehouse.report.drawing import Drawn, new_figure, plain_text
+from factor_warehouse.report.queries import count_and_list, missing_tables_reason, period_labels
+
+TOP_FACTOR_COUNT = 5  # factors drawn in the cumulative long-short and IC decay panels
+T_HURDLE = 3.0  # Harvey, Liu and Zhu's hurdle for a new factor (factor_performance.exceeds_t_hurdle)
+
+
+def top_factors_by_t(connection, count):
+    """Factors by |long_short_nw_t| of factor_performance, strongest first; none without a t."""
+    return [row[0] for row in connection.execute(
+        "select factor from factor_performance where long_short_nw_t is not null "
+        "order by abs(long_short_nw_t) desc, factor limit ?", [count]).fetchall()]
+
+
+def too_few_periods_reason(connection):
+    return ("no factor has a long-short Newey-West t-statistic: it needs at least "
+            "max(3, newey_west_lags + 2) periods with a long-short return (factor_performance.statistics_note), "
+            f"and this warehouse has {count_and_list(period_labels(connection))}")
+
+
+def figure_cumulative_long_short(connection):
+    """Cumulative long-short return (running sum, percentage points) of the top factors by |t|."""
+    reason = missing_tables_reason(connection, "factor_long_short_returns", "factor_performance")
+    if reason:
+        return reason
+    if len(period_labels(connection)) < 2:
+        return f"a cumulative return needs two periods or more; this warehouse has {count_and_list(period_labels(connection))}"
+    factors = top_factors_by_t(connection, TOP_FACTOR_COUNT)
+    if not factors:
+        return too_few_periods_reason(connection)
+    data = connection.execute(
+        "select factor, period, cumulative_long_short_return from factor_long_short_returns "
+        "where list_contains(?, factor) order by factor, period", [factors]).df()
+    figure, axes = new_figure(8, 4.2)
+    axis = axes[0][0]
+    for factor in factors:
+        rows = data[data["factor"] == factor]
+        axis.plot(rows["period"], rows["cumulative_long_short_return"], marker="o" if len(rows) <= 12 else None,
+                  label=plain_text(factor))
+    axis.axhline(0, color="grey", linewidth=0.8)
+    axis.set_xlabel("period")
+    axis.set_ylabel("cumulative long-short return (pp, running sum)")
+    axis.legend(loc="best", fontsize=8)
+    axis.grid(alpha=0.3)
+    return Drawn(figure, [])
+
+
+def figure_ic_decay(connection):
+    """Mean rank IC by horizon for the top factors by |t|: how fast the signal's information decays."""
+    reason = missing_tables_reason(connection, "factor_ic", "factor_performance")
+    if reason:
+        return reason
+    factors = top_factors_by_t(connection, TOP_FACTOR_COUNT)
+    if not factors:
+        return too_few_periods_reason(connection)
+    data = connection.execute(
+        "select factor, horizon, avg(rank_ic) as mean_rank_ic, count(rank_ic) as n_periods from factor_ic "
+        "where list_contains(?, factor) group by factor, horizon order by factor, horizon", [factors]).df()
+    horizons = sorted(data["horizon"].unique())
+    notes = []
+    if len(horizons) < 2:
+        notes.append("horizons: only horizon 1 is configured (dbt var ic_horizons), so there is no decay to draw")
+    figure, axes = new_figure(7, 4.2)
+    axis = axes[0][0]
+    for factor in factors:
+        rows = data[data["factor"] == factor]
+        axis.plot(rows["horizon"], rows["mean_rank_ic"], "o-", label=plain_text(factor))
+    axis.set_xticks(horizons)
+    axis.axhline(0, color="grey", linewidth=0.8)
+    axis.set_xlabel("horizon (periods ahead; 1 = the next period's return)")
+    axis.set_ylabel("mean rank IC over periods")
+    axis.legend(loc="best", fontsize=8)
+    axis.grid(alpha=0.3)
+    return Drawn(figure, notes)
+
+
+def figure_t_statistics(connection):
+    """Every factor's long-short Newey-West t, sorted, with the |t| = 3 hurdle."""
+    reason = missing_tables_reason(connection, "factor_performance")
+    if reason:
+        return reason
+    data = connection.execute(
+        "select factor, long_short_nw_t, long_short_q_value from factor_performance "
+        "where long_short_nw_t is not null order by long_short_nw_t").df()
+    if data.empty:
+        return too_few_periods_reason(connection)
+    untested = connection.execute(
+        "select count(*) from factor_performance where long_short_nw_t is null").fetchone()[0]
+    figure, axes = new_figure(8, 4.2)
+    axis = axes[0][0]
+    colors = ["tab:red" if abs(t) > T_HURDLE else "tab:grey" for t in data["long_short_nw_t"]]
+    axis.bar(range(len(data)), data["long_short_nw_t"], color=colors, width=1.0)
+    for level in (T_HURDLE, -T_HURDLE):
+        axis.axhline(level, color="black", linestyle="--", linewidth=0.9)
+    axis.set_xlabel(f"factors sorted by t ({len(data)}); red: |t| > {T_HURDLE:g}")
+    axis.set_ylabel("long-short Newey-West t")
+    axis.grid(axis="y", alpha=0.3)
+    passed = int((data["long_short_nw_t"].abs() > T_HURDLE).sum())
+    significant = int((data["long_short_q_value"] < 0.05).sum())
+    notes = [f"multiple testing: {passed} of {len(data)} factors clear |t| > {T_HURDLE:g}; "
+             f"{significant} have a Benjamini-Hochberg q-value below 0.05"]
+    if untested:
+        notes.append(f"untested factors: {untested} have too few periods for a t (factor_performance.statistics_note)")
+    return Drawn(figure, notes)

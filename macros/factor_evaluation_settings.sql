@@ -1,0 +1,41 @@
+{#
+  Settings of the factor evaluation (models/marts/factor_evaluation, python_models/evaluation),
+  read from dbt vars in this one place and validated. Null (the default) means the default for
+  the warehouse's frequency, which is data (periods.frequency), so the defaults are SQL:
+    ic_horizons      horizons h >= 1 of factor_ic, 1 included; default [1, 3, 6, 12] for monthly
+                     data and [1, 2] for yearly data
+    newey_west_lags  lags L >= 0 of every Newey-West t; default 6 for monthly data (as Tidy
+                     Finance) and 1 for yearly data
+#}
+{% macro factor_evaluation_ic_horizons() -%}
+    {%- set raw = var('ic_horizons', none) -%}
+    {%- if raw is none -%}
+        case when frequency = 'monthly' then [1, 3, 6, 12] else [1, 2] end
+    {%- else -%}
+        {%- set horizons = fromyaml(raw) if raw is string else raw -%}
+        {%- set texts = (horizons if horizons is iterable and horizons is not string else [horizons]) | map('string') | map('trim') | list -%}
+        {%- if texts | length == 0 or texts | reject('match', '^[0-9]+$') | list | length > 0
+              or texts | map('int') | select('lt', 1) | list | length > 0 or '1' not in texts -%}
+            {{ exceptions.raise_compiler_error(
+                "dbt var ic_horizons must be a list of whole numbers >= 1 that includes 1 (got '" ~ raw ~ "'); "
+                ~ "horizon 1 is the rank IC that factor_summary and factor_performance read; "
+                ~ "set it with --vars '{ic_horizons: [1, 3, 6, 12]}'") }}
+        {%- endif -%}
+        [{{ texts | map('int') | unique | sort | join(', ') }}]
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro factor_evaluation_newey_west_lags() -%}
+    {%- set raw = var('newey_west_lags', none) -%}
+    {%- if raw is none -%}
+        case when frequency = 'monthly' then 6 else 1 end
+    {%- else -%}
+        {%- set text = raw | string | trim -%}
+        {%- if not text.isdigit() -%}
+            {{ exceptions.raise_compiler_error(
+                "dbt var newey_west_lags must be a whole number >= 0 or null for the frequency's default (got '"
+                ~ raw ~ "'); set it with --vars '{newey_west_lags: 6}'") }}
+        {%- endif -%}
+        {{ text | int }}
+    {%- endif -%}
+{%- endmacro %}

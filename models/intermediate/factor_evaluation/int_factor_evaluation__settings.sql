@@ -1,0 +1,32 @@
+-- One row: the evaluation settings of this warehouse (macros/factor_evaluation_settings.sql),
+-- the vars' defaults resolved against the data's frequency: the rank IC horizons, the
+-- Newey-West lags and the periods per year that annualize a Sharpe ratio.
+
+with
+
+periods as (
+
+    select frequency
+    from {{ ref('periods') }}
+
+),
+
+frequencies as (
+
+    select coalesce(any_value(frequency), 'yearly') as frequency
+    from periods
+
+),
+
+final as (
+
+    select
+        frequency,
+        {{ factor_evaluation_ic_horizons() }} as ic_horizons,
+        {{ factor_evaluation_newey_west_lags() }} as newey_west_lags,
+        case when frequency = 'monthly' then 12 else 1 end as periods_per_year
+    from frequencies
+
+)
+
+select * from final

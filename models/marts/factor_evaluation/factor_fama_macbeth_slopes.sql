@@ -1,0 +1,43 @@
+-- One row per (factor, period): the univariate Fama-MacBeth cross-section, least squares of
+-- alpha on the factor's percentile rank (factor_values.pct_rank, within the period whatever
+-- sort_grouping says) with an intercept, over the stocks with both. As
+-- factor_warehouse.research.fama_macbeth, a period needs more stocks than regressors (at least
+-- 3) and a rank that is not constant; otherwise slope and intercept are null.
+
+with
+
+stock_factor_values as (
+
+    select factor, period, value_pct_rank, alpha
+    from {{ ref('int_factor_sorts__stock_factor_values') }}
+    where value_pct_rank is not null and alpha is not null
+
+),
+
+regressions as (
+
+    select
+        factor,
+        period,
+        count(*) as n_stocks,
+        var_pop(value_pct_rank) > 0 as rank_varies,
+        regr_slope(alpha, value_pct_rank) as slope,
+        regr_intercept(alpha, value_pct_rank) as intercept
+    from stock_factor_values
+    group by factor, period
+
+),
+
+final as (
+
+    select
+        factor,
+        period,
+        n_stocks,
+        case when n_stocks >= 3 and rank_varies then slope end as slope,
+        case when n_stocks >= 3 and rank_varies then intercept end as intercept
+    from regressions
+
+)
+
+select * from final
