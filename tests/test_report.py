@@ -137,7 +137,7 @@ def expected_facts(connection, build_time):
         ),
         "top_k": one("select count(*) from factor_f_scores where is_top_k"),
         "build_time": build_time,
-        "data_source": listed("select data_source || coalesce(' in ' || kaggle_dir, '') from build_facts"),
+        "data_source": listed("select data_source || coalesce(' in ' || coalesce(kaggle_dir, panel_path), '') from build_facts"),
         "data_loss": expected_data_loss(connection),
     }
     return expected

@@ -84,7 +84,7 @@ def run_facts(connection, build_seconds):
     """The run-facts table: every value but the build time is the result of its SQL."""
     facts = [
         scalar_fact(connection, "data_source", "Data source",
-                    "select data_source || coalesce(' in ' || kaggle_dir, '') from build_facts",
+                    "select data_source || coalesce(' in ' || coalesce(kaggle_dir, panel_path), '') from build_facts",
                     ["build_facts"]),
         scalar_fact(connection, "source_files", "Input files",
                     "select string_agg(distinct source_file, ', ' order by source_file) from stock_periods",
