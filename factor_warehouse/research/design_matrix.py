@@ -16,7 +16,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from factor_warehouse.research.result_cache import LazyInput
+
 STOCK_PERIOD_KEY = ["stock_id", "period"]
+# period_years in SQL: the year of a period, the group of refits, folds and MIC scopes
+PERIOD_YEAR_SQL = "year(period)"
 
 
 def period_years(periods):
@@ -125,26 +129,36 @@ def target_relation(stock_periods):
     return stock_periods.filter("alpha is not null").project("stock_id, period, alpha, alpha_rank")
 
 
-def load_design(factor_values, stock_periods):
-    """The design of the warehouse's `factor_values` and `stock_periods` relations: the rows
-    needed are selected in DuckDB; the pivot (factor names as labels) runs in pandas."""
+def design_input(factor_values, stock_periods):
+    """The design of the warehouse's `factor_values` and `stock_periods` relations as a
+    LazyInput: the rows needed are selected in DuckDB (where the result cache digests them);
+    the pivot (factor names as labels) runs in pandas, only when the design is needed."""
     targets = target_relation(stock_periods)
     ranks = (
         factor_values.filter("pct_rank is not null")
         .project("stock_id, period, factor, pct_rank")
         .join(targets.project("stock_id, period"), "stock_id, period", how="semi")
     )
+    return LazyInput((ranks, targets), load=design_of_relations)
+
+
+def design_of_relations(ranks, targets):
+    """build_design over the two relations of design_input."""
     return build_design(ranks.df(), targets.df())
 
 
-def load_rank_alpha_pairs(factor_values, stock_periods):
+def load_design(factor_values, stock_periods):
+    """The design of the warehouse's `factor_values` and `stock_periods` relations, loaded now."""
+    return design_input(factor_values, stock_periods).value
+
+
+def rank_alpha_pairs(factor_values, stock_periods):
     """factor, period, stock_id, pct_rank, alpha for every stock-period where both exist,
-    joined and ordered by (factor, period, stock_id) in DuckDB. No filling: the input
-    of the single-factor regressions and of MIC."""
+    joined and ordered by (factor, period, stock_id) in DuckDB (a relation). No filling: the
+    input of the single-factor regressions and of MIC."""
     pairs = factor_values.filter("pct_rank is not null").project("stock_id, period, factor, pct_rank")
     return (
         pairs.join(target_relation(stock_periods), "stock_id, period")
         .project("factor, period, stock_id, pct_rank, alpha")
         .order("factor, period, stock_id")
-        .df()
     )

@@ -11,7 +11,13 @@ all its state in the MINE object, so the pairs run in a thread pool with one MIN
 object per thread. Each pair carries a content fingerprint of everything its
 result depends on (the paired values in input order, the scope, the target, the
 estimator, alpha, c and the minepy version); a pair whose fingerprint is found
-among the previous results is reused instead of recomputed.
+among the previous results is reused instead of recomputed. Unlike the other Python
+models (`result_cache`, which reuse rows as they were), MIC reuses statistics by the
+fingerprint of the pair's input alone, whatever factor it belonged to, so identical
+inputs are computed once; its code version is FINGERPRINT_VERSION, bumped by
+hand, because the pair's values already are in the fingerprint and only `mic_statistics`
+and minepy turn them into the result (hashing this module's source would recompute
+hundreds of seconds of MIC for an edit to the progress report).
 """
 
 import hashlib
@@ -27,7 +33,8 @@ import numpy as np
 import pandas as pd
 from minepy import MINE
 
-from factor_warehouse.research.design_matrix import load_rank_alpha_pairs, period_years
+from factor_warehouse.research.design_matrix import period_years, rank_alpha_pairs
+from factor_warehouse.research.result_cache import FINGERPRINT_COLUMN
 
 POOLED_SCOPE = "pooled"
 TARGET = "alpha"  # stock_periods column the factor ranks are compared with
@@ -39,7 +46,7 @@ FINGERPRINT_VERSION = "factor_mic-1"
 OBSERVATION_COLUMNS = ("factor", "period", "factor_rank", "target_value")
 RESULT_COLUMNS = (
     "factor", "scope", "target", "n", *STATISTICS, "estimator", "alpha_param", "c_param",
-    "input_fingerprint", "computed_at",
+    FINGERPRINT_COLUMN, "computed_at",
 )
 # Cost of one minepy call grows about as n**1.4 (issue 4: n=4,400 0.38 s, n=22,000 3.4 s);
 # used only to order the work (largest first) and to estimate the time left.
@@ -140,9 +147,9 @@ def mic_pairs(observations, target, parameters):
 def cached_results(previous):
     """Previous results keyed by input_fingerprint; an absent table or one of another
     shape (an older version of the model) gives an empty cache."""
-    if previous is None or not set(("input_fingerprint", *STATISTICS, "computed_at")) <= set(previous.columns):
+    columns = [FINGERPRINT_COLUMN, *STATISTICS, "computed_at"]
+    if previous is None or not set(columns) <= set(previous.columns):
         return {}
-    columns = ["input_fingerprint", *STATISTICS, "computed_at"]
     return {row[0]: dict(zip(columns[1:], row[1:])) for row in previous[columns].itertuples(index=False)}
 
 
@@ -265,7 +272,7 @@ def compute_factor_mic(observations, parameters=MicParameters(), workers=1, min_
     rows = [{"factor": pair.factor, "scope": pair.scope, "target": TARGET, "n": pair.n,
              **{name: float(statistics[pair.fingerprint][name]) for name in STATISTICS},
              "estimator": parameters.estimator, "alpha_param": float(parameters.alpha),
-             "c_param": float(parameters.c), "input_fingerprint": pair.fingerprint,
+             "c_param": float(parameters.c), FINGERPRINT_COLUMN: pair.fingerprint,
              "computed_at": statistics[pair.fingerprint]["computed_at"]} for pair in pairs]
     table = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
     table["n"] = table["n"].astype("int64")
@@ -277,5 +284,5 @@ def load_observations(factor_values, stock_periods):
     """The observations frame from the warehouse's factor_values and stock_periods
     relations: every stock-period where both the factor's pct_rank and alpha exist,
     ordered by factor, period, stock_id (the order is part of the fingerprint)."""
-    pairs = load_rank_alpha_pairs(factor_values, stock_periods)
+    pairs = rank_alpha_pairs(factor_values, stock_periods).df()
     return pairs.rename(columns={"pct_rank": "factor_rank", TARGET: "target_value"})

@@ -3,14 +3,15 @@
 Walk-forward refits once per year of periods on an expanding window: every period of year
 Y is predicted by models fitted on all periods of the years before Y, and on nothing of Y
 itself. For yearly data (one period per year) that is: each fiscal year predicted by models
-fitted on the fiscal years before it."""
+fitted on the fiscal years before it. Each (model, year) refit is one unit of the result
+cache (`cached_alpha_predictions`)."""
 
-import numpy as np
 import pandas as pd
 
 from factor_warehouse.research.alpha_models import MODELS, MULTI_FACTOR_TARGET, fit_alpha_model
 from factor_warehouse.research.blas_threads import one_blas_thread
-from factor_warehouse.research.design_matrix import as_date_column
+from factor_warehouse.research.design_matrix import PERIOD_YEAR_SQL, as_date_column
+from factor_warehouse.research.result_cache import Unit
 
 
 def prediction_frame(model, evaluation, design, predicted, train_years):
@@ -32,19 +33,47 @@ def prediction_frame(model, evaluation, design, predicted, train_years):
     )
 
 
+def refits(years, models=MODELS):
+    """(model, test_year) of every fit, for the years of the periods: test_year None is the
+    in-sample fit; every year after the first is predicted by a walk-forward refit."""
+    later_years = sorted({int(year) for year in years})[1:]
+    return [(model, test_year) for model in models for test_year in (None, *later_years)]
+
+
+def refit_predictions(design, settings, model, test_year):
+    """The rows of one fit of `refits`: in sample (test_year None: fitted on every row,
+    predicting the same rows), or walk-forward (every step, filling, top-k selection,
+    penalty choice and fit, sees only the periods of the years before test_year, then
+    predicts every period of test_year)."""
+    years = design.period_years
+    if test_year is None:
+        fitted = fit_alpha_model(model, design, settings)
+        return prediction_frame(model, "in_sample", design, fitted.predict(design.ranks), years)
+    train, test = design.subset(years < test_year), design.subset(years == test_year)
+    fitted = fit_alpha_model(model, train, settings)
+    return prediction_frame(model, "walk_forward", test, fitted.predict(test.ranks), years[years < test_year])
+
+
 @one_blas_thread
 def alpha_predictions(design, settings, models=MODELS):
-    """In-sample predictions (the article: fitted on every row, predicting the same rows) and
-    walk-forward ones: for each year Y of periods after the first, every step (filling, top-k
-    selection, penalty choice, fit) sees only the periods of the years before Y, then predicts
-    every period of Y. One refit per model and year; a single year gives no walk-forward rows."""
-    years = design.period_years
-    frames = []
-    for model in models:
-        fitted = fit_alpha_model(model, design, settings)
-        frames.append(prediction_frame(model, "in_sample", design, fitted.predict(design.ranks), years))
-        for test_year in np.unique(years)[1:]:
-            train, test = design.subset(years < test_year), design.subset(years == test_year)
-            fitted = fit_alpha_model(model, train, settings)
-            frames.append(prediction_frame(model, "walk_forward", test, fitted.predict(test.ranks), years[years < test_year]))
-    return pd.concat(frames, ignore_index=True)
+    """In-sample and walk-forward predictions of every model: one refit per model and year
+    (`refits`); a single year gives no walk-forward rows."""
+    return pd.concat([refit_predictions(design, settings, model, test_year)
+                      for model, test_year in refits(design.period_years, models)], ignore_index=True)
+
+
+@one_blas_thread
+def cached_alpha_predictions(cache, design, settings, models=MODELS):
+    """alpha_predictions of the LazyInput `design`, each refit reused from the ResultCache
+    when its fingerprint is there. A refit reads the periods of the years up to the one it
+    predicts (every year for the in-sample fit), so its fingerprint covers the digests of
+    those years only: new or changed periods of a year recompute the refits that read it."""
+    digests = design.digest(by=PERIOD_YEAR_SQL)
+    if not digests:  # no stock-period with a known alpha: nothing to fit, as build_design explains
+        return alpha_predictions(design.value, settings, models)
+    units = [
+        Unit(refit_predictions, (design,), {"settings": settings, "model": model, "test_year": test_year},
+             data=[[year, digests[year]] for year in sorted(digests) if test_year is None or year <= test_year])
+        for model, test_year in refits(digests, models)
+    ]
+    return cache.rows(units, "refits")

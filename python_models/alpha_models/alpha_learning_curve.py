@@ -1,13 +1,18 @@
 """alpha_learning_curve: the article's learning_curve(LinearRegression(), ...) on the
-in-sample top-k design, mean train and validation RMSE per training-set size."""
+in-sample top-k design, mean train and validation RMSE per training-set size. Reused whole
+from the previous table when its input fingerprint is unchanged."""
 
+from dbt.adapters.events.logging import AdapterLogger
+
+from factor_warehouse.research.design_matrix import design_input
 from factor_warehouse.research.learning_curve import alpha_learning_curve
 from factor_warehouse.research.model_settings import ModelSettings
-from factor_warehouse.research.design_matrix import load_design
+from factor_warehouse.research.result_cache import ResultCache
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = ModelSettings.from_config(dbt.config.get("alpha_model_settings"))
-    design = load_design(dbt.ref("factor_values"), dbt.ref("stock_periods"))
-    return alpha_learning_curve(design, settings)
+    cache = ResultCache.of_model(session, dbt.this, AdapterLogger("result_cache").info)
+    design = design_input(dbt.ref("factor_values"), dbt.ref("stock_periods"))
+    return cache.table(alpha_learning_curve, design, settings=settings)

@@ -1,13 +1,18 @@
 """alpha_model_coefficients: in-sample coefficients of every multi-factor model of
-factor_warehouse.research.alpha_models.MODELS, the intercept as its own row."""
+factor_warehouse.research.alpha_models.MODELS, the intercept as its own row. Each model's
+fit is reused from the previous table when its input fingerprint is unchanged."""
 
-from factor_warehouse.research.alpha_models import alpha_model_coefficients
+from dbt.adapters.events.logging import AdapterLogger
+
+from factor_warehouse.research.alpha_models import cached_alpha_model_coefficients
+from factor_warehouse.research.design_matrix import design_input
 from factor_warehouse.research.model_settings import ModelSettings
-from factor_warehouse.research.design_matrix import load_design
+from factor_warehouse.research.result_cache import ResultCache
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = ModelSettings.from_config(dbt.config.get("alpha_model_settings"))
-    design = load_design(dbt.ref("factor_values"), dbt.ref("stock_periods"))
-    return alpha_model_coefficients(design, settings)
+    cache = ResultCache.of_model(session, dbt.this, AdapterLogger("result_cache").info)
+    design = design_input(dbt.ref("factor_values"), dbt.ref("stock_periods"))
+    return cached_alpha_model_coefficients(cache, design, settings)

@@ -1,12 +1,17 @@
-"""alpha_predictions: in-sample and walk-forward predictions of alpha_rank by every model."""
+"""alpha_predictions: in-sample and walk-forward predictions of alpha_rank by every model.
+Each (model, year) refit is reused from the previous table when its input fingerprint is
+unchanged (factor_warehouse.research.result_cache)."""
 
+from dbt.adapters.events.logging import AdapterLogger
+
+from factor_warehouse.research.design_matrix import design_input
 from factor_warehouse.research.model_settings import ModelSettings
-from factor_warehouse.research.walk_forward import alpha_predictions
-from factor_warehouse.research.design_matrix import load_design
+from factor_warehouse.research.result_cache import ResultCache
+from factor_warehouse.research.walk_forward import cached_alpha_predictions
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = ModelSettings.from_config(dbt.config.get("alpha_model_settings"))
-    design = load_design(dbt.ref("factor_values"), dbt.ref("stock_periods"))
-    return alpha_predictions(design, settings)
+    cache = ResultCache.of_model(session, dbt.this, AdapterLogger("result_cache").info)
+    return cached_alpha_predictions(cache, design_input(dbt.ref("factor_values"), dbt.ref("stock_periods")), settings)

@@ -1,14 +1,19 @@
 """factor_f_scores: the article's SelectKBest(f_regression) per factor against alpha, with
 Benjamini-Hochberg q-values and the top-k flag. Settings: alpha_model_settings in
-_alpha_models__models.yml."""
+_alpha_models__models.yml. Reused whole from the previous table when its input fingerprint
+is unchanged."""
 
+from dbt.adapters.events.logging import AdapterLogger
+
+from factor_warehouse.research.design_matrix import design_input
 from factor_warehouse.research.f_scores import factor_f_scores
 from factor_warehouse.research.model_settings import ModelSettings
-from factor_warehouse.research.design_matrix import load_design
+from factor_warehouse.research.result_cache import ResultCache
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = ModelSettings.from_config(dbt.config.get("alpha_model_settings"))
-    design = load_design(dbt.ref("factor_values"), dbt.ref("stock_periods"))
-    return factor_f_scores(design, settings.top_k)
+    cache = ResultCache.of_model(session, dbt.this, AdapterLogger("result_cache").info)
+    design = design_input(dbt.ref("factor_values"), dbt.ref("stock_periods"))
+    return cache.table(factor_f_scores, design, top_k=settings.top_k)

@@ -1,10 +1,16 @@
 """factor_regressions: alpha ~ pct_rank by least squares per factor over the stock-periods
-where both exist (no filling), the article's PE ratio / ROE lines for every factor."""
+where both exist (no filling), the article's PE ratio / ROE lines for every factor. Reused
+whole from the previous table when its input fingerprint is unchanged."""
 
+from dbt.adapters.events.logging import AdapterLogger
+
+from factor_warehouse.research.design_matrix import rank_alpha_pairs
 from factor_warehouse.research.regressions import factor_regressions
-from factor_warehouse.research.design_matrix import load_rank_alpha_pairs
+from factor_warehouse.research.result_cache import LazyInput, ResultCache
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    return factor_regressions(load_rank_alpha_pairs(dbt.ref("factor_values"), dbt.ref("stock_periods")))
+    cache = ResultCache.of_model(session, dbt.this, AdapterLogger("result_cache").info)
+    pairs = LazyInput.of(rank_alpha_pairs(dbt.ref("factor_values"), dbt.ref("stock_periods")))
+    return cache.table(factor_regressions, pairs)

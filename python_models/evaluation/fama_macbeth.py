@@ -1,12 +1,15 @@
 """fama_macbeth: multivariate Fama-MacBeth of alpha on the percentile ranks of a factor list
 (dbt var fama_macbeth_factors; default the top-k of factor_f_scores) and on every factor, missing
 ranks filled. Settings: fama_macbeth_factors in _evaluation__models.yml, newey_west_lags in
-int_factor_evaluation__settings."""
+int_factor_evaluation__settings. Reused whole from the previous table when its input
+fingerprint (the design, the factor list, the lags, the code) is unchanged."""
 
 import yaml
+from dbt.adapters.events.logging import AdapterLogger
 
-from factor_warehouse.research.design_matrix import load_design
+from factor_warehouse.research.design_matrix import design_input
 from factor_warehouse.research.fama_macbeth_models import fama_macbeth_models
+from factor_warehouse.research.result_cache import ResultCache
 
 
 def model(dbt, session):
@@ -19,6 +22,8 @@ def model(dbt, session):
         factors = configured
     else:
         raise ValueError(f"dbt var fama_macbeth_factors must be null or a list of factor names; got {configured!r}")
-    design = load_design(dbt.ref("factor_values"), dbt.ref("stock_periods"))
-    return fama_macbeth_models(design, list(factors), int(settings["newey_west_lags"]),
-                               "top_k" if configured is None else "factor_list")
+    cache = ResultCache.of_model(session, dbt.this, AdapterLogger("result_cache").info)
+    design = design_input(dbt.ref("factor_values"), dbt.ref("stock_periods"))
+    return cache.table(fama_macbeth_models, design, listed_factors=list(factors),
+                       lags=int(settings["newey_west_lags"]),
+                       listed_model="top_k" if configured is None else "factor_list")

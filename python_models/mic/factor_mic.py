@@ -9,21 +9,8 @@ import os
 
 from dbt.adapters.events.logging import AdapterLogger
 
-from factor_warehouse.research.mic import MicParameters, RESULT_COLUMNS, compute_factor_mic, load_observations
-
-
-def previous_results(session, this):
-    """The factor_mic table of the last build, or None on the first build."""
-    exists = session.execute(
-        "select count(*) from information_schema.tables"
-        " where table_catalog = ? and table_schema = ? and table_name = ?",
-        [this.database, this.schema, this.identifier],
-    ).fetchone()[0]
-    if not exists:
-        return None
-    columns = {row[0] for row in session.execute(f"describe {this}").fetchall()}
-    wanted = [column for column in RESULT_COLUMNS if column in columns]
-    return session.sql(f"select {', '.join(wanted)} from {this}").df()
+from factor_warehouse.research.mic import MicParameters, compute_factor_mic, load_observations
+from factor_warehouse.research.result_cache import previous_table
 
 
 def model(dbt, session):
@@ -37,12 +24,13 @@ def model(dbt, session):
     if workers is None:  # documented default: every core
         workers = os.cpu_count()
     observations = load_observations(dbt.ref("factor_values"), dbt.ref("stock_periods"))
+    previous = previous_table(session, dbt.this)
     run = compute_factor_mic(
         observations,
         parameters=parameters,
         workers=workers,
         min_rows=dbt.config.get("mic_min_rows"),
-        previous=previous_results(session, dbt.this),
+        previous=None if previous is None else previous.df(),
         report=AdapterLogger("MIC").info,
         progress_interval=dbt.config.get("mic_progress_seconds"),
     )

@@ -1,0 +1,226 @@
+"""Reuse of a dbt Python model's results across builds, by content fingerprint.
+
+While a Python model runs, the table its last build wrote is still in place (dbt replaces
+it with what the model returns): that table is the cache. Every row carries the
+`input_fingerprint` of the unit of work that produced it (the whole table, or one refit of
+a model), a sha256 of everything the unit's result depends on:
+
+- the input data: the DuckDB relations the unit reads, digested where they are (DuckDB
+  sums a 64-bit hash of every row, `relation_digests`), so an unchanged input is never
+  loaded into Python; a unit that reads only some groups of rows (a walk-forward refit
+  reads the years up to the one it predicts) takes the digests of those groups only;
+- every parameter passed to the computation (settings as their JSON);
+- the code: `code_version` hashes the source of the computation's module and of every
+  project module it imports, transitively (and of the module that loads its inputs), with
+  the versions of the libraries those modules import. A changed computation, or a changed
+  library, cannot reuse a result; an edit that changes nothing (a comment) costs one
+  recomputation.
+
+A unit whose fingerprint is in the previous table gets those rows back unchanged;
+the others are computed. `ResultCache.rows` assembles the table in the order of the units
+and logs one line: how many units were reused and how many computed.
+"""
+
+import ast
+import dataclasses
+import functools
+import hashlib
+import importlib.util
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+FINGERPRINT_COLUMN = "input_fingerprint"
+
+
+def previous_table(session, this):
+    """The model's table as the last build left it, as a DuckDB relation; None on the first
+    build. dbt replaces the table only once the model has returned, so it is still there."""
+    exists = session.execute(
+        "select count(*) from information_schema.tables"
+        " where table_catalog = ? and table_schema = ? and table_name = ?",
+        [this.database, this.schema, this.identifier],
+    ).fetchone()[0]
+    return session.sql(f"select * from {this}") if exists else None
+
+
+def _json_default(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    raise TypeError(f"a fingerprint part must be JSON data or a dataclass instance, not {type(value).__name__}")
+
+
+def fingerprint(*parts):
+    """sha256 (hex) of the parts as canonical JSON (keys sorted; a dataclass as its fields)."""
+    text = json.dumps(parts, sort_keys=True, default=_json_default)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _quoted(name):
+    return '"' + name.replace('"', '""') + '"'
+
+
+def relation_digests(relation, by=None):
+    """Digest of a DuckDB relation's rows, computed in DuckDB: the row count and the sum of
+    DuckDB's hash of every row (so row order does not matter, duplicates do), with the column
+    names and types and the DuckDB version (its hash function is not promised to stay the
+    same across versions). `by`: a SQL expression; one digest per value of it. Returns
+    {group: digest}, the only group None when `by` is None."""
+    header = [duckdb.__version__, relation.columns, [str(column_type) for column_type in relation.types]]
+    row_hash = f"count(*), sum(hash({', '.join(map(_quoted, relation.columns))}))"
+    if by is None:
+        rows = [(None, *relation.aggregate(row_hash).fetchone())]
+    else:
+        rows = relation.aggregate(f"{by}, {row_hash}", by).fetchall()
+    return {group: fingerprint(header, count, str(hash_sum)) for group, count, hash_sum in rows}
+
+
+@functools.lru_cache(maxsize=None)
+def _imports(source):
+    """The names a module's source imports: modules, and module.name for `from module import name`."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return frozenset(names)
+
+
+def _library_version(name):
+    version = getattr(importlib.import_module(name), "__version__", None)
+    return version.decode() if isinstance(version, bytes) else str(version)
+
+
+def _is_module(name):
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # a name inside a module, not a module
+        return False
+
+
+def code_version(*functions):
+    """sha256 of the source of the modules defining `functions` and of every module of the
+    same package they import, transitively, plus the versions of the other (not standard
+    library) packages those modules import."""
+    pending = {function.__module__ for function in functions}
+    packages = {name.split(".")[0] for name in pending}
+    sources, libraries = {}, set()
+    while pending:
+        name = pending.pop()
+        sources[name] = Path(importlib.util.find_spec(name).origin).read_text(encoding="utf-8")
+        for imported in _imports(sources[name]):
+            top = imported.split(".")[0]
+            if top not in packages:
+                if top not in sys.stdlib_module_names:
+                    libraries.add(top)
+            elif imported not in sources and _is_module(imported):
+                pending.add(imported)  # `from package.module import name` lists package.module.name too
+    return fingerprint(sorted(sources.items()), sorted((name, _library_version(name)) for name in libraries))
+
+
+def relation_frame(relation):
+    """The relation's rows as a pandas DataFrame (the plain way to load an input)."""
+    return relation.df()
+
+
+@dataclass(eq=False)
+class LazyInput:
+    """An input of a computation: DuckDB relations, digested where they are and loaded into
+    Python (`value`, by `load(*relations)`) only when a result has to be computed."""
+
+    relations: tuple
+    load: Callable = relation_frame
+    _digests: dict = field(default_factory=dict, init=False, repr=False)
+
+    @classmethod
+    def of(cls, relation):
+        """One relation, loaded as a pandas DataFrame."""
+        return cls((relation,))
+
+    def digest(self, by=None):
+        """{group: [digest of each relation's rows in the group]} (see relation_digests);
+        a group some relation lacks has None in its place."""
+        if by not in self._digests:
+            per_relation = [relation_digests(relation, by) for relation in self.relations]
+            groups = set().union(*per_relation)
+            self._digests[by] = {group: [digests.get(group) for digests in per_relation] for group in groups}
+        return self._digests[by]
+
+    @functools.cached_property
+    def value(self):
+        return self.load(*self.relations)
+
+
+@dataclass(eq=False)
+class Unit:
+    """One unit of work: function(*the inputs' values, **parameters). `data` is what the unit
+    reads of its inputs, as JSON data (digests); default every row of every input."""
+
+    function: Callable
+    inputs: tuple
+    parameters: dict = field(default_factory=dict)
+    data: object = None
+
+    @functools.cached_property
+    def fingerprint(self):
+        data = self.data if self.data is not None else [lazy.digest()[None] for lazy in self.inputs]
+        code = code_version(self.function, *(lazy.load for lazy in self.inputs))
+        return fingerprint(f"{self.function.__module__}.{self.function.__qualname__}", code, self.parameters, data)
+
+    def compute(self):
+        return self.function(*(lazy.value for lazy in self.inputs), **self.parameters)
+
+
+class ResultCache:
+    """The previous table of one model (a DuckDB relation, or None on the first build) seen as
+    a cache of units keyed by input_fingerprint; `report` takes the one line each model logs."""
+
+    def __init__(self, name, previous, report):
+        self.name = name
+        self.previous = previous
+        self.report = report
+
+    @classmethod
+    def of_model(cls, session, this, report):
+        """The cache of the dbt model `this` (dbt's `dbt.this`), read through `session`."""
+        return cls(this.identifier, previous_table(session, this), report)
+
+    def stored_rows(self, fingerprints):
+        """{fingerprint: its rows in the previous table (a pyarrow Table)} for the given ones found."""
+        if self.previous is None or FINGERPRINT_COLUMN not in self.previous.columns:
+            return {}
+        listed = ", ".join(f"'{value}'" for value in sorted(fingerprints))  # hex digests: no quoting needed
+        stored = self.previous.filter(f"{_quoted(FINGERPRINT_COLUMN)} in ({listed})").fetch_arrow_table()
+        column = stored[FINGERPRINT_COLUMN]
+        return {value: stored.filter(pc.equal(column, value)) for value in set(column.to_pylist())}
+
+    def rows(self, units, noun):
+        """The table of `units` (in their order): each unit's rows from the previous table when
+        its fingerprint is there, else computed, with the fingerprint as the last column.
+        Logs '<model>: R of N <noun> reused from the previous table, C computed'."""
+        stored = self.stored_rows({unit.fingerprint for unit in units})
+        parts = []
+        for unit in units:
+            if unit.fingerprint in stored:
+                parts.append(stored[unit.fingerprint])
+                continue
+            computed = pa.Table.from_pandas(unit.compute(), preserve_index=False).replace_schema_metadata(None)
+            fingerprints = pa.array([unit.fingerprint] * len(computed), pa.string())
+            parts.append(computed.append_column(FINGERPRINT_COLUMN, fingerprints))
+        reused = sum(unit.fingerprint in stored for unit in units)
+        self.report(f"{self.name}: {reused} of {len(units)} {noun} reused from the previous table, "
+                    f"{len(units) - reused} computed")
+        return pa.concat_tables(parts, promote_options="permissive").to_pandas(types_mapper=pd.ArrowDtype)
+
+    def table(self, function, *inputs, **parameters):
+        """function(*the inputs' values, **parameters) as one unit: the whole table reused or computed."""
+        return self.rows([Unit(function, inputs, parameters)], "tables")
