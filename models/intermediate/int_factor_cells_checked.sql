@@ -3,6 +3,7 @@
 -- (which only a typed Parquet value can be).
 -- Values of rejected stock-periods are covered by the row's own quarantine entry and are
 -- not repeated here. Accepted stock-periods are unique on (stock_id, period), the join key.
+{{ config(materialized='table') }}
 with cells as (
 
     select * from {{ input_model('values') }}

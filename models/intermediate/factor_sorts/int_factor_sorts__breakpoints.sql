@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='factor_batched_table') }}
 -- One row per (factor, period, sort_group): the continuous quantiles 0/J .. J/J of
 -- the factor's values in the group (quantile_cont, as pandas quantile). Element k + 1 of
 -- quantile_values is the k/J quantile: elements 2..J are the breakpoints, the ends are
@@ -11,6 +11,7 @@ stock_factor_values as (
 
     select factor, period, sort_group, value
     from {{ ref('int_factor_sorts__stock_factor_values') }}
+    where {{ factor_batch_filter('factor') }}
 
 ),
 

@@ -1,7 +1,9 @@
+{{ config(materialized='factor_batched_table') }}
 with cells as (
 
     select * from {{ ref('int_factor_cells_checked') }}
     where rejection_reason is null
+        and {{ factor_batch_filter('factor') }}
 
 ),
 

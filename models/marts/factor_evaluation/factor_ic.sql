@@ -7,6 +7,7 @@
 -- alpha within the stock's sector at the target period). Where the two samples coincide this
 -- is Spearman's rho. A target period the warehouse does not hold gives target_period null,
 -- n_stocks 0 and a null rank_ic.
+{{ config(materialized='factor_batched_table') }}
 
 with
 
@@ -14,6 +15,7 @@ stock_factor_values as (
 
     select factor, period, stock_id, sort_group, value, value_pct_rank
     from {{ ref('int_factor_sorts__stock_factor_values') }}
+    where {{ factor_batch_filter('factor') }}
 
 ),
 

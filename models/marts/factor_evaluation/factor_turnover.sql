@@ -6,6 +6,7 @@
 -- the same number repeated on each portfolio row. Both are null when the factor has no value
 -- in the previous period (its first period, or after a gap); turnover is null for an empty
 -- portfolio, and the autocorrelation when either rank is constant over the common stocks.
+{{ config(materialized='factor_batched_table') }}
 
 with
 
@@ -13,6 +14,7 @@ portfolios as (
 
     select factor, period, stock_id, portfolio
     from {{ ref('factor_portfolios') }}
+    where {{ factor_batch_filter('factor') }}
 
 ),
 
@@ -20,6 +22,7 @@ portfolio_alpha as (
 
     select factor, period, grouping, portfolio_count, portfolio
     from {{ ref('factor_portfolio_alpha') }}
+    where {{ factor_batch_filter('factor') }}
 
 ),
 
@@ -28,6 +31,7 @@ factor_ranks as (
     select factor, period, stock_id, pct_rank
     from {{ ref('factor_values') }}
     where pct_rank is not null
+        and {{ factor_batch_filter('factor') }}
 
 ),
 

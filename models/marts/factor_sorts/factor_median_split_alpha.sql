@@ -3,6 +3,7 @@
 -- factor over stocks with a value; above = value > median, below = value < median, stocks
 -- equal to the median are in neither; mean_alpha is over the side's stocks with an alpha.
 -- Always per period, as in the article, whatever sort_grouping says.
+{{ config(materialized='factor_batched_table') }}
 
 with
 
@@ -11,6 +12,7 @@ factor_values as (
     select factor, period, value
     from {{ ref('factor_values') }}
     where value is not null
+        and {{ factor_batch_filter('factor') }}
 
 ),
 
@@ -18,6 +20,7 @@ stock_factor_values as (
 
     select factor, period, value, alpha
     from {{ ref('int_factor_sorts__stock_factor_values') }}
+    where {{ factor_batch_filter('factor') }}
 
 ),
 

@@ -3,6 +3,7 @@
 -- n_stocks, mean and median alpha, mean alpha_rank. With sort_grouping = 'sector' a
 -- portfolio pools that portfolio of every sector, which have different breakpoints, so
 -- the breakpoint columns are null; min_value and max_value always describe the members.
+{{ config(materialized='factor_batched_table') }}
 
 {%- set portfolio_count = factor_sorts_portfolio_count() | int %}
 {%- set grouping = factor_sorts_grouping() %}
@@ -13,6 +14,7 @@ portfolios as (
 
     select factor, period, portfolio, value, alpha, alpha_rank
     from {{ ref('factor_portfolios') }}
+    where {{ factor_batch_filter('factor') }}
 
 ),
 
@@ -20,6 +22,7 @@ breakpoints as (
 
     select factor, period, sort_group, quantile_values
     from {{ ref('int_factor_sorts__breakpoints') }}
+    where {{ factor_batch_filter('factor') }}
 
 ),
 
