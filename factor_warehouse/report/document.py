@@ -1,6 +1,7 @@
 """The HTML assembly: the list of figures with their captions, each drawn (or its reason
 for being empty), embedded as base64 PNGs next to the run facts in one self-contained
-file. `render(database, output)` is the entry point."""
+file, headed by a warning for each setting the tables were built with different values of.
+`render(database, output)` is the entry point."""
 
 import base64
 import html
@@ -10,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from factor_warehouse.report.drawing import DOTS_PER_INCH, Drawn
-from factor_warehouse.report.facts import run_facts
+from factor_warehouse.report.facts import run_facts, setting_disagreements
 from factor_warehouse.report.evaluation_figures import (figure_cumulative_long_short, figure_ic_decay,
                                                         figure_t_statistics)
 from factor_warehouse.report.factor_sort_figures import (figure_median_split_alpha, figure_portfolio_alpha,
@@ -18,6 +19,7 @@ from factor_warehouse.report.factor_sort_figures import (figure_median_split_alp
 from factor_warehouse.report.mic_figures import figure_mic_against_rank_ic
 from factor_warehouse.report.model_figures import (figure_actual_against_predicted, figure_learning_curve,
                                                    figure_regression_lines, figure_walk_forward_rank_ic)
+from factor_warehouse.report.queries import missing_tables_reason
 
 
 FIGURES = (
@@ -73,6 +75,7 @@ figure { margin: 2em 0; }
 figure img { max-width: 100%; }
 p.empty { background: #fff3cd; padding: 0.6em; }
 p.note { color: #8a6d3b; font-size: 0.9em; margin: 0.2em 0; }
+p.warning { background: #f8d7da; padding: 0.6em; }
 """
 
 
@@ -104,6 +107,16 @@ def facts_table(facts):
     return '<table id="run-facts">\n<tr><th>Run fact</th><th>Value</th><th>Source</th></tr>\n' + "\n".join(rows) + "\n</table>"
 
 
+def settings_warnings(connection):
+    """A warning paragraph for each var the tables were built with different values of, or saying
+    that the warehouse does not record which settings built its tables."""
+    reason = missing_tables_reason(connection, "model_settings")
+    if reason:
+        return [f'<p class="warning">Which settings built each table is not recorded ({html.escape(reason)}).</p>']
+    return [f'<p class="warning">{html.escape(disagreement.message)}</p>'
+            for disagreement in setting_disagreements(connection)]
+
+
 def draw(function, connection):
     """The figure, or why not; a query that fails (a table whose columns differ from what
     the report expects) empties only its own panel, with DuckDB's message."""
@@ -128,6 +141,7 @@ def render_html(connection, database_label, build_seconds):
             "<h1>Factor research report</h1>",
             f"<p>Warehouse: <code>{html.escape(database_label)}</code>. Every number and figure below is a "
             "query on its tables; the article reproduced is 'Zero to one in Financial ML with sklearn'.</p>",
+            *settings_warnings(connection),
             facts_table(run_facts(connection, build_seconds)),
             *sections,
             "</body>",

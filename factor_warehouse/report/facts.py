@@ -1,5 +1,6 @@
 """The run-facts table: each fact is the single value of its own SQL query on the
-warehouse (or says why it is not recorded), so the report's numbers can be checked."""
+warehouse (or says why it is not recorded), so the report's numbers can be checked; and the
+settings the tables disagree on (table model_settings), which the report warns about."""
 
 from dataclasses import dataclass
 
@@ -44,6 +45,17 @@ select case
         '; ' order by first_period nulls last)
 end
 from by_year"""
+
+
+# The values of every var that tables of the warehouse were built with more than one value of, each
+# with its tables (model_settings: one row per model, var and value, written by dbt's on-run-end
+# hook, macros/model_settings.sql), the value held by the most tables first.
+SETTING_DISAGREEMENTS_SQL = """
+select var, value, list(distinct model order by model) as models
+from model_settings
+where var in (select var from model_settings group by var having count(distinct value) > 1)
+group by var, value
+order by var, count(distinct model) desc, value"""
 
 
 @dataclass(frozen=True)
@@ -121,3 +133,31 @@ def run_facts(connection, build_seconds):
     build_time = "not recorded" if build_seconds is None else f"{build_seconds:.1f} s"
     facts.append(Fact("build_time", "Build time", build_time, "passed in by the build runner"))
     return facts
+
+
+@dataclass(frozen=True)
+class SettingDisagreement:
+    """A var that tables of the warehouse were built with different values of: `values` holds
+    (value as JSON text, the tables built with it) pairs, the value of the most tables first."""
+
+    var: str
+    values: tuple
+
+    @property
+    def message(self):
+        built = "; ".join(f"{value} ({', '.join(models)})" for value, models in self.values)
+        return (f"Tables of this warehouse were built with different values of {self.var}: {built}. Numbers from "
+                "tables built with different values do not go together: rebuild them all with one value (`make build`, "
+                "with the value in VARS unless it is the default); table model_settings says which settings built "
+                "each table.")
+
+
+def setting_disagreements(connection):
+    """Every var the warehouse's tables were built with different values of (none when the
+    warehouse has no model_settings table)."""
+    if missing_tables_reason(connection, "model_settings"):
+        return []
+    disagreements = {}
+    for var, value, models in connection.execute(SETTING_DISAGREEMENTS_SQL).fetchall():
+        disagreements.setdefault(var, []).append((value, tuple(models)))
+    return [SettingDisagreement(var, tuple(values)) for var, values in disagreements.items()]

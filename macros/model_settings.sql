@@ -1,0 +1,136 @@
+{#
+  Table model_settings: which dbt var values built which table. The on-run-end hook
+  (dbt_project.yml) calls record_model_settings(results) after every dbt command; for each model
+  that command built it replaces that model's rows and touches no other, so the table stays true
+  after a partial rebuild (`dbt build --select x --vars '{...}'`). It lives in the warehouse file,
+  so the build runner's copy of the previous warehouse carries the rows of the models not rebuilt.
+
+  One row per (model, var): the value as JSON text (5, "sector", null for a var left null, where
+  the reader's default applies), whether the model reads it itself (read_directly) and built_at,
+  the start (UTC) of the dbt run that built the model.
+    read_directly true   the model's SQL reads the var, or a project macro it calls does (followed
+                         through macros calling macros); for a Python model, a config key its code
+                         reads (dbt's config_keys_used), set in its YAML from vars, e.g. mic_estimator,
+                         or alpha_model_settings, which gathers the alpha_models_* vars
+    read_directly false  the var shaped a table the model reads (directly, or under views and
+                         ephemeral models, which are read live): its value is copied from that
+                         table's rows when the model is built, so a table keeps the values it was
+                         built from even when the table under it is rebuilt later
+  When the tables a model read had been built with different values of a var, the model gets a
+  row for each value. Rows of models that are no longer in the project (the Kaggle staging views
+  once a panel is configured) are removed. Not followed: a source's config (kaggle_dir reaches the
+  Kaggle staging views through the kaggle source, so only build_facts, which reads it, has it) and
+  a materialization's vars (values_per_batch: how a table is built, not what it holds).
+#}
+
+{% macro record_model_settings(results) -%}
+    {%- if not execute -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {%- set built = [] -%}
+    {%- for result in results
+          if result.node.resource_type == 'model' and result.status == 'success' and result.node.unique_id in graph.nodes -%}
+        {%- do built.append(graph.nodes[result.node.unique_id]) -%}
+    {%- endfor -%}
+    {%- if not built -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {%- set relation = api.Relation.create(schema=target.schema, identifier='model_settings', type='table') -%}
+    {%- set project_models = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+                               | map(attribute='name') | list -%}
+    {%- set built_at = "timestamp '" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "'" -%}
+    create table if not exists {{ relation }} (
+        model varchar not null,
+        var varchar not null,
+        value varchar not null,
+        read_directly boolean not null,
+        built_at timestamp not null
+    );
+    delete from {{ relation }} where model not in ({{ model_settings_literals(project_models) }});
+    {#- results come in the order the models finished, so a model's parents are recorded before it -#}
+    {%- for node in built %}
+    {%- set own = model_settings_read(node) %}
+    delete from {{ relation }} where model = {{ model_settings_literals([node.name]) }};
+    {%- for name, value in own | dictsort %}
+    insert into {{ relation }} values ({{ model_settings_literals([node.name, name, value]) }}, true, {{ built_at }});
+    {%- endfor %}
+    {%- set upstream = model_settings_upstream(node) %}
+    {%- set inherited = [] %}
+    {%- if upstream['tables'] %}
+        {%- do inherited.append('model in (' ~ model_settings_literals(upstream['tables']) ~ ')') %}
+    {%- endif %}
+    {%- if upstream['views'] %}
+        {%- do inherited.append('(read_directly and model in (' ~ model_settings_literals(upstream['views']) ~ '))') %}
+    {%- endif %}
+    {%- if inherited %}
+    insert into {{ relation }}
+    select distinct {{ model_settings_literals([node.name]) }}, var, value, false, {{ built_at }}
+    from {{ relation }}
+    where ({{ inherited | join(' or ') }})
+        {%- if own %}
+        and var not in ({{ model_settings_literals(own.keys() | list) }})
+        {%- endif %};
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+{# {setting: value as JSON text} of what a model node reads itself: each var('name' ...) in its code
+   or in a project macro it calls (followed through macros calling macros), with the var's current
+   value; for a Python model, each config key its code reads (dbt's config_keys_used), with the value
+   its YAML config gave it. #}
+{% macro model_settings_read(node) -%}
+    {%- set call_pattern -%} ([A-Za-z_][A-Za-z0-9_]*)[ \t\n]*[(] {%- endset -%}
+    {%- set var_pattern -%} (?<![A-Za-z0-9_])var[(][ \t\n]*['"]([A-Za-z_][A-Za-z0-9_]*)['"] {%- endset -%}
+    {%- set texts = [node.raw_code] -%}
+    {%- set frontier = [node.raw_code] -%}
+    {%- set seen = [] -%}
+    {%- for depth in range(50) if frontier -%}
+        {%- set current = frontier | join('\n') -%}
+        {%- do frontier.clear() -%}
+        {%- for name in modules.re.findall(call_pattern | trim, current) | unique if name not in seen -%}
+            {%- do seen.append(name) -%}
+            {%- set candidate = context.get(name) -%}
+            {%- if candidate.macro is defined and candidate.macro.package_name == project_name -%}
+                {%- do frontier.append(candidate.macro.macro_sql) -%}
+                {%- do texts.append(candidate.macro.macro_sql) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set settings = {} -%}
+    {%- for name in modules.re.findall(var_pattern | trim, texts | join('\n')) -%}
+        {%- do settings.update({name: tojson(var(name, none), sort_keys=true)}) -%}
+    {%- endfor -%}
+    {%- for key in node.config.get('config_keys_used') or [] -%}
+        {%- do settings.update({key: tojson(node.config.get(key), sort_keys=true)}) -%}
+    {%- endfor -%}
+    {{- return(settings) -}}
+{%- endmacro %}
+
+{# {'tables': [...], 'views': [...]}: the models whose tables the model node reads, directly or under
+   views, and those views (with ephemeral models): read live, they pass on only what they read themselves. #}
+{% macro model_settings_upstream(node) -%}
+    {%- set found = {'tables': [], 'views': []} -%}
+    {%- set frontier = node.depends_on.nodes | list -%}
+    {%- for depth in range(50) if frontier -%}
+        {%- set current = frontier[:] -%}
+        {%- do frontier.clear() -%}
+        {%- for parent_id in current if parent_id in graph.nodes -%}
+            {%- set parent = graph.nodes[parent_id] -%}
+            {%- set kind = 'views' if parent.config.materialized in ['view', 'ephemeral'] else 'tables' -%}
+            {%- if parent.resource_type == 'model' and parent.name not in found[kind] -%}
+                {%- do found[kind].append(parent.name) -%}
+                {%- if kind == 'views' -%}
+                    {%- do frontier.extend(parent.depends_on.nodes) -%}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{- return(found) -}}
+{%- endmacro %}
+
+{# Texts as a comma-separated list of SQL string literals. #}
+{% macro model_settings_literals(texts) -%}
+    {%- for text in texts -%}
+        '{{ text | string | replace("'", "''") }}'{{ ', ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
