@@ -78,19 +78,32 @@ factor_period_horizons as (
 
 ),
 
-paired_ranks as (
+horizon_targets as (
 
     select
         factor_ranks.factor,
         factor_ranks.period,
-        horizons.horizon,
+        factor_ranks.stock_id,
         factor_ranks.value_rank,
-        alpha_ranks.group_alpha_rank as alpha_rank
+        horizons.horizon,
+        factor_ranks.period_index + horizons.horizon - 1 as target_period_index
     from factor_ranks
     cross join horizons
+
+),
+
+paired_ranks as (
+
+    select
+        horizon_targets.factor,
+        horizon_targets.period,
+        horizon_targets.horizon,
+        horizon_targets.value_rank,
+        alpha_ranks.group_alpha_rank as alpha_rank
+    from horizon_targets
     inner join alpha_ranks
-        on factor_ranks.stock_id = alpha_ranks.stock_id
-        and alpha_ranks.period_index = factor_ranks.period_index + horizons.horizon - 1
+        on horizon_targets.stock_id = alpha_ranks.stock_id
+        and horizon_targets.target_period_index = alpha_ranks.period_index
 
 ),
 
