@@ -29,6 +29,7 @@ benchmark: $(STAMP)
 	$(PY) -m benchmarks.sorts
 	$(PY) -m benchmarks.mic
 	$(PY) -m benchmarks.panel
+	$(PY) -m benchmarks.evaluation
 
 docs: $(STAMP)
 	$(VENV)/bin/dbt docs generate --static --profiles-dir . --project-dir .

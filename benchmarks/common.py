@@ -1,7 +1,14 @@
-"""What the benchmarks share: the peak memory of a process and dbt runs that keep their
-target/ and logs/ in the benchmark's own directory."""
+"""What the benchmarks share: the peak memory of a process, dbt runs that keep their target/ and
+logs/ in the benchmark's own directory (timed per model), a measured stage in a fresh child process,
+and the demo panel written into a benchmark's directory."""
 
+import json
+import subprocess
+import sys
+import time
 from pathlib import Path
+
+from factor_warehouse.paths import PROJECT_DIR
 
 
 def peak_rss_megabytes():
@@ -21,8 +28,45 @@ def dbt_options(workdir):
 def run_dbt_checked(args, database, dbt_vars, workdir):
     from factor_warehouse.cli.dbt_runner import run_dbt
 
-    result = run_dbt([*args, *dbt_options(workdir)], database=database, dbt_vars=dbt_vars)
+    # target dev: the profile `make build` uses (its memory_limit), not the test suite's smaller one
+    result = run_dbt([*args, *dbt_options(workdir)], database=database, dbt_vars=dbt_vars, target="dev")
     if not result.success:
         raise SystemExit(f"dbt {' '.join(args)} failed on {database}: {result.exception or 'see '}"
                          f"{Path(workdir) / 'logs' / 'dbt.log'}")
     return result
+
+
+def timed_dbt_run(args, database, dbt_vars, workdir):
+    """`dbt <args>` in this process, timed: wall seconds (dbt's parse included), dbt's own elapsed
+    time of the run, its execution time per model, and this process's peak RSS."""
+    started = time.perf_counter()
+    result = run_dbt_checked(args, database, dbt_vars, workdir)
+    return {"wall_seconds": time.perf_counter() - started, "run_seconds": result.result.elapsed_time,
+            "model_seconds": {item.node.name: item.execution_time for item in result.result.results},
+            "peak_rss_mb": peak_rss_megabytes()}
+
+
+def run_child(module, stage, arguments):
+    """`python -m <module> --stage <stage> <arguments>` in a fresh process, so that its peak memory is
+    its own, from the project directory (benchmarks/ is not installed); the JSON of its last line."""
+    command = [sys.executable, "-m", module, "--stage", stage, *(str(argument) for argument in arguments)]
+    completed = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_DIR)
+    if completed.returncode != 0:
+        raise SystemExit(f"benchmark stage {stage} failed:\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def write_demo_panel(workdir, stocks, months, characteristics):
+    """The deterministic demo panel (factor_warehouse.sources.panel_demo) as workdir/panel.parquet, and
+    the seeds, into workdir/warehouse.duckdb; returns the panel's facts, the database and the dbt vars
+    that read the panel."""
+    from factor_warehouse.sources.panel_demo import write_panel
+
+    path = Path(workdir) / "panel.parquet"
+    started = time.perf_counter()
+    written = write_panel(path, n_stocks=stocks, n_months=months, n_characteristics=characteristics)
+    facts = {"rows": written.rows, "bytes": written.bytes, "seconds": time.perf_counter() - started}
+    dbt_vars = {"panel": {"path": str(path), "sector_column": "sector"}}
+    database = Path(workdir) / "warehouse.duckdb"
+    run_dbt_checked(["seed"], database, dbt_vars, workdir)
+    return facts, database, dbt_vars

@@ -19,30 +19,21 @@ Prints every figure; it is not a test.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import peak_rss_megabytes, run_dbt_checked
-from factor_warehouse.paths import PROJECT_DIR
+from benchmarks.common import peak_rss_megabytes, run_child, timed_dbt_run, write_demo_panel
 
-SQL_MARTS = ["--select", "path:models"]  # every SQL model; the Python models live in python_models/
+MODULE = "benchmarks.panel"
+SQL_MARTS = ["run", "--select", "path:models"]  # every SQL model; the Python models live in python_models/
 PEER_QUERY = """
     select v.stock_id, v.period, v.factor, v.value, s.alpha
     from factor_values as v
     inner join stock_periods as s using (stock_id, period)
     where v.period < (select min(period) from periods) + to_months(?)
 """
-
-
-def stage_sql(database, workdir, dbt_vars):
-    started = time.perf_counter()
-    result = run_dbt_checked(["run", *SQL_MARTS], database, dbt_vars, workdir)
-    model_seconds = {item.node.name: item.execution_time for item in result.result.results}
-    return {"wall_seconds": time.perf_counter() - started, "model_seconds": model_seconds,
-            "peak_rss_mb": peak_rss_megabytes()}
 
 
 def read_peer_input(database, peer_months):
@@ -99,15 +90,6 @@ def stage_peer(peer, database, peer_months):
             "max_split_difference": float((merged["mean_alpha_sql"] - merged["mean_alpha_peer"]).abs().max())}
 
 
-def run_child(stage, options, database, workdir, dbt_vars):
-    command = [sys.executable, "-m", "benchmarks.panel", "--stage", stage, "--database", str(database),
-               "--workdir", str(workdir), "--dbt-vars", json.dumps(dbt_vars), "--peer-months", str(options.peer_months)]
-    completed = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_DIR)  # benchmarks/ is not installed
-    if completed.returncode != 0:
-        raise SystemExit(f"benchmark stage {stage} failed:\n{completed.stderr[-3000:]}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
-
-
 def report(options, written, sql, peers):
     models = sql["model_seconds"]
     like_for_like = models.get("factor_values", 0) + models.get("factor_median_split_alpha", 0)
@@ -141,27 +123,21 @@ def main(argv=None):
     parser.add_argument("--dbt-vars", default="{}", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.stage == "sql":
-        print(json.dumps(stage_sql(options.database, options.workdir, json.loads(options.dbt_vars))))
+        print(json.dumps(timed_dbt_run(SQL_MARTS, options.database, json.loads(options.dbt_vars), options.workdir)))
         return 0
     if options.stage in ("pandas", "polars"):
         print(json.dumps(stage_peer(options.stage, options.database, options.peer_months)))
         return 0
 
-    from factor_warehouse.sources.panel_demo import write_panel
-
     workdir = Path(options.workdir or tempfile.mkdtemp(prefix="bench_panel_"))
     workdir.mkdir(parents=True, exist_ok=True)
-    path = workdir / "panel.parquet"
-    started = time.perf_counter()
-    written = write_panel(path, n_stocks=options.stocks, n_months=options.months,
-                          n_characteristics=options.characteristics)
-    written = {"rows": written.rows, "bytes": written.bytes, "seconds": time.perf_counter() - started}
-    dbt_vars = {"panel": {"path": str(path), "sector_column": "sector"}}
-    database = workdir / "warehouse.duckdb"
-    run_dbt_checked(["seed"], database, dbt_vars, workdir)
-    print(f"wrote {path}; timing the SQL marts, then pandas and polars, each in a fresh process", flush=True)
-    sql = run_child("sql", options, database, workdir, dbt_vars)
-    peers = {peer: run_child(peer, options, database, workdir, dbt_vars) for peer in ("pandas", "polars")}
+    written, database, dbt_vars = write_demo_panel(workdir, options.stocks, options.months, options.characteristics)
+    print(f"wrote {workdir / 'panel.parquet'}; timing the SQL marts, then pandas and polars, each in a fresh "
+          "process", flush=True)
+    arguments = ["--database", database, "--workdir", workdir, "--dbt-vars", json.dumps(dbt_vars),
+                 "--peer-months", options.peer_months]
+    sql = run_child(MODULE, "sql", arguments)
+    peers = {peer: run_child(MODULE, peer, arguments) for peer in ("pandas", "polars")}
     print(report(options, written, sql, peers))
     return 0
 
