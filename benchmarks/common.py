@@ -2,6 +2,7 @@
 logs/ in the benchmark's own directory (timed per model), a measured stage in a fresh child process,
 and the demo panel written into a benchmark's directory."""
 
+import argparse
 import json
 import subprocess
 import sys
@@ -70,3 +71,15 @@ def write_demo_panel(workdir, stocks, months, characteristics):
     database = Path(workdir) / "warehouse.duckdb"
     run_dbt_checked(["seed"], database, dbt_vars, workdir)
     return facts, database, dbt_vars
+
+
+def add_panel_options(parser, stocks, months, characteristics):
+    """The options every panel benchmark takes: the demo panel's size, its directory, and the hidden
+    ones a measured child stage is called with."""
+    parser.add_argument("--stocks", type=int, default=stocks, help=f"mean stocks per month (default {stocks})")
+    parser.add_argument("--months", type=int, default=months, help=f"months (default {months})")
+    parser.add_argument("--characteristics", type=int, default=characteristics,
+                        help=f"characteristics (default {characteristics})")
+    parser.add_argument("--workdir", help="directory for the panel, the warehouse and dbt's logs (default: a temp dir)")
+    parser.add_argument("--database", help=argparse.SUPPRESS)
+    parser.add_argument("--dbt-vars", default="{}", help=argparse.SUPPRESS)

@@ -49,7 +49,7 @@ import time
 import warnings
 from pathlib import Path
 
-from benchmarks.common import peak_rss_megabytes, run_child, timed_dbt_run, write_demo_panel
+from benchmarks.common import add_panel_options, peak_rss_megabytes, run_child, timed_dbt_run, write_demo_panel
 
 MODULE = "benchmarks.evaluation"
 LOAD = ["+factor_values", "+stock_periods", "+periods"]
@@ -248,16 +248,11 @@ def report(options, written, load, warehouse, alphalens):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--stocks", type=int, default=1000, help="mean stocks per month (default 1000)")
-    parser.add_argument("--months", type=int, default=240, help="months (default 240)")
-    parser.add_argument("--characteristics", type=int, default=50, help="characteristics (default 50)")
+    add_panel_options(parser, stocks=1000, months=240, characteristics=50)
     parser.add_argument("--portfolios", type=int, default=2,
                         help="J, dbt var portfolio_count and alphalens' quantiles (default 2, the warehouse's)")
     parser.add_argument("--alphalens-factors", type=int, default=3, help="factors alphalens evaluates (default 3)")
-    parser.add_argument("--workdir", help="directory for the panel, the warehouse and dbt's logs (default: a temp dir)")
     parser.add_argument("--stage", choices=["load", "warehouse", "alphalens"], help=argparse.SUPPRESS)
-    parser.add_argument("--database", help=argparse.SUPPRESS)
-    parser.add_argument("--dbt-vars", default="{}", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.stage in ("load", "warehouse"):
         run = LOAD_RUN if options.stage == "load" else EVALUATION_RUN

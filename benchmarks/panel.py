@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import peak_rss_megabytes, run_child, timed_dbt_run, write_demo_panel
+from benchmarks.common import add_panel_options, peak_rss_megabytes, run_child, timed_dbt_run, write_demo_panel
 
 MODULE = "benchmarks.panel"
 SQL_MARTS = ["run", "--select", "path:models"]  # every SQL model; the Python models live in python_models/
@@ -113,14 +113,9 @@ def report(options, written, sql, peers):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--stocks", type=int, default=4000, help="mean stocks per month (default 4000)")
-    parser.add_argument("--months", type=int, default=1000, help="months (default 1000)")
-    parser.add_argument("--characteristics", type=int, default=150, help="characteristics (default 150)")
+    add_panel_options(parser, stocks=4000, months=1000, characteristics=150)
     parser.add_argument("--peer-months", type=int, default=120, help="months pandas and polars work on (default 120)")
-    parser.add_argument("--workdir", help="directory for the panel, the warehouse and dbt's logs (default: a temp dir)")
     parser.add_argument("--stage", choices=["sql", "pandas", "polars"], help=argparse.SUPPRESS)
-    parser.add_argument("--database", help=argparse.SUPPRESS)
-    parser.add_argument("--dbt-vars", default="{}", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.stage == "sql":
         print(json.dumps(timed_dbt_run(SQL_MARTS, options.database, json.loads(options.dbt_vars), options.workdir)))
