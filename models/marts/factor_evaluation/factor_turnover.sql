@@ -12,7 +12,7 @@ with
 
 portfolios as (
 
-    select factor, period, stock_id, portfolio
+    select factor, period, stock_id, portfolio, pct_rank
     from {{ ref('factor_portfolios') }}
     where {{ factor_batch_filter('factor') }}
 
@@ -23,15 +23,6 @@ portfolio_alpha as (
     select factor, period, grouping, portfolio_count, portfolio
     from {{ ref('factor_portfolio_alpha') }}
     where {{ factor_batch_filter('factor') }}
-
-),
-
-factor_ranks as (
-
-    select factor, period, stock_id, pct_rank
-    from {{ ref('factor_values') }}
-    where pct_rank is not null
-        and {{ factor_batch_filter('factor') }}
 
 ),
 
@@ -48,15 +39,6 @@ indexed_portfolios as (
     from portfolios
     inner join periods
         on portfolios.period = periods.period
-
-),
-
-indexed_ranks as (
-
-    select factor_ranks.*, periods.period_index
-    from factor_ranks
-    inner join periods
-        on factor_ranks.period = periods.period
 
 ),
 
@@ -80,41 +62,52 @@ previous_factor_periods as (
 
 ),
 
-memberships as (
+-- every stock's portfolio and rank with its own of the previous period, if any: one join
+-- serves both measures (a portfolio row is a ranked value: factor_portfolios holds every
+-- value of factor_values)
+stock_transitions as materialized (
 
     select
         current_portfolios.factor,
         current_portfolios.period,
         current_portfolios.portfolio,
-        count(*) as n_stocks,
-        count(*) filter (
-            where previous_portfolios.portfolio is distinct from current_portfolios.portfolio
-        ) as n_stocks_new
+        current_portfolios.pct_rank,
+        previous_portfolios.portfolio as previous_portfolio,
+        previous_portfolios.pct_rank as previous_pct_rank
     from indexed_portfolios as current_portfolios
     left join indexed_portfolios as previous_portfolios
         on current_portfolios.factor = previous_portfolios.factor
         and current_portfolios.stock_id = previous_portfolios.stock_id
         and previous_portfolios.period_index = current_portfolios.period_index - 1
-    group by current_portfolios.factor, current_portfolios.period, current_portfolios.portfolio
+
+),
+
+memberships as (
+
+    select
+        factor,
+        period,
+        portfolio,
+        count(*) as n_stocks,
+        count(*) filter (where previous_portfolio is distinct from portfolio) as n_stocks_new
+    from stock_transitions
+    group by factor, period, portfolio
 
 ),
 
 rank_autocorrelations as (
 
     select
-        current_ranks.factor,
-        current_ranks.period,
-        count(*) as rank_autocorrelation_n_stocks,
+        factor,
+        period,
+        count(previous_pct_rank) as rank_autocorrelation_n_stocks,
         case
-            when var_pop(current_ranks.pct_rank) > 0 and var_pop(previous_ranks.pct_rank) > 0
-                then corr(current_ranks.pct_rank, previous_ranks.pct_rank)
+            when var_pop(pct_rank) filter (where previous_pct_rank is not null) > 0
+                and var_pop(previous_pct_rank) > 0
+                then corr(pct_rank, previous_pct_rank)
         end as rank_autocorrelation
-    from indexed_ranks as current_ranks
-    inner join indexed_ranks as previous_ranks
-        on current_ranks.factor = previous_ranks.factor
-        and current_ranks.stock_id = previous_ranks.stock_id
-        and previous_ranks.period_index = current_ranks.period_index - 1
-    group by current_ranks.factor, current_ranks.period
+    from stock_transitions
+    group by factor, period
 
 ),
 

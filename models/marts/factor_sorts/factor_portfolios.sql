@@ -14,7 +14,7 @@ with
 
 stock_factor_values as (
 
-    select factor, period, stock_id, sort_group, value, alpha, alpha_rank
+    select factor, period, stock_id, sort_group, value, value_pct_rank, alpha, alpha_rank
     from {{ ref('int_factor_sorts__stock_factor_values') }}
 
 ),
@@ -34,6 +34,7 @@ assigned as (
         stock_factor_values.stock_id,
         stock_factor_values.sort_group,
         stock_factor_values.value,
+        stock_factor_values.value_pct_rank,
         stock_factor_values.alpha,
         stock_factor_values.alpha_rank,
         breakpoints.quantile_values,
@@ -60,6 +61,7 @@ final as (
         {{ portfolio_count }} as portfolio_count,
         portfolio,
         value,
+        value_pct_rank as pct_rank,
         quantile_values[portfolio] as lower_breakpoint,
         quantile_values[portfolio + 1] as upper_breakpoint,
         alpha,
