@@ -8,12 +8,6 @@ with stock_rows as (
 
 ),
 
-input_values as (
-
-    select * from {{ input_model('values') }}
-
-),
-
 checked_values as (
 
     select * from {{ ref('int_factor_cells_checked') }}
@@ -44,19 +38,7 @@ value_counts as (
     select
         source_file,
         period,
-        count(*) as input_values
-    from input_values
-    group by source_file, period
-
-),
-
--- values of accepted rows; every other input value is lost with its quarantined row
-checked_value_counts as (
-
-    select
-        source_file,
-        period,
-        count(*) as checked_values,
+        count(*) as input_values,
         count(*) filter (where rejection_reason is not null) as quarantined_values
     from checked_values
     group by source_file, period
@@ -83,16 +65,12 @@ counted as (
         row_counts.input_rows,
         row_counts.quarantined_rows,
         coalesce(value_counts.input_values, 0) as input_values,
-        coalesce(value_counts.input_values, 0) - coalesce(checked_value_counts.checked_values, 0)
-            + coalesce(checked_value_counts.quarantined_values, 0) as quarantined_values,
+        coalesce(value_counts.quarantined_values, 0) as quarantined_values,
         coalesce(kept_rows.rows_without_return, 0) as rows_without_return
     from row_counts
     left join value_counts
         on row_counts.source_file = value_counts.source_file
         and row_counts.period is not distinct from value_counts.period
-    left join checked_value_counts
-        on row_counts.source_file = checked_value_counts.source_file
-        and row_counts.period is not distinct from checked_value_counts.period
     left join kept_rows
         on row_counts.source_file = kept_rows.source_file
         and row_counts.period is not distinct from kept_rows.period

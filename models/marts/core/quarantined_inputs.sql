@@ -10,6 +10,7 @@ cells as (
 
     select * from {{ ref('int_factor_cells_checked') }}
     where rejection_reason is not null
+        and not is_row_rejected
 
 ),
 
