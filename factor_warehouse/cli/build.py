@@ -2,19 +2,26 @@
 is proven whole, then the HTML research report rendered from it.
 
     .venv/bin/python -m factor_warehouse.cli.build [--kaggle-dir DIR | --panel PATH | --demo] [--vars YAML]
-        [--database FILE] [--report FILE]
+        [--database FILE] [--report FILE] [--verbose]
 
 One build at a time per warehouse (`build_lock`). A failed, refused or interrupted build leaves
 the previous warehouse file byte for byte as it was and says in one line what failed, where,
 why and what to do (`build_failure`); `warehouse ready` is printed only after the swap of a
 copy that `build_check` proved whole.
+
+While dbt runs, the command prints one line per model or seed built, the lines the project's
+own code logs (the Kaggle files read, MIC progress, results reused), failing tests and every
+error and warning in full, then one summary line (`BuildProgress`); --verbose prints dbt's
+own output instead. dbt's log file (logs/dbt.log) has everything either way.
 """
 
 import argparse
 import os
 import shutil
 import sys
+import threading
 import time
+from collections import Counter
 from contextlib import suppress
 from pathlib import Path
 
@@ -23,7 +30,7 @@ import yaml
 from factor_warehouse.cli.build_check import built_relations, prove_whole, wal_of
 from factor_warehouse.cli.build_failure import AGAIN, BuildFailed, failing_as
 from factor_warehouse.cli.build_lock import build_lock
-from factor_warehouse.cli.dbt_runner import run_dbt
+from factor_warehouse.cli.dbt_runner import dbt_output_to, run_dbt
 from factor_warehouse.paths import DEFAULT_DATABASE, DEFAULT_REPORT
 from factor_warehouse.report.document import render
 
@@ -98,6 +105,70 @@ def remove_working_copy(working):
     return present
 
 
+class BuildProgress:
+    """A `dbt_output_to` listener printing what the researcher follows: one line per model or seed
+    built, every line the project's own code logs (through dbt's AdapterLogger: the Kaggle files
+    read, MIC progress, results reused; or a macro's `log(..., info=True)`), failing tests, and every
+    warning and error as dbt words them (closing a failed run: the failing node, its message, the
+    path of its compiled code). Passing tests, parsing and timing lines stay in dbt's log file.
+    `summary` is the closing line."""
+
+    BUILT = ("LogModelResult", "LogSeedResult", "LogSnapshotResult")
+    FAILURE_HEADERS = ("RunResultFailure", "RunResultWarning")  # "Failure in model x (path)", set apart
+    INFO_LINES = ("SQLCompiledPath", "CheckNodeTestFailure",  # of dbt's failure report
+                  "JinjaLogInfo", "PrintEvent")  # a macro's log(..., info=True) or print()
+    TEST_OUTCOMES = {"pass": "passed", "warn": "warned", "fail": "failed", "error": "failed", "skipped": "skipped"}
+    TALLIES = {"models and seeds": ("built", "failed", "skipped"), "tests": ("passed", "warned", "failed", "skipped")}
+
+    def __init__(self):
+        self.started = time.monotonic()
+        self.log_file = None
+        self.outcomes = Counter()  # ("models and seeds" or "tests", outcome) -> nodes
+        self.lock = threading.Lock()  # dbt calls from its worker threads
+
+    def __call__(self, event):
+        name, level, data = event.info.name, event.info.level, event.data
+        line = None
+        if name == "MainReportArgs" and "log_path" in data.args:
+            self.log_file = Path(data.args["log_path"]) / "dbt.log"
+        elif name == "FoundStats":
+            line = f"dbt found {data.stat_line}"
+        elif name in self.BUILT:
+            node, failed = data.node_info, level == "error"
+            self.count("models and seeds", "failed" if failed else "built")
+            line = (f"{data.index}/{data.total} {node.node_name}: {node.materialized} FAILED (dbt's error follows "
+                    f"at the end)" if failed else
+                    f"{data.index}/{data.total} {node.node_name}: {node.materialized}, {data.execution_time:.1f} s")
+        elif name == "LogTestResult":
+            self.count("tests", self.TEST_OUTCOMES[data.status])
+            if data.status != "pass":
+                line = f"{data.index}/{data.num_models} test {data.name}: {data.status.upper()}"
+        elif name == "SkippingDetails":
+            self.count("tests" if data.resource_type in ("test", "unit_test") else "models and seeds", "skipped")
+        elif name.startswith("AdapterEvent") and level != "debug":
+            line = f"{data.name}: {event.info.msg.removeprefix(f'{data.name} adapter: ')}"
+        elif name in self.INFO_LINES or level in ("warn", "error"):
+            line = f"\n{event.info.msg}" if name in self.FAILURE_HEADERS else event.info.msg
+        if line is not None:
+            with self.lock:
+                print(line, flush=True)
+
+    def count(self, kind, outcome):
+        with self.lock:
+            self.outcomes[kind, outcome] += 1
+
+    def summary(self, succeeded, database):
+        """The closing line: done or failed, the time since this listener was made, models and
+        seeds and tests by outcome, the warehouse and dbt's log file; None when dbt never ran."""
+        if self.log_file is None:
+            return None
+        seconds = time.monotonic() - self.started
+        verdict = f"done in {seconds:.0f} s" if succeeded else f"failed after {seconds:.0f} s"
+        tallies = "; ".join(f"{kind}: " + ", ".join(f"{self.outcomes[kind, outcome]} {outcome}" for outcome in outcomes)
+                            for kind, outcomes in self.TALLIES.items())
+        return f"{verdict}. {tallies}; warehouse: {database}; full dbt log: {self.log_file}"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     data = parser.add_mutually_exclusive_group()
@@ -110,6 +181,8 @@ def main(argv=None):
                         help="more dbt vars as a YAML mapping, e.g. '{portfolio_count: 5, sort_grouping: sector}'")
     parser.add_argument("--database", default=str(DEFAULT_DATABASE), help="warehouse file to build")
     parser.add_argument("--report", default=str(DEFAULT_REPORT), help="HTML report to write")
+    parser.add_argument("--verbose", action="store_true",
+                        help="print dbt's own output (a line per node and test) instead of the progress and summary")
     options = parser.parse_args(argv)
     for option, value, make_name in (("--kaggle-dir", options.kaggle_dir, "KAGGLE_DIR"), ("--panel", options.panel, "PANEL")):
         if value is not None and not value.strip():
@@ -127,7 +200,14 @@ def main(argv=None):
         panel = dbt_vars.get("panel") or {}
         dbt_vars["panel"] = {**panel, "path": str(Path(options.panel).resolve()) if "*" not in options.panel
                              else options.panel}
-    return build(options.database, dbt_vars, report=options.report)
+    if options.verbose:
+        return build(options.database, dbt_vars, report=options.report)
+    with dbt_output_to(BuildProgress()) as progress:
+        status = build(options.database, dbt_vars, report=options.report)
+    summary = progress.summary(status == 0, options.database)
+    if summary is not None:
+        print(summary)
+    return status
 
 
 if __name__ == "__main__":

@@ -1,23 +1,44 @@
 """`run_dbt`: the one way the project (its build command, tests and benchmarks) invokes
-dbt, in-process through dbtRunner against a given DuckDB file, releasing the file after."""
+dbt, in-process through dbtRunner against a given DuckDB file, releasing the file after.
+dbt prints its own lines on the console, in colour only on a terminal, unless a caller
+takes them over with `dbt_output_to`; its log file keeps every event either way."""
 
 import json
 import os
+import sys
+from contextlib import contextmanager
 
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
 
 from factor_warehouse.paths import PROJECT_DIR
 
+_LISTENERS = []  # the callables `dbt_output_to` put in place of dbt's console output
+
+
+@contextmanager
+def dbt_output_to(listener):
+    """Within the block, `run_dbt` prints nothing on the console and hands every dbt event (an
+    EventMsg: `.info.name`, `.info.level`, `.info.msg`, `.data`) to `listener` instead, from
+    dbt's worker threads; dbt's log file (logs/dbt.log) still gets every event."""
+    _LISTENERS.append(listener)
+    try:
+        yield listener
+    finally:
+        _LISTENERS.remove(listener)
+
 
 def run_dbt(args, database, dbt_vars=None, target="test"):
     """Invoke dbt in-process against `database`; returns dbt's result object."""
     os.environ["FACTOR_WAREHOUSE_PATH"] = str(database)
-    command = [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR), "--target", target]
+    command = [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR), "--target", target,
+               "--use-colors" if sys.stdout.isatty() else "--no-use-colors"]
+    if _LISTENERS:  # the console logger off; the file logger at its own default level, not following it
+        command += ["--log-level", "none", "--log-level-file", "debug"]
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]  # JSON is YAML, with every string quoted
     try:
-        return dbtRunner().invoke(command)
+        return dbtRunner(callbacks=list(_LISTENERS)).invoke(command)
     finally:
         release_database()
 
