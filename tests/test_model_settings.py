@@ -59,9 +59,12 @@ def test_a_full_build_records_the_vars_each_model_reads_with_their_values(kaggle
 def test_a_full_build_records_the_vars_that_shaped_the_tables_under_each_model(kaggle_sample_warehouse):
     inherited = settings(kaggle_sample_warehouse, read_directly=False)
     # alpha comes from stock_periods; J and the grouping from the portfolios; the horizons through a view
+    # and the user factors and adjustments from factor_values
+    user_factor_vars = {"factor_adjustments": "{}", "user_factors": "[]"}
     assert inherited["factor_summary"] == {"alpha_method": "null", "panel": "null", "portfolio_count": "2",
-                                           "sort_grouping": '"period"', "ic_horizons": "null", "newey_west_lags": "null"}
-    assert inherited["factor_mic"] == {"alpha_method": "null", "panel": "null"}
+                                           "sort_grouping": '"period"', "ic_horizons": "null", "newey_west_lags": "null",
+                                           **user_factor_vars}
+    assert inherited["factor_mic"] == {"alpha_method": "null", "panel": "null", **user_factor_vars}
     assert "stock_periods" not in inherited and "build_facts" not in inherited
 
 

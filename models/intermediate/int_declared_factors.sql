@@ -1,10 +1,18 @@
 -- One row per (factor, period) the input declares: each Kaggle file's indicator columns in its
 -- fiscal year; a panel's characteristics in every period it has. A declared factor can have
 -- no value in a period (coverage 0); it is still a factor of that period.
+-- And each user factor (int_user_factor_values: a factor its model returns a row for, even with a
+-- null value) in every period of the input, without a column number.
 with declared_columns as (
 
     select * from {{ input_model('columns') }}
     where column_role = 'indicator'
+
+),
+
+user_factor_values as (
+
+    select * from {{ ref('int_user_factor_values') }}
 
 ),
 
@@ -17,7 +25,7 @@ periods as (
 
 ),
 
-final as (
+input_factors as (
 
     select
         declared_columns.column_name as factor,
@@ -26,9 +34,9 @@ final as (
     from declared_columns
     cross join periods
 
-)
+),
 {%- else -%}
-final as (
+input_factors as (
 
     select
         column_name as factor,
@@ -36,7 +44,40 @@ final as (
         column_number
     from declared_columns
 
-)
+),
 {%- endif %}
+
+input_periods as (
+
+    select distinct period
+    from input_factors
+
+),
+
+user_factors as (
+
+    select distinct factor
+    from user_factor_values
+
+),
+
+user_factor_periods as (
+
+    select
+        user_factors.factor,
+        input_periods.period,
+        cast(null as integer) as column_number
+    from user_factors
+    cross join input_periods
+
+),
+
+final as (
+
+    select * from input_factors
+    union all
+    select * from user_factor_periods
+
+)
 
 select * from final

@@ -1,7 +1,9 @@
--- Per period, input rows = stock_periods rows + rejected rows, and input values = factor_values
--- rows + rejected values + values of rejected rows (a value belongs to a rejected row when a
--- rejected row of its file has its stock id and period, nulls matching). Returns the periods
--- where the counts disagree (none when nothing was lost).
+-- Per period, input rows = stock_periods rows + rejected rows, and input values (as staging reads
+-- them) = accepted values + rejected values + values of rejected rows, the last two as
+-- quarantined_inputs and int_factor_cells_checked list them. Accepted values are counted in
+-- int_factor_cells_checked, not factor_values, which also holds user factors and drops the zeros
+-- of a zero_as_missing adjustment; its own tests cover what it keeps. Returns the periods where
+-- the counts disagree (none when nothing was lost).
 with input_rows as (
 
     select period, count(*) as n_rows
@@ -16,11 +18,9 @@ input_values as (
 
 ),
 
-rejected_rows as (
+checked_values as (
 
-    select source_file, stock_id, period
-    from {{ ref('quarantined_inputs') }}
-    where rejected = 'row'
+    select * from {{ ref('int_factor_cells_checked') }}
 
 ),
 
@@ -43,7 +43,8 @@ loaded_rows as (
 loaded_values as (
 
     select period, count(*) as n_values
-    from {{ ref('factor_values') }}
+    from checked_values
+    where rejection_reason is null
     group by period
 
 ),
@@ -61,16 +62,10 @@ quarantined as (
 
 values_of_rejected_rows as (
 
-    select input_values.period, count(*) as n_values
-    from input_values
-    where exists (
-        select 1
-        from rejected_rows
-        where rejected_rows.source_file = input_values.source_file
-            and rejected_rows.stock_id is not distinct from input_values.stock_id
-            and rejected_rows.period is not distinct from input_values.period
-    )
-    group by input_values.period
+    select period, count(*) as n_values
+    from checked_values
+    where is_row_rejected
+    group by period
 
 ),
 
