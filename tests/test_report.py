@@ -13,14 +13,17 @@ from html.parser import HTMLParser
 import duckdb
 import numpy as np
 import pytest
+from matplotlib.container import BarContainer
 from matplotlib.image import imread
+from scipy import stats
 
 from factor_warehouse.cli.dbt_runner import run_dbt
 from factor_warehouse.report.document import render
-from factor_warehouse.report.factor_sort_figures import figure_median_split_alpha
+from factor_warehouse.report.factor_sort_figures import figure_median_split_alpha, figure_spread_t_statistics
 from factor_warehouse.report.facts import run_facts
 from factor_warehouse.report import model_figures
-from factor_warehouse.report.model_figures import figure_walk_forward_rank_ic
+from factor_warehouse.report.mic_figures import LABELLED_IC_FACTORS, LABELLED_MIC_FACTORS, figure_mic_against_rank_ic
+from factor_warehouse.report.model_figures import BINS, figure_regression_lines, figure_walk_forward_rank_ic
 
 FIGURE_COUNT = 11
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -227,14 +230,79 @@ def test_a_missing_table_or_column_empties_only_its_panel(degraded_report):
     assert all(len(degraded_report[name]["images"]) == 1 for name in others)
 
 
-def test_a_single_year_warehouse_renders_and_says_what_needs_more_years(kaggle_sample_database, tmp_path):
-    figures = parse(render(kaggle_sample_database, tmp_path / "report.html").read_text(encoding="utf-8")).figures
-    assert len(figures) == FIGURE_COUNT
-    # t-statistics across periods, walk-forward across years, the evaluation over time
-    for name in ("figure-2", "figure-8", "figure-9", "figure-10", "figure-11"):
-        assert figures[name]["images"] == []
-        assert "this warehouse has 1 (2018)" in figures[name]["empty"][0], figures[name]
-    assert len(figures["figure-1"]["images"]) == 1
+def bars_and_half_widths(axis):
+    """The axis's horizontal bars, and half the width of each one's error bar, bottom to top."""
+    [bars] = [container for container in axis.containers if isinstance(container, BarContainer)]
+    segments = bars.errorbar.lines[2][0].get_segments()
+    return bars.patches, [(segment[1][0] - segment[0][0]) / 2 for segment in segments]
+
+
+def test_spread_intervals_use_the_student_t_critical_value_of_their_periods(demo_warehouse):
+    axis = figure_spread_t_statistics(demo_warehouse).figure.axes[0]
+    factors = [label.get_text().split("  t=")[0] for label in axis.get_yticklabels()]
+    rows = demo_warehouse.execute(
+        "select factor, mean_spread, spread_standard_deviation / sqrt(spread_periods) as standard_error, "
+        "spread_periods from factor_summary where list_contains(?, factor)", [factors]).df().set_index("factor")
+    rows = rows.loc[factors]
+    assert set(rows["spread_periods"]) == {5}
+    bars, half_widths = bars_and_half_widths(axis)
+    np.testing.assert_allclose([bar.get_width() for bar in bars], rows["mean_spread"])
+    np.testing.assert_allclose(half_widths, stats.t.ppf(0.975, 4) * rows["standard_error"])  # 2.78, not 2
+    assert "95% interval: +/- 2.78 s.e. (Student t, 4 degrees of freedom)" in axis.get_xlabel()
+
+
+def test_each_regression_line_is_drawn_over_the_mean_alpha_of_its_rank_bins(demo_warehouse):
+    drawn = figure_regression_lines(demo_warehouse)
+    for axis in drawn.figure.axes:
+        factor = axis.get_title().split(" (")[0]
+        rows = demo_warehouse.execute(
+            "select factor_values.pct_rank, stock_periods.alpha from factor_values "
+            "inner join stock_periods using (stock_id, period) where factor = ? and alpha is not null", [factor]).df()
+        bins = rows.groupby(np.minimum(np.floor(rows["pct_rank"] * BINS), BINS - 1))
+        np.testing.assert_allclose(axis.collections[0].get_offsets(),
+                                   np.column_stack([bins["pct_rank"].mean(), bins["alpha"].mean()]))
+        assert len(axis.collections[0].get_offsets()) > BINS / 2
+
+
+def test_mic_points_are_numbered_and_named_in_a_table_beside_the_figure(demo_warehouse):
+    drawn = figure_mic_against_rank_ic(demo_warehouse)
+    data = demo_warehouse.execute(
+        "select factor, mic, abs(mean_rank_ic) as absolute_rank_ic from factor_mic inner join factor_summary "
+        "using (factor) where scope = 'pooled' and mean_rank_ic is not null").df()
+    nonlinear = data.assign(gap=data["mic"] - data["absolute_rank_ic"]).nlargest(LABELLED_MIC_FACTORS, "gap")
+    linear = data[~data["factor"].isin(nonlinear["factor"])].nlargest(LABELLED_IC_FACTORS, "absolute_rank_ic")
+    labelled = [*nonlinear["factor"], *linear["factor"]]
+    assert "Revenue Growth" in labelled[:LABELLED_MIC_FACTORS]  # the planted U shape
+    assert [row[:2] for row in drawn.table.rows] == [(str(number), factor) for number, factor in
+                                                      enumerate(labelled, start=1)]
+    annotations = drawn.figure.axes[0].texts
+    assert [text.get_text() for text in annotations] == [str(number) for number in range(1, len(labelled) + 1)]
+    where = data.set_index("factor").loc[labelled]
+    np.testing.assert_allclose([text.xy for text in annotations], where[["absolute_rank_ic", "mic"]].to_numpy())
+
+
+def test_the_learning_curve_says_its_factors_were_chosen_on_all_rows(demo_report):
+    caption = " ".join(parse(demo_report).figures["figure-7"]["text"])
+    assert "top-k factors were chosen by f_regression on all rows, the validation folds included" in caption
+
+
+def test_models_that_coincide_are_named_and_shifted_apart():
+    connection = duckdb.connect()
+    connection.execute("""
+        create table alpha_model_metrics as
+        select model, 'walk_forward' as evaluation, scope, 1 as n_periods, rank_ic
+        from (values ('lasso', '2015', 0.100), ('lasso', '2016', 0.200), ('lasso', 'all', 0.150),
+                     ('elastic_net', '2015', 0.101), ('elastic_net', '2016', 0.199), ('elastic_net', 'all', 0.150),
+                     ('ridge', '2015', 0.050), ('ridge', '2016', 0.300), ('ridge', 'all', 0.175))
+             as t(model, scope, rank_ic)""")
+    drawn = figure_walk_forward_rank_ic(connection)
+    assert drawn.notes == ["coinciding models: elastic_net and lasso differ by at most 0.0010 in every test year, so "
+                           "their lines lie on each other; each model has its own marker and line style, and its "
+                           "points are shifted a little sideways"]
+    elastic_net, lasso, ridge = drawn.figure.axes[0].lines[:3]
+    np.testing.assert_allclose(lasso.get_ydata(), [0.100, 0.200])
+    assert all(first < second for first, second in zip(elastic_net.get_xdata(), lasso.get_xdata()))
+    assert elastic_net.get_marker() != lasso.get_marker()
 
 
 def test_render_names_a_missing_warehouse_file(tmp_path):

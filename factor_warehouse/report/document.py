@@ -1,7 +1,8 @@
 """The HTML assembly: the list of figures with their captions, each drawn (or its reason
-for being empty), embedded as base64 PNGs next to the run facts in one self-contained
-file, headed by a warning for each setting the tables were built with different values of.
-`render(database, output)` is the entry point."""
+for being empty) with the table it may carry, embedded as base64 PNGs after the run facts,
+the statistics left null and why, and the duplicate factors left out of the figures, in one
+self-contained file, headed by a warning for each setting the tables were built with
+different values of. `render(database, output)` is the entry point."""
 
 import base64
 import html
@@ -11,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from factor_warehouse.report.drawing import DOTS_PER_INCH, Drawn
+from factor_warehouse.report.null_statistics import null_statistics
 from factor_warehouse.report.facts import run_facts, setting_disagreements
 from factor_warehouse.report.evaluation_figures import (figure_cumulative_long_short, figure_ic_decay,
                                                         figure_t_statistics)
@@ -19,43 +21,54 @@ from factor_warehouse.report.factor_sort_figures import (figure_median_split_alp
 from factor_warehouse.report.mic_figures import figure_mic_against_rank_ic
 from factor_warehouse.report.model_figures import (figure_actual_against_predicted, figure_learning_curve,
                                                    figure_regression_lines, figure_walk_forward_rank_ic)
-from factor_warehouse.report.queries import missing_tables_reason
+from factor_warehouse.report.queries import factor_twins, missing_tables_reason
 
 
 FIGURES = (
     ("Alpha above and below the median, by period", figure_median_split_alpha,
      "The article's two alpha tables (filter_data_top / filter_data_below) for the strongest factors "
-     "by spread t-statistic and for Market Cap, the article's size example; with more than 12 periods, one point "
-     "per year of periods, the mean over its periods. Sources: factor_median_split_alpha, stock_periods."),
+     "by spread t-statistic (with a single period, by |mean spread| among factors that half the stocks have), "
+     "duplicates left out, and for Market Cap, the article's size example; with more than 12 periods, one point "
+     "per year of periods, the mean over its periods; with a single period, bars. "
+     "Sources: factor_median_split_alpha, stock_periods, factor_duplicates."),
     ("Strongest and weakest factors by spread t-statistic", figure_spread_t_statistics,
-     "Mean high-minus-low spread of alpha across periods with +/- 2 standard errors; t = mean / (sd / sqrt(T)), "
-     "T the periods with a spread. "
-     "q: Benjamini-Hochberg q-value of the factor's f_regression against alpha. "
-     "Sources: factor_summary, factor_f_scores."),
+     "Mean high-minus-low spread of alpha across periods with its 95% confidence interval, +/- the Student t "
+     "critical value for T - 1 degrees of freedom times the standard error (2.78 for T = 5 periods); "
+     "t = mean / (sd / sqrt(T)), T the periods with a spread. "
+     "q: Benjamini-Hochberg q-value of the factor's f_regression against alpha. With a single period there is "
+     "no t across periods, and the one cross-section's slope of alpha on the factor's percentile rank is drawn "
+     "instead, with its t (n - 2 degrees of freedom). Duplicate factors are left out. "
+     "Sources: factor_summary, factor_f_scores (one period: factor_regressions), factor_duplicates."),
     ("Mean alpha by portfolio", figure_portfolio_alpha,
      "Portfolio mean alpha averaged over periods for the strongest factors and the top non-linear "
      "candidate: a monotone line is a linear effect, a U or a hump is not. Source: factor_portfolio_alpha."),
     ("MIC against |rank IC|", figure_mic_against_rank_ic,
-     "Every factor; those high on MIC and low on |rank IC| carry a non-linear relation a linear screen misses. "
-     "Sources: factor_mic (scope 'pooled'), factor_summary."),
+     "Every factor but the duplicates; those high on MIC and low on |rank IC| carry a non-linear relation a "
+     "linear screen misses. The numbered points are named in the table. "
+     "Sources: factor_mic (scope 'pooled'), factor_summary, factor_duplicates."),
     ("Single-factor regression lines", figure_regression_lines,
      "alpha ~ pct_rank by least squares over the stock-periods where the factor exists, drawn over the factor's "
-     "percentile range: the article's PE ratio and ROE lines and the factor with the largest |t|. "
-     "Source: factor_regressions."),
+     "percentile range: the article's PE ratio and ROE lines and the factor with the largest |t| (not a duplicate "
+     "of theirs). Behind each line, the mean alpha of 20 equal-width bins of the percentile rank (each about 5% "
+     "of the stock-periods; fewer bins where many values tie), the data the line summarizes. Sources: factor_regressions, factor_values, "
+     "stock_periods."),
     ("Actual against predicted alpha rank", figure_actual_against_predicted,
      "The article's LinearRegression on the top-k f-score factors, in-sample (as the article) and walk-forward "
      "(every period of a year predicted by a model fitted on the earlier years only, refitted once a year). "
      "Sources: alpha_predictions, alpha_model_metrics."),
     ("Learning curve", figure_learning_curve,
      "Mean train and validation RMSE over the cross-validation folds against the training set size, "
-     "as the article's learning_curve. Source: alpha_learning_curve."),
+     "as the article's learning_curve. Its top-k factors were chosen by f_regression on all rows, the validation "
+     "folds included (as in the article), so the validation error is optimistic. Source: alpha_learning_curve."),
     ("Walk-forward rank IC per test year", figure_walk_forward_rank_ic,
      "Spearman rank IC between predicted and actual alpha rank within each period, averaged over the periods of "
-     "each test year of periods (one period a year for yearly data), per model. Source: alpha_model_metrics."),
+     "each test year of periods (one period a year for yearly data), per model; models whose lines coincide are "
+     "named in a note. With periods in one year only, each model's in-sample rank IC instead. "
+     "Source: alpha_model_metrics."),
     ("Cumulative long-short returns", figure_cumulative_long_short,
      "Running sum (percentage points, not compounded) of the long-short return, mean alpha of portfolio J minus "
-     "portfolio 1, for the factors with the largest |Newey-West t|. "
-     "Sources: factor_long_short_returns, factor_performance."),
+     "portfolio 1, for the factors with the largest |Newey-West t|, duplicates left out. "
+     "Sources: factor_long_short_returns, factor_performance, factor_duplicates."),
     ("Rank IC decay", figure_ic_decay,
      "Mean rank IC (Pearson correlation of the factor's and alpha's within-period percentile ranks) against the "
      "horizon, alpha `horizon` periods ahead, for the same factors: how fast the signal's information decays. "
@@ -76,6 +89,7 @@ figure img { max-width: 100%; }
 p.empty { background: #fff3cd; padding: 0.6em; }
 p.note { color: #8a6d3b; font-size: 0.9em; margin: 0.2em 0; }
 p.warning { background: #f8d7da; padding: 0.6em; }
+table.beside { font-size: 0.85em; margin-top: 0.5em; }
 """
 
 
@@ -90,11 +104,59 @@ def figure_section(number, title, result, caption):
     parts = [f'<figure id="figure-{number}">', f"<h2>{number}. {escape(title)}</h2>"]
     if isinstance(result, Drawn):
         parts.append(f'<img alt="{escape(title)}" src="{png_data_uri(result.figure)}">')
+        if result.table:
+            parts.append(html_table(result.table.columns, result.table.rows, 'class="beside"'))
         parts += [f'<p class="note">Note on {escape(note)}</p>' for note in result.notes]
     else:
         parts.append(f'<p class="empty">This panel is empty: {escape(result)}</p>')
     parts += [f"<figcaption>{escape(caption)}</figcaption>", "</figure>"]
     return "\n".join(parts)
+
+
+def html_table(columns, rows, attributes):
+    """An HTML table of `columns` and text `rows`, every cell escaped."""
+    escape = html.escape
+    head = "<tr>" + "".join(f"<th>{escape(column)}</th>" for column in columns) + "</tr>"
+    body = ["<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows]
+    return f"<table {attributes}>\n" + "\n".join([head, *body]) + "\n</table>"
+
+
+def null_statistics_section(connection):
+    """The statistics the warehouse leaves null, table by table, each with why and its SQL."""
+    found = null_statistics(connection)
+    heading = "<h2>Statistics left empty, and why</h2>"
+    if not found:
+        return f"{heading}\n<p>No statistic of the warehouse is null.</p>"
+    escape = html.escape
+    rows = [
+        f'<tr data-table="{escape(line.table)}"><td>{escape(line.table)}</td><td>{escape(line.statistics)}</td>'
+        f'<td>{"" if line.null_rows is None else f"{line.null_rows:,} of {line.total_rows:,}"}</td>'
+        f'<td class="why">{escape(line.why)}</td><td><code>{escape(line.sql)}</code></td></tr>'
+        for line in found
+    ]
+    return "\n".join([heading, '<table id="null-statistics">',
+                      "<tr><th>Table</th><th>Null columns</th><th>Rows</th><th>Why</th><th>Source</th></tr>",
+                      *rows, "</table>"])
+
+
+def duplicates_section(connection):
+    """The pairs of duplicate factors (table factor_duplicates): the figures draw one of each."""
+    heading = "<h2>Duplicate factors</h2>"
+    reason = missing_tables_reason(connection, "factor_duplicates")
+    if reason:
+        return (f"{heading}\n<p class=\"empty\">Duplicate factors are not known ({html.escape(reason)}), so "
+                "figures may draw two factors with the same values over each other.</p>")
+    pairs = factor_twins(connection).pairs
+    if not pairs:
+        return f"{heading}\n<p>No two factors repeat each other (table factor_duplicates is empty).</p>"
+    return "\n".join([
+        heading,
+        f"<p>{len(pairs)} pairs of factors carry the same information: identical values, or percentile ranks "
+        "correlated above 0.99, on the stock-periods they share. The figures draw the factor kept and leave its "
+        "duplicate out. Source: factor_duplicates.</p>",
+        html_table(("left out", "kept", "why"), [(pair.factor, pair.representative, pair.reason) for pair in pairs],
+                   'id="duplicate-factors"'),
+    ])
 
 
 def facts_table(facts):
@@ -143,6 +205,8 @@ def render_html(connection, database_label, build_seconds):
             "query on its tables; the article reproduced is 'Zero to one in Financial ML with sklearn'.</p>",
             *settings_warnings(connection),
             facts_table(run_facts(connection, build_seconds)),
+            null_statistics_section(connection),
+            duplicates_section(connection),
             *sections,
             "</body>",
             "</html>",

@@ -1,25 +1,32 @@
 """Figures of the factor evaluation over time: cumulative long-short returns of the top
 factors, rank IC decay by horizon, and the long-short Newey-West t-statistics of every factor
 against the |t| = 3 hurdle. Each function takes a read-only connection and returns a `Drawn`
-figure or the reason its panel is empty."""
+figure or the reason its panel is empty, which names the periods it needs."""
 
 from factor_warehouse.report.drawing import Drawn, new_figure, plain_text
-from factor_warehouse.report.queries import count_and_list, missing_tables_reason, period_labels
+from factor_warehouse.report.queries import (count_and_list, factor_twins, missing_tables_reason, period_labels,
+                                             twins_note)
 
 TOP_FACTOR_COUNT = 5  # factors drawn in the cumulative long-short and IC decay panels
 T_HURDLE = 3.0  # Harvey, Liu and Zhu's hurdle for a new factor (factor_performance.exceeds_t_hurdle)
 
 
 def top_factors_by_t(connection, count):
-    """Factors by |long_short_nw_t| of factor_performance, strongest first; none without a t."""
-    return [row[0] for row in connection.execute(
+    """(factors, left_out): the `count` factors with the largest |long_short_nw_t| of
+    factor_performance, strongest first, without duplicate factors (none without a t)."""
+    ranked = [row[0] for row in connection.execute(
         "select factor from factor_performance where long_short_nw_t is not null "
-        "order by abs(long_short_nw_t) desc, factor limit ?", [count]).fetchall()]
+        "order by abs(long_short_nw_t) desc, factor").fetchall()]
+    return factor_twins(connection).choose(ranked, count)
 
 
 def too_few_periods_reason(connection):
-    return ("no factor has a long-short Newey-West t-statistic: it needs at least "
-            "max(3, newey_west_lags + 2) periods with a long-short return (factor_performance.statistics_note), "
+    """Why no factor has a t across periods: the periods it needs and those there are."""
+    needed = connection.execute("select max(periods_needed) from factor_performance").fetchone()[0]
+    rule = "max(3, newey_west_lags + 2)"
+    periods = f"{rule} periods" if needed is None else f"{needed} periods ({rule})"
+    return (f"no factor has a long-short Newey-West t-statistic: it needs at least {periods} with a "
+            "long-short return (factor_performance.statistics_note), "
             f"and this warehouse has {count_and_list(period_labels(connection))}")
 
 
@@ -30,7 +37,7 @@ def figure_cumulative_long_short(connection):
         return reason
     if len(period_labels(connection)) < 2:
         return f"a cumulative return needs two periods or more; this warehouse has {count_and_list(period_labels(connection))}"
-    factors = top_factors_by_t(connection, TOP_FACTOR_COUNT)
+    factors, left_out = top_factors_by_t(connection, TOP_FACTOR_COUNT)
     if not factors:
         return too_few_periods_reason(connection)
     data = connection.execute(
@@ -47,7 +54,7 @@ def figure_cumulative_long_short(connection):
     axis.set_ylabel("cumulative long-short return (pp, running sum)")
     axis.legend(loc="best", fontsize=8)
     axis.grid(alpha=0.3)
-    return Drawn(figure, [])
+    return Drawn(figure, [note for note in [twins_note(left_out)] if note])
 
 
 def figure_ic_decay(connection):
@@ -55,14 +62,14 @@ def figure_ic_decay(connection):
     reason = missing_tables_reason(connection, "factor_ic", "factor_performance")
     if reason:
         return reason
-    factors = top_factors_by_t(connection, TOP_FACTOR_COUNT)
+    factors, left_out = top_factors_by_t(connection, TOP_FACTOR_COUNT)
     if not factors:
         return too_few_periods_reason(connection)
     data = connection.execute(
         "select factor, horizon, avg(rank_ic) as mean_rank_ic, count(rank_ic) as n_periods from factor_ic "
         "where list_contains(?, factor) group by factor, horizon order by factor, horizon", [factors]).df()
     horizons = sorted(data["horizon"].unique())
-    notes = []
+    notes = [note for note in [twins_note(left_out)] if note]
     if len(horizons) < 2:
         notes.append("horizons: only horizon 1 is configured (dbt var ic_horizons), so there is no decay to draw")
     figure, axes = new_figure(7, 4.2)

@@ -1,8 +1,10 @@
-"""Figure of the MIC table: each factor's pooled MIC against its |mean rank IC|, the
-non-linear candidates labelled. Returns a `Drawn` figure or the reason its panel is empty."""
+"""Figure of the MIC table: each factor's pooled MIC against its |mean rank IC|, duplicate
+factors left out, the non-linear candidates and the most linear factors numbered on the plot
+and named in a table next to it (names written on the plot overlap where points crowd).
+Returns a `Drawn` figure or the reason its panel is empty."""
 
-from factor_warehouse.report.drawing import Drawn, new_figure, plain_text
-from factor_warehouse.report.queries import missing_tables_reason
+from factor_warehouse.report.drawing import Drawn, Table, new_figure
+from factor_warehouse.report.queries import factor_twins, missing_tables_reason
 
 
 LABELLED_MIC_FACTORS = 3  # factors labelled in figure 4, by MIC minus |rank IC|
@@ -30,20 +32,33 @@ def figure_mic_against_rank_ic(connection):
     ).df()
     if data.empty:
         return "no factor has both a pooled MIC (factor_mic) and a mean rank IC (factor_summary)"
+    kept, left_out = factor_twins(connection).without_twins(list(data["factor"]))
+    data = data[data["factor"].isin(kept)]
     nonlinear = data.nlargest(LABELLED_MIC_FACTORS, "mic_minus_absolute_rank_ic")
-    linear = data.nlargest(LABELLED_IC_FACTORS, "absolute_rank_ic")
-    figure, axes = new_figure(8, 6)
+    linear = data[~data["factor"].isin(nonlinear["factor"])].nlargest(LABELLED_IC_FACTORS, "absolute_rank_ic")
+    figure, axes = new_figure(7, 5.5)
     axis = axes[0][0]
     axis.scatter(data["absolute_rank_ic"], data["mic"], s=12, color="lightgrey", label="factor")
-    axis.scatter(nonlinear["absolute_rank_ic"], nonlinear["mic"], s=20, color="tab:red",
+    axis.scatter(nonlinear["absolute_rank_ic"], nonlinear["mic"], s=24, color="tab:red",
                  label="highest MIC minus |rank IC| (non-linear candidates)")
-    axis.scatter(linear["absolute_rank_ic"], linear["mic"], s=20, color="tab:blue", label="highest |rank IC|")
-    for index, row in enumerate([*nonlinear.itertuples(), *linear.itertuples()]):
-        axis.annotate(plain_text(row.factor), (row.absolute_rank_ic, row.mic), fontsize=7,
-                      xytext=(4, 3 - 10 * (index % 2)), textcoords="offset points")  # alternate to separate close points
+    axis.scatter(linear["absolute_rank_ic"], linear["mic"], s=24, color="tab:blue", label="highest |rank IC|")
+    labelled = [("non-linear candidate", row) for row in nonlinear.itertuples()] + [
+        ("highest |rank IC|", row) for row in linear.itertuples()]
+    for number, (_, row) in enumerate(labelled, start=1):
+        axis.annotate(str(number), (row.absolute_rank_ic, row.mic), fontsize=8, fontweight="bold",
+                      xytext=(4, 4), textcoords="offset points")
     estimators = ", ".join(sorted(data["estimator"].unique()))
     axis.set_xlabel("|mean rank IC| across periods (factor_summary)")
     axis.set_ylabel(f"MIC, all periods pooled ({estimators})")
-    axis.legend(loc="center right", fontsize=8)
+    axis.legend(loc="best", fontsize=8)
     axis.grid(alpha=0.3)
-    return Drawn(figure)
+    table = Table(("number", "factor", "role", "MIC", "|rank IC|", "MIC - |rank IC|"), tuple(
+        (str(number), row.factor, role, f"{row.mic:.3f}", f"{row.absolute_rank_ic:.3f}",
+         f"{row.mic_minus_absolute_rank_ic:.3f}")
+        for number, (role, row) in enumerate(labelled, start=1)))
+    notes = []
+    if left_out:
+        notes.append(f"duplicates: {len(left_out)} factors are left out as twins of another factor (table "
+                     "factor_duplicates, listed under Duplicate factors): "
+                     + ", ".join(f"'{factor}'" for factor, _ in left_out))
+    return Drawn(figure, notes, table)

@@ -4,65 +4,79 @@ predicted alpha rank, the learning curve and the walk-forward rank IC. Each retu
 
 from factor_warehouse.report.drawing import Drawn, name_positions, new_figure, plain_text
 from factor_warehouse.report.queries import (PERIODS_DRAWN_ONE_BY_ONE, absent_factor_reason, count_and_list,
-                                             missing_tables_reason, period_years, table_exists)
+                                             factor_twins, missing_tables_reason, period_years, table_exists,
+                                             twins_note)
 
 
 REGRESSION_FACTORS = ("PE ratio", "ROE")  # the article's single-factor lines (figure 5)
+BINS = 20  # bins of the percentile rank whose mean alpha is drawn behind each line of figure 5
+# Models whose rank ICs differ by no more than this in every test year draw over each other (figure 8)
+COINCIDING_RANK_IC = 0.005
+MODEL_SHIFT = 0.04  # sideways shift between the models' points of a test year (figure 8), in test years
 LINEAR_MODEL = "linear_topk"  # the article's LinearRegression on the top-k factors (figure 6)
 MOST_POINTS_DRAWN = 20_000  # per panel of figure 6; of more predictions a fixed sample is drawn
 
 
 def figure_regression_lines(connection):
-    """5. The article's single-factor lines alpha ~ pct_rank for PE ratio, ROE and the top factor."""
-    reason = missing_tables_reason(connection, "factor_regressions", "factor_values")
+    """5. The article's single-factor lines alpha ~ pct_rank for PE ratio, ROE and the top factor by
+    |slope t| (not a duplicate of those), each over the mean alpha of BINS bins of pct_rank."""
+    reason = missing_tables_reason(connection, "factor_regressions", "factor_values", "stock_periods")
     if reason:
         return reason
-    top = connection.execute(
+    ranked = [row[0] for row in connection.execute(
+        "select factor from factor_regressions where slope_t_statistic is not null "
+        "order by abs(slope_t_statistic) desc, factor").fetchall()]
+    present = [factor for factor in REGRESSION_FACTORS if factor in ranked]
+    top, left_out = factor_twins(connection).choose(ranked, 1, present)
+    wanted = list(REGRESSION_FACTORS) + top
+    lines = connection.execute(
         """
-        select factor from factor_regressions
-        where slope_t_statistic is not null
-        order by abs(slope_t_statistic) desc, factor
-        limit 1
-        """
-    ).fetchall()
-    wanted = list(REGRESSION_FACTORS) + [row[0] for row in top if row[0] not in REGRESSION_FACTORS]
-    data = connection.execute(
-        """
-        with ranges as (
-            select factor, min(pct_rank) as lowest_rank, max(pct_rank) as highest_rank
-            from factor_values
-            where list_contains(?, factor)
-            group by factor
-        )
-        select factor_regressions.factor, factor_regressions.intercept, factor_regressions.slope,
-               factor_regressions.slope_t_statistic, factor_regressions.n, ranges.lowest_rank, ranges.highest_rank
+        select factor, intercept, slope, slope_t_statistic
         from factor_regressions
-        inner join ranges on factor_regressions.factor = ranges.factor
-        where factor_regressions.slope is not null
+        where list_contains(?, factor) and slope is not null
         """,
         [wanted],
     ).df()
-    drawn = set(data["factor"])
+    # the rows of each fit (a rank and an alpha), in BINS equal-width bins of the rank: as ranks are
+    # uniform within each period, each bin holds about 1 / BINS of the stock-periods
+    bins = connection.execute(
+        f"""
+        with fitted as (
+            select factor_values.factor, factor_values.pct_rank, stock_periods.alpha
+            from factor_values
+            inner join stock_periods
+                on factor_values.stock_id = stock_periods.stock_id
+                and factor_values.period = stock_periods.period
+            where list_contains(?, factor_values.factor) and stock_periods.alpha is not null
+        )
+        select factor, least(floor(pct_rank * {BINS}), {BINS - 1}) as bin, avg(pct_rank) as mean_rank,
+               min(pct_rank) as lowest_rank, max(pct_rank) as highest_rank, avg(alpha) as mean_alpha
+        from fitted
+        group by factor, bin
+        order by factor, bin
+        """,
+        [wanted],
+    ).df()
+    drawn = [factor for factor in wanted if factor in set(lines["factor"])]
     notes = [absent_factor_reason(connection, factor, "factor_regressions") for factor in wanted if factor not in drawn]
-    if data.empty:
+    if not drawn:
         return "; ".join(notes)
-    figure, axes = new_figure(6.5, 4.2)
-    axis = axes[0][0]
-    for factor in wanted:
-        rows = data[data["factor"] == factor]
-        if rows.empty:
-            continue
-        row = rows.iloc[0]
-        x = [row["lowest_rank"], row["highest_rank"]]
-        y = [row["intercept"] + row["slope"] * value for value in x]
-        role = "top |t|" if factor not in REGRESSION_FACTORS else "article"
-        axis.plot(x, y, "-", linewidth=2,
-                  label=f"{plain_text(factor)} ({role}): slope {row['slope']:.2f}, t {row['slope_t_statistic']:.1f}")
-    axis.set_xlabel("factor percentile rank within the period")
-    axis.set_ylabel("fitted alpha (pp)")
-    axis.legend(loc="best", fontsize=8)
-    axis.grid(alpha=0.3)
-    return Drawn(figure, notes)
+    figure, axes = new_figure(3.4 * len(drawn), 4.2, 1, len(drawn), sharey=True)
+    for axis, factor, color in zip(axes[0], drawn, ("tab:blue", "tab:orange", "tab:green")):
+        line = lines[lines["factor"] == factor].iloc[0]
+        binned = bins[bins["factor"] == factor]
+        axis.scatter(binned["mean_rank"], binned["mean_alpha"], s=18, color=color, alpha=0.45,
+                     label=f"mean alpha in {BINS} bins of the rank")
+        x = [binned["lowest_rank"].min(), binned["highest_rank"].max()]
+        axis.plot(x, [line["intercept"] + line["slope"] * value for value in x], "-", color=color, linewidth=2,
+                  label=f"fit: slope {line['slope']:.2f}, t {line['slope_t_statistic']:.1f}")
+        role = "article" if factor in REGRESSION_FACTORS else "top |t|"
+        axis.set_title(f"{plain_text(factor)} ({role})", fontsize=10)
+        axis.set_xlabel("factor percentile rank within the period")
+        axis.legend(loc="best", fontsize=7)
+        axis.grid(alpha=0.3)
+    axes[0][0].set_ylabel("alpha (pp)")
+    return Drawn(figure, [note for note in [*notes, twins_note(left_out)] if note])
 
 
 def figure_actual_against_predicted(connection):
@@ -157,7 +171,8 @@ def figure_learning_curve(connection):
 
 def figure_walk_forward_rank_ic(connection):
     """8. Walk-forward rank IC per test year of periods for each model (for monthly data, the
-    mean of the year's monthly ICs, as alpha_model_metrics scopes them)."""
+    mean of the year's monthly ICs, as alpha_model_metrics scopes them); models that coincide
+    are named. With periods in one year only, each model's in-sample rank IC instead."""
     reason = missing_tables_reason(connection, "alpha_model_metrics")
     if reason:
         return reason
@@ -177,17 +192,20 @@ def figure_walk_forward_rank_ic(connection):
         """
     ).df()
     if data.empty:
-        return (
+        return in_sample_rank_ic(
+            connection,
             "no walk-forward metrics: each test year is predicted from earlier years only, so it needs periods in "
-            f"at least two years, and this warehouse has {count_and_list(period_years(connection))}"
-        )
+            f"at least two years, and this warehouse has {count_and_list(period_years(connection))}")
     years = sorted(data["test_year"].unique())
     position = {year: index for index, year in enumerate(years)}
     figure, axes = new_figure(6.5, 4.2)
     axis = axes[0][0]
-    styles = ("o-", "s--", "^:", "D-.", "v-", "x--")  # distinct, as models can coincide (lasso and elastic net)
-    for index, (model, rows) in enumerate(data.groupby("model", sort=True)):
-        axis.plot(rows["test_year"].map(position), rows["rank_ic"], styles[index % len(styles)],
+    # distinct styles, and each model's points shifted a little sideways, as models can coincide
+    styles = ("o-", "s--", "^:", "D-.", "v-", "x--")
+    models = data.groupby("model", sort=True)
+    for index, (model, rows) in enumerate(models):
+        shift = MODEL_SHIFT * (index - (len(models) - 1) / 2)
+        axis.plot(rows["test_year"].map(position) + shift, rows["rank_ic"], styles[index % len(styles)],
                   label=f"{model} (mean {rows['mean_rank_ic'].iloc[0]:.3f})")
     axis.axhline(0, color="grey", linewidth=0.8)
     name_positions(axis, years, PERIODS_DRAWN_ONE_BY_ONE)
@@ -199,4 +217,44 @@ def figure_walk_forward_rank_ic(connection):
     if data["n_periods"].max() > 1:
         notes.append(f"periods: a test year holds up to {int(data['n_periods'].max())} periods; its point is the "
                      "mean of their per-period rank ICs, and the legend's mean is over all test periods")
+    coinciding = coinciding_models(data)
+    if coinciding:
+        notes.append(f"coinciding models: {coinciding} in every test year, so their lines lie on each other; "
+                     "each model has its own marker and line style, and its points are shifted a little sideways")
     return Drawn(figure, notes)
+
+
+def coinciding_models(data):
+    """The pairs of models whose rank ICs differ by at most COINCIDING_RANK_IC in every test year,
+    in words ('lasso and elastic_net differ by at most 0.0011'), or '' when none do."""
+    by_year = data.pivot(index="test_year", columns="model", values="rank_ic")
+    models = list(by_year.columns)
+    pairs = []
+    for index, first in enumerate(models):
+        for second in models[index + 1:]:
+            gap = (by_year[first] - by_year[second]).abs().max()
+            if gap <= COINCIDING_RANK_IC:
+                pairs.append(f"{first} and {second} differ by at most {gap:.4f}")
+    return "; ".join(pairs)
+
+
+def in_sample_rank_ic(connection, why):
+    """Figure 8 of a warehouse with periods in one year: each model's in-sample rank IC (scope all)
+    as bars, with why there is no walk-forward one."""
+    data = connection.execute(
+        "select model, rank_ic, mse from alpha_model_metrics "
+        "where evaluation = 'in_sample' and scope = 'all' and rank_ic is not null order by model").df()
+    if data.empty:
+        return f"{why}; alpha_model_metrics has no in-sample rank IC either"
+    figure, axes = new_figure(6.5, 4.2)
+    axis = axes[0][0]
+    bars = axis.bar(range(len(data)), data["rank_ic"], color="tab:grey")
+    axis.bar_label(bars, [f"{value:.3f}" for value in data["rank_ic"]], fontsize=8)
+    axis.set_xticks(range(len(data)), list(data["model"]), fontsize=8)
+    axis.axhline(0, color="grey", linewidth=0.8)
+    axis.set_title("in-sample: each model fitted and scored on the same rows", fontsize=10)
+    axis.set_ylabel("Spearman rank IC, predicted vs actual alpha rank")
+    axis.grid(axis="y", alpha=0.3)
+    note = (f"one year of periods: {why}. Drawn instead: each model's in-sample rank IC, the model fitted and "
+            "scored on the same rows, which overstates how it would do on a year it has not seen")
+    return Drawn(figure, [note])

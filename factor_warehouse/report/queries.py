@@ -1,6 +1,7 @@
 """The report's shared questions to the warehouse: which tables exist, which periods and
 years of periods, how a figure steps through them, which factors are strongest or most
-non-linear, and why a factor is absent."""
+non-linear, which factors are twins of others (table factor_duplicates) and so left out of
+the figures, and why a factor is absent."""
 
 from dataclasses import dataclass
 
@@ -89,10 +90,10 @@ def absent_factor_reason(connection, factor, table):
     )
 
 
-def strongest_factors(connection, count):
-    """Factors by |t| of the high-minus-low spread, strongest first. Where no t exists (a
-    single period), by |mean spread| among factors present for at least half of the
-    stocks, as a spread over a handful of stocks is noise."""
+def strongest_factors(connection):
+    """Every factor with a spread by |t| of the high-minus-low spread, strongest first. Where no
+    t exists (a single period), by |mean spread| among factors present for at least half of
+    the stocks, as a spread over a handful of stocks is noise."""
     return [
         row[0]
         for row in connection.execute(
@@ -106,15 +107,13 @@ def strongest_factors(connection, count):
                 average_coverage >= 0.5 desc,
                 abs(mean_spread) desc,
                 factor
-            limit ?
-            """,
-            [count],
+            """
         ).fetchall()
     ]
 
 
-def nonlinear_candidates(connection, count):
-    """Factors by pooled MIC minus |mean rank IC|, largest first (needs factor_mic)."""
+def nonlinear_candidates(connection):
+    """Factors by pooled MIC minus |mean rank IC|, largest first (none without factor_mic)."""
     if missing_tables_reason(connection, "factor_mic", "factor_summary"):
         return []
     return [
@@ -126,8 +125,74 @@ def nonlinear_candidates(connection, count):
             inner join factor_summary on factor_mic.factor = factor_summary.factor
             where factor_mic.scope = 'pooled' and factor_summary.mean_rank_ic is not null
             order by factor_mic.mic - abs(factor_summary.mean_rank_ic) desc, factor_mic.factor
-            limit ?
-            """,
-            [count],
+            """
         ).fetchall()
     ]
+
+
+@dataclass(frozen=True)
+class Twin:
+    """A row of factor_duplicates: `factor` repeats `representative` (identical values, or
+    percentile ranks correlated above 0.99), so figures draw the representative only."""
+
+    factor: str
+    representative: str
+    reason: str
+
+    def describe(self, left_out):
+        """Why `left_out`, one member of the pair, is not drawn."""
+        other = self.representative if left_out == self.factor else self.factor
+        return f"'{left_out}' (duplicate of '{other}': {self.reason})"
+
+
+@dataclass(frozen=True)
+class Twins:
+    """The warehouse's pairs of duplicate factors, and how a figure picks factors without them."""
+
+    pairs: tuple
+
+    def partners(self, factor):
+        """The pairs `factor` is in, as either member."""
+        return [pair for pair in self.pairs if factor in (pair.factor, pair.representative)]
+
+    def choose(self, ranked, count, drawn=()):
+        """(chosen, left_out): the first `count` factors of `ranked` not in `drawn`, leaving out
+        each twin of a representative and each factor paired with one already drawn or chosen;
+        left_out holds (factor, the pair that put it out) for each factor skipped."""
+        chosen, left_out = [], []
+        for factor in ranked:
+            if len(chosen) == count:
+                break
+            if factor in drawn or factor in chosen:
+                continue
+            # the twin of a pair, or the representative of one whose twin is already drawn
+            reasons = [pair for pair in self.partners(factor) if pair.factor in (factor, *drawn, *chosen)]
+            if reasons:
+                left_out.append((factor, reasons[0]))
+            else:
+                chosen.append(factor)
+        return chosen, left_out
+
+    def without_twins(self, factors):
+        """(kept, left_out): `factors` without those that are the twin of a representative;
+        left_out as in `choose`."""
+        twin_of = {pair.factor: pair for pair in self.pairs}
+        return [factor for factor in factors if factor not in twin_of], [
+            (factor, twin_of[factor]) for factor in factors if factor in twin_of]
+
+
+def factor_twins(connection):
+    """The Twins of table factor_duplicates (none when the table is not in the warehouse)."""
+    if missing_tables_reason(connection, "factor_duplicates"):
+        return Twins(())
+    rows = connection.execute(
+        "select factor, representative, reason from factor_duplicates order by factor, representative").fetchall()
+    return Twins(tuple(Twin(*row) for row in rows))
+
+
+def twins_note(left_out):
+    """The note of a figure that left twins out, or None when it left none out."""
+    if not left_out:
+        return None
+    unique = list(dict.fromkeys(left_out))
+    return "duplicates left out (table factor_duplicates): " + "; ".join(pair.describe(factor) for factor, pair in unique)

@@ -1,0 +1,217 @@
+-- One row per pair of factors that carry the same information: identical values on every
+-- stock-period they share, or a pooled correlation of their within-period percentile ranks
+-- (pct_rank) above 0.99, over at least factor_duplicates_min_shared shared stock-periods. The
+-- representative of a pair is the factor with more values, then the earlier input column, then
+-- the first name; the report leaves the other one, the twin, out of its figures.
+--
+-- Cost: every pair of factors over every stock-period is a self-join of factor_values on
+-- (stock_id, period): some 400 million rows at the Kaggle size (about 200 of the 221 factors
+-- on each of 22,000 stock-periods) and tens of billions for a research panel (150
+-- characteristics, 4 million stock-periods). So the pairs are screened on a fixed
+-- sample of at most factor_duplicates_sample_stock_periods stock-periods (chosen by a hash of
+-- stock_id and period; all of them when there are fewer): a pair is a candidate when its sampled
+-- values are all equal or its sampled rank correlation exceeds 0.9 over at least 3 shared
+-- stock-periods. Each candidate is then checked on all the stock-periods its two factors share,
+-- and every number in the table is from that check. A pair sharing fewer than 3 sampled
+-- stock-periods is not screened.
+
+{%- set sample_size = var('factor_duplicates_sample_stock_periods', 2000) | int %}
+{%- set min_shared = var('factor_duplicates_min_shared', 30) | int %}
+
+with
+
+-- read where it is used, never copied whole: the table can hold hundreds of millions of rows
+factor_values as not materialized (
+
+    select stock_id, period, factor, value, pct_rank
+    from {{ ref('factor_values') }}
+
+),
+
+stock_periods as (
+
+    select stock_id, period
+    from {{ ref('stock_periods') }}
+
+),
+
+factors as (
+
+    select factor, column_number
+    from {{ ref('factors') }}
+
+),
+
+factor_coverage as (
+
+    select factor, n_values
+    from {{ ref('factor_coverage') }}
+
+),
+
+-- the preferred factor of a pair: more values, then the earlier column, then the name
+factor_preferences as (
+
+    select
+        factors.factor,
+        cast(coalesce(sum(factor_coverage.n_values), 0) as bigint) as n_values,
+        row_number() over (
+            order by coalesce(sum(factor_coverage.n_values), 0) desc, factors.column_number, factors.factor
+        ) as preference
+    from factors
+    left join factor_coverage
+        on factors.factor = factor_coverage.factor
+    group by factors.factor, factors.column_number
+
+),
+
+sampled_stock_periods as (
+
+    select
+        stock_id,
+        period,
+        row_number() over (order by hash(stock_id, period), stock_id, period) as sample_row
+    from stock_periods
+    qualify sample_row <= {{ sample_size }}
+
+),
+
+-- integer keys make the sample's self-join cheap
+sampled_values as (
+
+    select
+        sampled_stock_periods.sample_row,
+        factor_preferences.preference,
+        factor_values.value,
+        factor_values.pct_rank
+    from factor_values
+    inner join sampled_stock_periods
+        on factor_values.stock_id = sampled_stock_periods.stock_id
+        and factor_values.period = sampled_stock_periods.period
+    inner join factor_preferences
+        on factor_values.factor = factor_preferences.factor
+
+),
+
+screened_pairs as (
+
+    select
+        preferred.preference as representative_preference,
+        twin.preference as twin_preference
+    from sampled_values as preferred
+    inner join sampled_values as twin
+        on preferred.sample_row = twin.sample_row
+        and preferred.preference < twin.preference
+    group by preferred.preference, twin.preference
+    having count(*) >= 3
+        and (
+            bool_and(preferred.value = twin.value)
+            or corr(preferred.pct_rank, twin.pct_rank) > 0.9
+        )
+
+),
+
+candidate_pairs as (
+
+    select
+        representatives.factor as representative,
+        twins.factor
+    from screened_pairs
+    inner join factor_preferences as representatives
+        on screened_pairs.representative_preference = representatives.preference
+    inner join factor_preferences as twins
+        on screened_pairs.twin_preference = twins.preference
+
+),
+
+candidate_factors as (
+
+    select representative as factor from candidate_pairs
+    union
+    select factor from candidate_pairs
+
+),
+
+-- every value of the factors in a candidate pair: a few factors, so the check is cheap
+candidate_values as (
+
+    select factor_values.*
+    from factor_values
+    semi join candidate_factors
+        on factor_values.factor = candidate_factors.factor
+
+),
+
+-- the representative's values, once per candidate pair it is in
+representative_values as (
+
+    select
+        candidate_pairs.representative,
+        candidate_pairs.factor,
+        candidate_values.stock_id,
+        candidate_values.period,
+        candidate_values.value,
+        candidate_values.pct_rank
+    from candidate_pairs
+    inner join candidate_values
+        on candidate_pairs.representative = candidate_values.factor
+
+),
+
+checked_pairs as (
+
+    select
+        representative_values.factor,
+        representative_values.representative,
+        count(*) as n_shared,
+        bool_and(representative_values.value = candidate_values.value) as identical_values,
+        corr(representative_values.pct_rank, candidate_values.pct_rank) as raw_rank_correlation
+    from representative_values
+    inner join candidate_values
+        on representative_values.factor = candidate_values.factor
+        and representative_values.stock_id = candidate_values.stock_id
+        and representative_values.period = candidate_values.period
+    group by representative_values.factor, representative_values.representative
+
+),
+
+-- DuckDB's corr is NaN when one side is constant, and NaN compares above every number
+correlated_pairs as (
+
+    select
+        factor,
+        representative,
+        n_shared,
+        identical_values,
+        case when not isnan(raw_rank_correlation) then raw_rank_correlation end as rank_correlation
+    from checked_pairs
+
+),
+
+final as (
+
+    select
+        correlated_pairs.factor,
+        correlated_pairs.representative,
+        correlated_pairs.n_shared,
+        twins.n_values,
+        representatives.n_values as representative_n_values,
+        correlated_pairs.identical_values,
+        correlated_pairs.rank_correlation,
+        case
+            when correlated_pairs.identical_values
+                then 'identical values on the ' || correlated_pairs.n_shared || ' stock-periods they share'
+            else 'rank correlation ' || printf('%.4f', correlated_pairs.rank_correlation)
+                || ' over the ' || correlated_pairs.n_shared || ' stock-periods they share'
+        end as reason
+    from correlated_pairs
+    inner join factor_preferences as twins
+        on correlated_pairs.factor = twins.factor
+    inner join factor_preferences as representatives
+        on correlated_pairs.representative = representatives.factor
+    where correlated_pairs.n_shared >= {{ min_shared }}
+        and (correlated_pairs.identical_values or correlated_pairs.rank_correlation > 0.99)
+
+)
+
+select * from final
