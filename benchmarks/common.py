@@ -4,6 +4,7 @@ and the demo panel written into a benchmark's directory."""
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -83,3 +84,9 @@ def add_panel_options(parser, stocks, months, characteristics):
     parser.add_argument("--workdir", help="directory for the panel, the warehouse and dbt's logs (default: a temp dir)")
     parser.add_argument("--database", help=argparse.SUPPRESS)
     parser.add_argument("--dbt-vars", default="{}", help=argparse.SUPPRESS)
+
+
+def load_average_line():
+    """The machine's load at the end of a run: the figures mean less when other work shared the cores."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average at the end (1, 5, 15 min; {os.cpu_count()} cores): {one:.1f}, {five:.1f}, {fifteen:.1f}"

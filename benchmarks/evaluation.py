@@ -42,14 +42,13 @@ import argparse
 import contextlib
 import io
 import json
-import os
 import sys
 import tempfile
 import time
 import warnings
 from pathlib import Path
 
-from benchmarks.common import add_panel_options, peak_rss_megabytes, run_child, timed_dbt_run, write_demo_panel
+from benchmarks.common import load_average_line, add_panel_options, peak_rss_megabytes, run_child, timed_dbt_run, write_demo_panel
 
 MODULE = "benchmarks.evaluation"
 LOAD = ["+factor_values", "+stock_periods", "+periods"]
@@ -242,7 +241,7 @@ def report(options, written, load, warehouse, alphalens):
         ic_note = "" if factor["complete"] else " (differs by definition: not every stock-month has a value)"
         lines.append(f"    {factor['factor']}: quantile != portfolio on {differing:,} of {compared:,} rows; "
                      f"{'; '.join(parts)}; rank_ic {ic:.2g} ({ic_rows:,}), mean {mean_ic:.2g}{ic_note}")
-    lines.append(f"load average at the end (1, 5, 15 min; 2 cores): {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    lines.append(load_average_line())
     return "\n".join(lines)
 
 

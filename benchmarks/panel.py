@@ -18,13 +18,12 @@ Prints every figure; it is not a test.
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import add_panel_options, peak_rss_megabytes, run_child, timed_dbt_run, write_demo_panel
+from benchmarks.common import load_average_line, add_panel_options, peak_rss_megabytes, run_child, timed_dbt_run, write_demo_panel
 
 MODULE = "benchmarks.panel"
 SQL_MARTS = ["run", "--select", "path:models"]  # every SQL model; the Python models live in python_models/
@@ -107,7 +106,7 @@ def report(options, written, sql, peers):
             f"{peer['seconds']:.1f} s, peak RSS {peer['peak_rss_mb']:,.0f} MB; agreement with the marts: rank sum "
             f"{peer['rank_sum_difference']:.2g}, median-split mean alpha {peer['max_split_difference']:.2g} over "
             f"{peer['split_rows_compared']:,} rows")
-    lines.append(f"load average at the end (1, 5, 15 min; 2 cores): {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    lines.append(load_average_line())
     return "\n".join(lines)
 
 

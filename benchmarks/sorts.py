@@ -15,14 +15,13 @@ checks that both give the same mean alphas. Prints both times, their ratios and 
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import peak_rss_megabytes, run_dbt_checked
+from benchmarks.common import load_average_line, peak_rss_megabytes, run_dbt_checked
 from factor_warehouse.paths import PROJECT_DIR
 
 FACTOR_SORTS_SELECTION = ["--select", "path:models/intermediate/factor_sorts", "path:models/marts/factor_sorts",
@@ -113,7 +112,7 @@ def report(sql, pandas):
         f"ratio loops / SQL marts whole process: {loops / sql['wall_seconds']:6.1f} x",
         f"peak RSS: SQL stage {sql['peak_rss_mb']:.0f} MB (dbt + DuckDB), pandas stage {pandas['peak_rss_mb']:.0f} MB",
         f"largest |mean_alpha difference| between the mart and the loops: {pandas['max_abs_difference']:.3g}",
-        f"load average at the end (1, 5, 15 min; 2 cores shared): {', '.join(f'{x:.1f}' for x in os.getloadavg())}",
+        load_average_line(),
     ]
     return "\n".join(lines)
 
