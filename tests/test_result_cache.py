@@ -88,6 +88,15 @@ def test_digest_ignores_row_order_and_sees_every_value_and_every_duplicate(conne
     assert relation_digests(connection.from_df(frame.rename(columns={"value": "other"}))) != digest
 
 
+def test_digest_ignores_the_last_bits_of_a_float_that_summing_in_another_order_changes(connection):
+    frame = pd.DataFrame({"value": [0.1 + 0.2, 1e-300, 123456.789]})
+    rounded_differently = pd.DataFrame({"value": [0.3, 1e-300, 123456.789]})
+    assert frame["value"][0] != rounded_differently["value"][0]
+    assert relation_digests(connection.from_df(frame)) == relation_digests(connection.from_df(rounded_differently))
+    changed_in_the_14th_digit = pd.DataFrame({"value": [0.3, 1e-300, 123456.78900001]})
+    assert relation_digests(connection.from_df(changed_in_the_14th_digit)) != relation_digests(connection.from_df(frame))
+
+
 def test_grouped_digests_change_only_in_the_changed_group(connection):
     frame = values_frame()
     before = relation_digests(connection.from_df(frame), by="year(period)")

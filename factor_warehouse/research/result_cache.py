@@ -67,14 +67,25 @@ def _quoted(name):
     return '"' + name.replace('"', '""') + '"'
 
 
+def _digested(name, column_type):
+    """A column as its digest reads it: a floating-point value by its first 14 significant digits.
+    DuckDB's parallel sums and correlations can differ in the last bits from one build to the
+    next (they add in another order); a digest of every bit would then recompute unchanged work."""
+    if column_type in ("DOUBLE", "FLOAT"):
+        return f"printf('%.14g', {_quoted(name)})"
+    return _quoted(name)
+
+
 def relation_digests(relation, by=None):
     """Digest of a DuckDB relation's rows, computed in DuckDB: the row count and the sum of
-    DuckDB's hash of every row (so row order does not matter, duplicates do), with the column
-    names and types and the DuckDB version (its hash function is not promised to stay the
-    same across versions). `by`: a SQL expression; one digest per value of it. Returns
-    {group: digest}, the only group None when `by` is None."""
-    header = [duckdb.__version__, relation.columns, [str(column_type) for column_type in relation.types]]
-    row_hash = f"count(*), sum(hash({', '.join(map(_quoted, relation.columns))}))"
+    DuckDB's hash of every row (so row order does not matter, duplicates do; floating-point
+    values by their first 14 significant digits), with the column names and types and the
+    DuckDB version (its hash function is not promised to stay the same across versions).
+    `by`: a SQL expression; one digest per value of it. Returns {group: digest}, the only
+    group None when `by` is None."""
+    types = [str(column_type) for column_type in relation.types]
+    header = [duckdb.__version__, relation.columns, types]
+    row_hash = f"count(*), sum(hash({', '.join(map(_digested, relation.columns, types))}))"
     if by is None:
         rows = [(None, *relation.aggregate(row_hash).fetchone())]
     else:
