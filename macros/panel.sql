@@ -17,6 +17,9 @@
     characteristic_column  long shape: the column naming the characteristic (default characteristic)
     value_column           long shape: the column holding its value (default value)
     exclude_columns        columns that are neither keys nor characteristics (wide shape)
+    benchmark_path         optional CSV of the benchmark's return per period (columns period, return;
+                           the period written as period_column, the return over the same span as
+                           return_column, in return_unit); alpha is then the return minus it by default
 #}
 
 {% macro panel_defaults() -%}
@@ -24,7 +27,7 @@
         'path': none, 'file_format': 'auto', 'shape': 'wide', 'id_column': 'id', 'period_column': 'eom',
         'period_type': 'auto', 'frequency': 'auto', 'return_column': 'ret_exc_lead1m', 'return_unit': 'decimal',
         'sector_column': none, 'characteristic_column': 'characteristic', 'value_column': 'value',
-        'exclude_columns': [],
+        'exclude_columns': [], 'benchmark_path': none,
     }) -}}
 {%- endmacro %}
 

@@ -194,3 +194,58 @@ def test_integer_periods_read_as_yyyymm_or_years(tmp_path_factory, tmp_path, per
     assert set(periods["frequency"]) == {frequency}
     returns = query(database, "select return_pct from stock_periods")["return_pct"]
     assert returns.abs().max() == pytest.approx(0.03)  # percent: taken as written, not multiplied by 100
+
+
+# --- a benchmark series ---------------------------------------------------------------------------
+
+STOCK_PERIODS_ONLY = ["--select", "+stock_periods", "--indirect-selection", "cautious"]
+BENCHMARK_LINES = ["period,return", "2020-01-31,0.01", "2020-02-29,-0.02", "2020-03-31,0.005",
+                   "2020-04-30,0", "2020-05-31,0.03", "2020-06-30,0.015"]
+
+
+def benchmark_build(tmp_path_factory, tmp_path, name, lines, **panel):
+    path = write(tmp_path / "panel.parquet", GOOD_ROWS)
+    benchmark = tmp_path / "benchmark.csv"
+    benchmark.write_text("\n".join(lines) + "\n")
+    database, result = build(tmp_path_factory, name, {"path": str(path), "return_column": "ret",
+                                                      "benchmark_path": str(benchmark), **panel},
+                             selection=STOCK_PERIODS_ONLY)
+    errors = " ".join(str(r.message) for r in result.result.results if r.status == "error") if result.result else ""
+    return database, result, benchmark, errors or str(result.exception)
+
+
+def test_a_benchmark_series_is_subtracted_from_each_return_of_its_period(tmp_path_factory, tmp_path):
+    database, result, _, errors = benchmark_build(tmp_path_factory, tmp_path, "benchmark", BENCHMARK_LINES)
+    assert result.success, errors
+    rows = query(database, "select period_label, return_pct, benchmark_return_pct, alpha, alpha_method "
+                           "from stock_periods")
+    expected = {line.split(",")[0][:7]: float(line.split(",")[1]) * 100 for line in BENCHMARK_LINES[1:]}
+    assert set(rows["alpha_method"]) == {"benchmark"}  # the default once a panel has a benchmark
+    assert np.allclose(rows["benchmark_return_pct"], rows["period_label"].map(expected), rtol=0, atol=1e-12)
+    assert np.allclose(rows["alpha"], rows["return_pct"] - rows["period_label"].map(expected), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("lines, message", [
+    (BENCHMARK_LINES[:-1], "no benchmark return for period 2020-06 in {path} (dbt var panel.benchmark_path): "
+                           "add a line for it, or set the dbt var alpha_method to market_mean"),
+    (BENCHMARK_LINES + ["2020-02-29,0.01"], "benchmark file '{path}' line 3: period '2020-02-29' is given 2 times; "
+                                            "keep one return per period"),
+    (BENCHMARK_LINES[:3] + ["2020-03-31,n/a"] + BENCHMARK_LINES[4:],
+     "benchmark file '{path}' line 4: return 'n/a' is not a finite number"),
+    (BENCHMARK_LINES[:3] + ["March 2020,0.01"] + BENCHMARK_LINES[4:],
+     "benchmark file '{path}' line 4: period 'March 2020' does not read as the panel's period column does"),
+    (["period,ret"] + BENCHMARK_LINES[1:], "benchmark file '{path}' (dbt var panel.benchmark_path) has no column "
+                                           "'return'; its columns are period, ret. Write its header as: period,return"),
+], ids=["missing_period", "duplicate_period", "not_a_number", "unreadable_period", "misnamed_column"])
+def test_a_bad_benchmark_series_stops_the_build_naming_the_file_and_line(tmp_path_factory, tmp_path, lines, message):
+    _, result, benchmark, errors = benchmark_build(tmp_path_factory, tmp_path, "bad_benchmark", lines)
+    assert not result.success
+    assert message.format(path=benchmark) in errors
+
+
+def test_benchmark_alpha_on_a_panel_without_a_benchmark_says_how_to_give_one(tmp_path_factory, tmp_path):
+    path = write(tmp_path / "panel.parquet", GOOD_ROWS)
+    _, result = build(tmp_path_factory, "no_benchmark", {"path": str(path), "return_column": "ret"},
+                      selection=STOCK_PERIODS_ONLY, alpha_method="benchmark")
+    assert not result.success
+    assert "name a CSV of period,return in the dbt var panel.benchmark_path" in str(result.exception)

@@ -1,4 +1,5 @@
 {%- set method = alpha_method() %}
+{%- set is_panel = panel_is_configured() %}
 
 with stock_rows as (
 
@@ -9,7 +10,7 @@ with stock_rows as (
 
 benchmark_returns as (
 
-    select * from {{ ref('benchmark_returns') }}
+    select * from {{ input_model('benchmark_returns') }}
 
 ),
 
@@ -30,8 +31,7 @@ with_reference_returns as (
         stock_rows.line_number
     from stock_rows
     left join benchmark_returns
-        on year(stock_rows.period) + 1 = benchmark_returns.return_year
-        and stock_rows.frequency = 'yearly'
+        on stock_rows.period = benchmark_returns.period
 
 ),
 
@@ -42,9 +42,15 @@ with_alpha as (
         {% if method == 'benchmark' -%}
         return_pct - case
             when benchmark_return_pct is null then error(
+                {% if is_panel -%}
+                'no benchmark return for period ' || period_label || ' in '
+                || {{ panel_literal(panel_setting('benchmark_path')) }} || ' (dbt var panel.benchmark_path):'
+                || ' add a line for it, or set the dbt var alpha_method to market_mean'
+                {%- else -%}
                 'no benchmark return for return_year ' || (year(period) + 1)
                 || ' in data/seeds/benchmark_returns.csv: add that year''s S&P 500 price return (percent)'
                 || ' or set the dbt var alpha_method to market_mean'
+                {%- endif %}
             )
             else benchmark_return_pct
         end
