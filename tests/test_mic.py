@@ -63,10 +63,11 @@ def count_statistics_calls(monkeypatch):
     return calls
 
 
+@pytest.mark.parametrize("engine", ["numba", "minepy"])
 @pytest.mark.parametrize("estimator", ["mic_e", "mic_approx"])
-def test_each_row_equals_minepy_on_the_same_rows(estimator):
+def test_each_row_equals_minepy_on_the_same_rows(estimator, engine):
     observations = make_observations()
-    parameters = MicParameters(estimator=estimator, alpha=0.6, c=15)
+    parameters = MicParameters(estimator=estimator, alpha=0.6, c=15, engine=engine)
     table = run(observations, parameters=parameters, min_rows=2).table
     assert len(table) == len(FACTORS) * (1 + len(YEARS))
     for row in table.itertuples():
@@ -76,8 +77,9 @@ def test_each_row_equals_minepy_on_the_same_rows(estimator):
         expected = direct_minepy(rows["factor_rank"], rows["target_value"], parameters)
         assert row.n == len(rows)
         for name, value in expected.items():
-            assert getattr(row, name) == pytest.approx(value, abs=1e-9), (row.factor, row.scope, name)
-        assert (row.estimator, row.alpha_param, row.c_param, row.target) == (estimator, 0.6, 15.0, "alpha")
+            assert getattr(row, name) == pytest.approx(value, abs=1e-12), (row.factor, row.scope, name)
+        assert (row.engine, row.estimator, row.alpha_param, row.c_param, row.target) == (
+            engine, estimator, 0.6, 15.0, "alpha")
     u_shaped = table[table["factor"] == "PE ratio"]["mic"]
     noise = table[table["factor"] != "PE ratio"]["mic"]
     assert u_shaped.min() > noise.max()
@@ -156,7 +158,7 @@ def test_changing_one_target_value_recomputes_every_factor_holding_that_stock_pe
     assert len(count_statistics_calls) == warm.computed == 2 * factors_holding_it == 6
 
 
-@pytest.mark.parametrize("change", [{"estimator": "mic_approx"}, {"alpha": 0.55}, {"c": 10}])
+@pytest.mark.parametrize("change", [{"estimator": "mic_approx"}, {"alpha": 0.55}, {"c": 10}, {"engine": "minepy"}])
 def test_changing_one_parameter_recomputes_everything(change, count_statistics_calls):
     observations = make_observations()
     cold = run(observations)
@@ -195,6 +197,7 @@ def test_missing_values_are_refused_with_a_message():
     ({"estimator": "mic"}, "mic_estimator"),
     ({"alpha": 2.0}, "mic_alpha"),
     ({"c": 0}, "mic_c"),
+    ({"engine": "fortran"}, "mic_engine"),
 ])
 def test_invalid_parameters_name_the_setting(settings, message):
     with pytest.raises(ValueError, match=message):
@@ -250,6 +253,6 @@ def test_a_failing_pair_is_named_and_stops_the_queue(monkeypatch):
         raise MemoryError("no memory")
 
     monkeypatch.setattr(mic, "mic_statistics", failing)
-    with pytest.raises(RuntimeError, match=r"minepy failed for factor '.+', scope .+ \(n=\d+\)"):
+    with pytest.raises(RuntimeError, match=r"MIC engine numba failed for factor '.+', scope .+ \(n=\d+\)"):
         run(make_observations(), workers=1)
     assert len(calls) < len(FACTORS) * (1 + len(YEARS))

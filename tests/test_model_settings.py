@@ -51,8 +51,8 @@ def test_a_full_build_records_the_vars_each_model_reads_with_their_values(kaggle
     assert read["int_factor_evaluation__settings"] == {"ic_horizons": "null", "newey_west_lags": "null"}
     assert read["build_facts"] == {"kaggle_dir": f'"{KAGGLE_SAMPLE_DIR}"', "panel": "null"}
     # a Python model: the config keys its code reads, with the values its YAML gave them
-    assert read["factor_mic"] == {"mic_estimator": '"mic_e"', "mic_alpha": "0.6", "mic_c": "15", "mic_workers": "null",
-                                  "mic_min_rows": "30", "mic_progress_seconds": "10"}
+    assert read["factor_mic"] == {"mic_estimator": '"mic_e"', "mic_alpha": "0.6", "mic_c": "15", "mic_engine": '"numba"',
+                                  "mic_workers": "null", "mic_min_rows": "30", "mic_progress_seconds": "10"}
     assert "factor_median_split_alpha" not in read  # reads no var itself
 
 

@@ -136,7 +136,8 @@ def expected_facts(connection, build_time):
         "portfolio_count": listed("select distinct portfolio_count from factor_portfolio_alpha order by 1"),
         "sort_grouping": listed("select distinct grouping from factor_portfolio_alpha order by 1"),
         "mic_estimator": listed(
-            "select distinct estimator || ' (alpha=' || alpha_param || ', c=' || c_param || ')' from factor_mic"
+            "select distinct estimator || ' (alpha=' || alpha_param || ', c=' || c_param || ', engine ' || engine || ')' "
+            "from factor_mic"
         ),
         "top_k": one("select count(*) from factor_f_scores where is_top_k"),
         "build_time": build_time,

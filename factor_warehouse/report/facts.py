@@ -124,7 +124,8 @@ def run_facts(connection, build_seconds):
                     "select string_agg(distinct grouping, ', ' order by grouping) from factor_summary",
                     ["factor_summary"]),
         scalar_fact(connection, "mic_estimator", "MIC estimator",
-                    "select string_agg(distinct estimator || ' (alpha=' || alpha_param || ', c=' || c_param || ')', ', ') "
+                    "select string_agg(distinct estimator || ' (alpha=' || alpha_param || ', c=' || c_param || ', engine ' "
+                    "|| engine || ')', ', ') "
                     "from factor_mic",
                     ["factor_mic"]),
         scalar_fact(connection, "top_k", "Top-k factors (f_regression)",

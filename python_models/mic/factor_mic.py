@@ -1,5 +1,6 @@
-"""factor_mic: minepy's MIC statistics between each factor's within-period pct_rank and
-alpha, per (factor, scope), scope 'pooled' or a year of periods. Thin shim over
+"""factor_mic: minepy's MIC statistics, from the engine of config mic_engine, between each
+factor's within-period pct_rank and alpha, per (factor, scope), scope 'pooled' or a year of
+periods. Thin shim over
 factor_warehouse.research.mic.compute_factor_mic; parameters and their defaults are in
 _mic__models.yml. The previous factor_mic table
 (still in place while this model runs) is the cache: rows whose input fingerprint is
@@ -19,6 +20,7 @@ def model(dbt, session):
         estimator=dbt.config.get("mic_estimator"),
         alpha=dbt.config.get("mic_alpha"),
         c=dbt.config.get("mic_c"),
+        engine=dbt.config.get("mic_engine"),
     )
     workers = dbt.config.get("mic_workers")
     if workers is None:  # documented default: every core
