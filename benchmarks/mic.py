@@ -1,22 +1,23 @@
-"""Benchmark of the factor_mic model at realistic size (5 fiscal years x ~4,400 stocks x 221 factors).
+"""Benchmark of MIC at realistic size (5 fiscal years x ~4,400 stocks x 221 factors): the whole
+build cold and warm, and the two MIC engines pair by pair.
 
     .venv/bin/python -m benchmarks.mic [--tickers 4400] [--workdir DIR]
 
 Steps, in one run:
-1. write demo files in the Kaggle format and build the models factor_mic depends on (dbt seed, then dbt run);
-2. cold run of factor_mic (empty cache: every pair computed), timed;
-3. warm run of factor_mic on the same warehouse (every pair reused), timed;
-4. on a random sample of the same pairs (pooled and per-year, whose sizes differ 5x): a plain
-   sequential minepy loop (one MINE object, main thread), then, right after, the same pairs
-   through the model's thread pool (mic.compute_pairs, every core). Their ratio is the measured
-   speed-up; measuring the two back to back keeps it fair on a shared machine whose load
-   changes over the minutes the cold run takes;
-5. the sequential loop's time for all pairs, extrapolated from the sample's per-pair means
-   (labelled as such), compared with the cold model's wall time.
+1. write demo files in the Kaggle format and seed a new warehouse;
+2. cold `dbt run` of every model (factor_mic computes every pair with the configured engine), timed
+   per model;
+3. warm `dbt run` on the same warehouse (nothing changed: every Python model reuses its results),
+   timed per model;
+4. on a random sample of the same pairs (pooled, n about 22,000, and per-year, n about 4,400): each
+   pair through minepy and through the numba engine (research/mic_engine.py), sequentially, back to
+   back, with the largest difference between their statistics; then the sample through the model's
+   thread pool (mic.compute_pairs, every core) against the numba engine's sequential time.
 Parameters are read from the built table, so they are the model's configured ones.
 """
 
 import argparse
+import dataclasses
 import os
 import re
 import shutil
@@ -27,32 +28,31 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from factor_warehouse.cli.dbt_runner import run_dbt
-from factor_warehouse.research.mic import (POOLED_SCOPE, TARGET, MicParameters, compute_pairs, load_observations,
-                                           mic_pairs, mic_statistics)
+from benchmarks.common import load_average_line, run_dbt_checked, timed_dbt_run
+from factor_warehouse.research.mic import (POOLED_SCOPE, STATISTICS, TARGET, MicParameters, compute_pairs,
+                                           load_observations, mic_pairs, mic_statistics)
 from factor_warehouse.sources.demo import write_demo_files
 
 SUMMARY_LINE = re.compile(r"factor_mic: (\d+) computed, (\d+) reused, (\d+) skipped")
+PYTHON_MODELS = ("factor_mic", "factor_f_scores", "factor_regressions", "alpha_model_coefficients",
+                 "alpha_predictions", "alpha_model_metrics", "alpha_learning_curve", "factor_performance",
+                 "fama_macbeth")
 
 
-def run_factor_mic(database, dbt_vars, log_path):
-    """Run the factor_mic model alone; return (wall seconds, computed, reused) from its log."""
-    started = time.perf_counter()
-    result = run_dbt(["run", "--select", "factor_mic", "--log-path", str(log_path)], database, dbt_vars)
-    wall = time.perf_counter() - started
-    if not result.success:
-        raise SystemExit(f"factor_mic failed; see {log_path / 'dbt.log'}")
-    computed, reused, _ = map(int, SUMMARY_LINE.findall((log_path / "dbt.log").read_text())[-1])
-    return wall, computed, reused
+def timed_build(database, dbt_vars, workdir):
+    """`dbt run` of every model, timed per model, with factor_mic's computed and reused pairs from its log."""
+    timing = timed_dbt_run(["run"], database, dbt_vars, workdir)
+    computed, reused, _ = map(int, SUMMARY_LINE.findall((Path(workdir) / "logs" / "dbt.log").read_text())[-1])
+    return {**timing, "mic_computed": computed, "mic_reused": reused}
 
 
 def sample_pairs(database, sample_pooled, sample_yearly, seed=0):
     """The model's parameters, a random sample of its computed pairs per kind, and the
     count and mean n of all computed pairs per kind (kind: 'pooled' or 'per-year')."""
     with duckdb.connect(str(database), read_only=True) as connection:
-        estimator, alpha, c = connection.sql(
-            "select any_value(estimator), any_value(alpha_param), any_value(c_param) from factor_mic").fetchone()
-        parameters = MicParameters(estimator=estimator, alpha=alpha, c=c)
+        estimator, alpha, c, engine = connection.sql("select any_value(estimator), any_value(alpha_param), "
+                                                     "any_value(c_param), any_value(engine) from factor_mic").fetchone()
+        parameters = MicParameters(estimator=estimator, alpha=alpha, c=c, engine=engine)
         observations = load_observations(connection.table("factor_values"), connection.table("stock_periods"))
         computed_fingerprints = {row[0] for row in connection.sql("select input_fingerprint from factor_mic").fetchall()}
     pairs = [pair for pair in mic_pairs(observations, TARGET, parameters) if pair.fingerprint in computed_fingerprints]
@@ -67,23 +67,35 @@ def sample_pairs(database, sample_pooled, sample_yearly, seed=0):
     return parameters, samples, totals
 
 
-def time_sequential_and_parallel(samples, parameters, workers):
-    """Per-kind mean seconds of a sequential minepy loop, then the wall time of the whole
-    sample sequentially and through compute_pairs with `workers` threads, back to back."""
-    mine = parameters.new_mine()
-    means, sequential_total = {}, 0.0
+def time_engines(samples, parameters, workers):
+    """Per kind: mean seconds per pair of minepy and of the numba engine on the same pairs, one after
+    the other, and the largest difference of their statistics; then the wall time of the whole sample
+    sequentially in the numba engine and through compute_pairs with `workers` threads."""
+    engines = {engine: dataclasses.replace(parameters, engine=engine) for engine in ("minepy", "numba")}
+    first = next(pair for pairs in samples.values() for pair in pairs)
+    mic_statistics(first.x, first.y, engines["numba"])  # numba compiles (or loads its cache) on the first call
+    per_kind = {}
     for kind, pairs in samples.items():
-        seconds = []
+        seconds = {engine: [] for engine in engines}
+        largest_difference = 0.0
         for pair in pairs:
-            started = time.perf_counter()
-            mic_statistics(pair.x, pair.y, parameters, mine)
-            seconds.append(time.perf_counter() - started)
-        means[kind] = float(np.mean(seconds)) if seconds else 0.0
-        sequential_total += sum(seconds)
+            results = {}
+            for engine, engine_parameters in engines.items():
+                started = time.perf_counter()
+                results[engine] = mic_statistics(pair.x, pair.y, engine_parameters)
+                seconds[engine].append(time.perf_counter() - started)
+            largest_difference = max(largest_difference, *(abs(results["minepy"][name] - results["numba"][name])
+                                                           for name in STATISTICS))
+        per_kind[kind] = {engine: float(np.mean(values)) if values else 0.0 for engine, values in seconds.items()}
+        per_kind[kind]["difference"] = largest_difference
     everything = [pair for pairs in samples.values() for pair in pairs]
     started = time.perf_counter()
-    compute_pairs(everything, parameters, workers)
-    return means, sequential_total, time.perf_counter() - started
+    for pair in everything:
+        mic_statistics(pair.x, pair.y, engines["numba"])
+    sequential = time.perf_counter() - started
+    started = time.perf_counter()
+    compute_pairs(everything, engines["numba"], workers)
+    return per_kind, sequential, time.perf_counter() - started
 
 
 def main(argv=None):
@@ -108,46 +120,40 @@ def benchmark(workdir, options):
     write_demo_files(data_dir, n_tickers=options.tickers)
     if database.exists():
         database.unlink()
-    started = time.perf_counter()
-    for command in (["seed"], ["run", "--select", "+factor_mic", "--exclude", "factor_mic"]):
-        result = run_dbt([*command, "--log-path", str(workdir / "logs_foundation")], database, dbt_vars)
-        if not result.success:
-            raise SystemExit(f"building the models factor_mic depends on failed; see {workdir / 'logs_foundation'}")
-    foundation_seconds = time.perf_counter() - started
-    load_before_cold = os.getloadavg()[0]
-    cold_seconds, cold_computed, cold_reused = run_factor_mic(database, dbt_vars, workdir / "logs_cold")
-    load_after_cold = os.getloadavg()[0]
-    warm_seconds, warm_computed, warm_reused = run_factor_mic(database, dbt_vars, workdir / "logs_warm")
+    run_dbt_checked(["seed"], database, dbt_vars, workdir)
+    cold = timed_build(database, dbt_vars, workdir)
+    warm = timed_build(database, dbt_vars, workdir)
     parameters, samples, totals = sample_pairs(database, options.sample_pooled, options.sample_yearly)
     workers = os.cpu_count()
-    load_before_sample = os.getloadavg()[0]
-    means, sample_sequential, sample_parallel = time_sequential_and_parallel(samples, parameters, workers)
-    load_after_sample = os.getloadavg()[0]
-    extrapolated = sum(means[kind] * totals[kind][0] for kind in samples)
+    per_kind, sample_sequential, sample_parallel = time_engines(samples, parameters, workers)
     with duckdb.connect(str(database), read_only=True) as connection:
         rows, years = connection.sql("select count(*), count(distinct scope) - 1 from factor_mic").fetchone()
         stock_years = connection.sql("select count(*) from stock_periods").fetchone()[0]
+
+    def python_seconds(build):
+        return sum(build["model_seconds"].get(model, 0.0) for model in PYTHON_MODELS)
+
     lines = [
-        f"factor_mic benchmark: {options.tickers} tickers x {years} fiscal years ({stock_years} stock-years), "
-        f"{rows} (factor, scope) rows; {parameters.estimator}, alpha={parameters.alpha}, c={parameters.c}; "
-        f"{workers} cores = threads (mic_workers default)",
-        f"foundation build (dbt seed + run of factor_mic's parents): {foundation_seconds:.1f} s",
-        f"cold factor_mic: {cold_seconds:.1f} s wall, {cold_computed} pairs computed, {cold_reused} reused, "
-        f"{cold_seconds / max(cold_computed, 1):.3f} s wall per computed pair "
-        f"(1-min load average {load_before_cold:.1f} before, {load_after_cold:.1f} after; the machine is shared)",
-        f"warm factor_mic: {warm_seconds:.1f} s wall, {warm_computed} pairs computed, {warm_reused} reused "
-        f"({cold_seconds / warm_seconds:.0f}x faster than cold)",
+        f"MIC benchmark: {options.tickers} tickers x {years} fiscal years ({stock_years} stock-years), "
+        f"{rows} (factor, scope) rows; {parameters.estimator}, alpha={parameters.alpha}, c={parameters.c}, "
+        f"engine {parameters.engine}; {workers} cores = threads (mic_workers default)",
     ]
-    for kind in samples:
-        lines.append(f"sequential minepy loop, {kind} pairs (mean n {totals[kind][1]:.0f}): {means[kind]:.3f} s per pair "
-                     f"over {len(samples[kind])} sampled pairs of {totals[kind][0]}")
+    for name, build in (("cold", cold), ("warm", warm)):
+        lines.append(
+            f"{name} build (dbt run of every model): {build['wall_seconds']:.1f} s wall ({build['run_seconds']:.1f} s "
+            f"dbt's run), Python models {python_seconds(build):.1f} s summed (they run side by side), factor_mic "
+            f"{build['model_seconds']['factor_mic']:.1f} s ({build['mic_computed']} pairs computed, "
+            f"{build['mic_reused']} reused)")
+    lines.append(f"warm / cold: whole run {warm['wall_seconds'] / cold['wall_seconds']:.0%}, Python models "
+                 f"{python_seconds(warm) / python_seconds(cold):.0%}")
+    for kind, seconds in per_kind.items():
+        lines.append(f"{kind} pairs (mean n {totals[kind][1]:.0f}), {len(samples[kind])} sampled of {totals[kind][0]}: "
+                     f"minepy {seconds['minepy']:.3f} s, numba engine {seconds['numba']:.3f} s per pair = "
+                     f"{seconds['minepy'] / seconds['numba']:.1f}x; largest difference {seconds['difference']:.1e}")
     lines += [
-        f"measured speed-up on the sample ({sum(map(len, samples.values()))} pairs, back to back, 1-min load average "
-        f"{load_before_sample:.1f} before, {load_after_sample:.1f} after): sequential loop {sample_sequential:.1f} s, "
-        f"model thread pool with {workers} threads {sample_parallel:.1f} s = {sample_sequential / sample_parallel:.2f}x",
-        f"sequential loop over all {cold_computed} pairs: {extrapolated:.0f} s, EXTRAPOLATED from the sampled "
-        f"per-pair means; cold model wall time {cold_seconds:.0f} s = {extrapolated / cold_seconds:.2f}x of it "
-        f"(measured under the load of the cold run, see above)",
+        f"thread pool on the sample ({sum(map(len, samples.values()))} pairs, numba engine): sequential "
+        f"{sample_sequential:.1f} s, {workers} threads {sample_parallel:.1f} s = {sample_sequential / sample_parallel:.2f}x",
+        load_average_line(),
     ]
     print("\n".join(lines))
     return 0
