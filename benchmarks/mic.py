@@ -9,7 +9,9 @@ Steps, in one run:
    per model;
 3. warm `dbt run` on the same warehouse (nothing changed: every Python model reuses its results),
    timed per model;
-4. on a random sample of the same pairs (pooled, n about 22,000, and per-year, n about 4,400): each
+4. factor_mic cold and alone: its table dropped (no cache), then `dbt run` of factor_mic only, so that
+   no other model shares the cores (numba's compiled code is cached on disk by then);
+5. on a random sample of the same pairs (pooled, n about 22,000, and per-year, n about 4,400): each
    pair through minepy and through the numba engine (research/mic_engine.py), sequentially, back to
    back, with the largest difference between their statistics; then the sample through the model's
    thread pool (mic.compute_pairs, every core) against the numba engine's sequential time.
@@ -39,9 +41,10 @@ PYTHON_MODELS = ("factor_mic", "factor_f_scores", "factor_regressions", "alpha_m
                  "fama_macbeth")
 
 
-def timed_build(database, dbt_vars, workdir):
-    """`dbt run` of every model, timed per model, with factor_mic's computed and reused pairs from its log."""
-    timing = timed_dbt_run(["run"], database, dbt_vars, workdir)
+def timed_build(database, dbt_vars, workdir, selection=()):
+    """`dbt run` of every model (or of `selection`), timed per model, with factor_mic's computed and
+    reused pairs from its log."""
+    timing = timed_dbt_run(["run", *selection], database, dbt_vars, workdir)
     computed, reused, _ = map(int, SUMMARY_LINE.findall((Path(workdir) / "logs" / "dbt.log").read_text())[-1])
     return {**timing, "mic_computed": computed, "mic_reused": reused}
 
@@ -123,6 +126,9 @@ def benchmark(workdir, options):
     run_dbt_checked(["seed"], database, dbt_vars, workdir)
     cold = timed_build(database, dbt_vars, workdir)
     warm = timed_build(database, dbt_vars, workdir)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("drop table factor_mic")
+    alone = timed_build(database, dbt_vars, workdir, ["--select", "factor_mic"])
     parameters, samples, totals = sample_pairs(database, options.sample_pooled, options.sample_yearly)
     workers = os.cpu_count()
     per_kind, sample_sequential, sample_parallel = time_engines(samples, parameters, workers)
@@ -144,6 +150,8 @@ def benchmark(workdir, options):
             f"dbt's run), Python models {python_seconds(build):.1f} s summed (they run side by side), factor_mic "
             f"{build['model_seconds']['factor_mic']:.1f} s ({build['mic_computed']} pairs computed, "
             f"{build['mic_reused']} reused)")
+    lines.append(f"cold factor_mic alone (its table dropped, nothing else running): {alone['wall_seconds']:.1f} s wall, "
+                 f"{alone['model_seconds']['factor_mic']:.1f} s in the model ({alone['mic_computed']} pairs computed)")
     lines.append(f"warm / cold: whole run {warm['wall_seconds'] / cold['wall_seconds']:.0%}, Python models "
                  f"{python_seconds(warm) / python_seconds(cold):.0%}")
     for kind, seconds in per_kind.items():
