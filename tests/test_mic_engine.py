@@ -148,6 +148,18 @@ def test_smallest_samples(estimator):
     assert got["mic"] == 0.0 and math.isnan(got["tic"])
 
 
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_the_pairs_left_once_missing_values_are_dropped(estimator):
+    """What factor_mic does with a factor missing for some stocks: only the pairs where both exist."""
+    rng = np.random.default_rng(8)
+    x, y = noisy_linear(900, seed=8)
+    x[rng.uniform(size=900) < 0.2] = np.nan
+    y[rng.uniform(size=900) < 0.1] = np.nan
+    present = ~(np.isnan(x) | np.isnan(y))
+    assert 600 < present.sum() < 800
+    assert_same_as_minepy(x[present], y[present], estimator=estimator)
+
+
 def test_randomized_cases():
     """Seed RANDOMIZED_SEED: sizes, tie rates, alpha, c and estimator drawn at random."""
     rng = np.random.default_rng(RANDOMIZED_SEED)
