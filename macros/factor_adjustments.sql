@@ -3,9 +3,9 @@
   {factor: {zero_as_missing: true, winsorize: [lower, upper]}}, applied in factor_values before
   ranking. quantile_cont takes only constant fractions, so every winsorize fraction goes into one
   list, computed once per (factor, period), and each setting keeps the positions of its two; the
-  list starts with 0 and 1 (the minimum and the maximum) so that it is never empty. A name that is
-  not a factor of the input or a user factor (int_declared_factors) stops the build, so that a typo
-  is not silently an adjustment of nothing.
+  list starts with 0 and 1 (the minimum and the maximum) so that it is never empty. factor_values
+  stops the build when a name is not a factor (of the input or a user factor), so that a typo is not
+  silently an adjustment of nothing.
   Returns {fractions: [...], settings: [[factor, zero_as_missing, lower position, upper position], ...]}.
 #}
 {% macro factor_adjustment_settings() -%}
@@ -37,18 +37,5 @@
             {%- do settings.append([factor, zero_as_missing, fractions | length - 1, fractions | length]) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set declared_factors = ref('int_declared_factors') -%}  {#- at parse time too: dbt records the dependency -#}
-    {%- if execute and adjustments -%}
-        {%- set known = run_query("select distinct factor from " ~ declared_factors).columns[0].values() -%}
-        {%- for factor in adjustments | dictsort | map(attribute=0) if factor not in known -%}
-            {%- set same_but_case = [] -%}
-            {%- for name in known if name | lower == factor | lower -%}
-                {%- do same_but_case.append(name) -%}
-            {%- endfor -%}
-            {{ exceptions.raise_compiler_error("dbt var factor_adjustments names '" ~ factor ~ "', which is not a factor "
-                ~ "of the input or a user factor (names are exact, case and spaces included)"
-                ~ ("; did you mean '" ~ same_but_case[0] ~ "'?" if same_but_case else "; the factors table lists them")) }}
-        {%- endfor -%}
-    {%- endif -%}
     {{ return({'fractions': fractions, 'settings': settings}) }}
 {%- endmacro %}

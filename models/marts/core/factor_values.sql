@@ -3,6 +3,8 @@
 {%- set adjustments = factor_adjustment_settings() -%}
 {%- set fractions = adjustments.fractions -%}
 {%- set settings = adjustments.settings %}
+{#- referenced whatever the settings, so that dbt records the dependency the name check below has #}
+{%- set declared_factors = ref('int_declared_factors') %}
 with cells as (
 
     select * from {{ ref('int_factor_cells_checked') }}
@@ -34,6 +36,32 @@ factor_adjustments as (
 
 ),
 
+{% if settings -%}
+declared_factors as (
+
+    select distinct factor from {{ declared_factors }}
+
+),
+
+-- the adjusted names that are not factors, with the factor of the same name in another case if any
+unknown_adjustments as (
+
+    select
+        string_agg(
+            '''' || factor_adjustments.factor || ''''
+            || coalesce(' (did you mean ''' || same_but_case.factor || '''?)', ''),
+            ', ' order by factor_adjustments.factor
+        ) as names
+    from factor_adjustments
+    left join declared_factors as exact
+        on factor_adjustments.factor = exact.factor
+    left join declared_factors as same_but_case
+        on lower(factor_adjustments.factor) = lower(same_but_case.factor)
+    where exact.factor is null
+
+),
+{%- endif %}
+
 values_to_rank as (
 
     select stock_id, period, factor, value
@@ -50,10 +78,23 @@ kept as (
         values_to_rank.stock_id,
         values_to_rank.period,
         values_to_rank.factor,
+        {% if settings -%}
+        case
+            when unknown_adjustments.names is not null then error(
+                'dbt var factor_adjustments names ' || unknown_adjustments.names || ', which is not a factor of the '
+                || 'input or a user factor: names are exact, case and spaces included (the factors table lists them)'
+            )
+            else values_to_rank.value
+        end as value,
+        {%- else -%}
         values_to_rank.value,
+        {%- endif %}
         factor_adjustments.winsorize_lower_position,
         factor_adjustments.winsorize_upper_position
     from values_to_rank
+    {% if settings -%}
+    cross join unknown_adjustments
+    {% endif -%}
     left join factor_adjustments
         on values_to_rank.factor = factor_adjustments.factor
     where not coalesce(factor_adjustments.zero_as_missing and values_to_rank.value = 0, false)
