@@ -1,43 +1,31 @@
 {#
   The panel source (models/staging/panel): one dict var `panel` describes the user's file(s).
-  Every key but `path` has a default; `panel_setting(key)` is the one place they are read and
-  checked. Column names are the user's header text: they are only ever spliced into SQL as
+  Every key but `path` has a default, in the var panel_defaults (dbt_project.yml); `panel_setting(key)`
+  is the one place they are read and checked (the source's file reader in _panel__sources.yml
+  merges the same two vars). Column names are the user's header text: they are only ever spliced into SQL as
   quoted identifiers (`panel_identifier`) or string literals, never bare.
 
     path                   a file, a directory or a glob (Parquet, CSV or gzipped CSV); required
     file_format            auto (from the path's extension; a directory means parquet), parquet or csv
     shape                  wide (one column per characteristic) or long (characteristic and value columns)
-    id_column              the stock identifier (default id)
-    period_column          the date or period (default eom)
+    id_column              the stock identifier
+    period_column          the date or period
     period_type            auto, date, yyyymm or year: how period_column is read
     frequency              auto (yearly for period_type year, else monthly), monthly or yearly
-    return_column          the NEXT period's return of the stock (default ret_exc_lead1m)
+    return_column          the NEXT period's return of the stock
     return_unit            decimal (0.05 = 5%) or percent (5 = 5%)
     sector_column          optional group column for sector-neutral sorts and sector_mean alpha
-    characteristic_column  long shape: the column naming the characteristic (default characteristic)
-    value_column           long shape: the column holding its value (default value)
+    characteristic_column  long shape: the column naming the characteristic
+    value_column           long shape: the column holding its value
     exclude_columns        columns that are neither keys nor characteristics (wide shape)
     benchmark_path         optional CSV of the benchmark's return per period (columns period, return;
                            the period written as period_column, the return over the same span as
                            return_column, in return_unit); alpha is then the return minus it by default
 #}
 
-{% macro panel_defaults() -%}
-    {{- return({
-        'path': none, 'file_format': 'auto', 'shape': 'wide', 'id_column': 'id', 'period_column': 'eom',
-        'period_type': 'auto', 'frequency': 'auto', 'return_column': 'ret_exc_lead1m', 'return_unit': 'decimal',
-        'sector_column': none, 'characteristic_column': 'characteristic', 'value_column': 'value',
-        'exclude_columns': [], 'benchmark_path': none,
-    }) -}}
-{%- endmacro %}
-
-{% macro panel_is_configured() -%}
-    {{- return((var('panel', none) or {}).get('path') is not none) -}}
-{%- endmacro %}
-
 {% macro panel_setting(key) -%}
-    {%- set given = var('panel', none) or {} -%}
-    {%- set defaults = panel_defaults() -%}
+    {%- set given = var('panel') or {} -%}
+    {%- set defaults = var('panel_defaults') -%}
     {%- set unknown = given.keys() | reject('in', defaults.keys()) | list -%}
     {%- if unknown -%}
         {{ exceptions.raise_compiler_error("dbt var panel: unknown key(s) " ~ unknown | join(', ')

@@ -88,8 +88,8 @@ def test_verbose_prints_dbts_own_line_per_node_and_no_summary(tmp_path, capsys):
                                  "--report", str(tmp_path / "report.html")], capsys)
 
     assert status == 1
-    assert re.search(r"\d+ of \d+ START sql view model main\.stg_kaggle__financial_cells", out)
-    assert re.search(r"\d+ of \d+ ERROR creating sql view model main\.stg_kaggle__financial_cells", out)
+    assert re.search(r"\d+ of \d+ START sql view model main\.stg_kaggle__values", out)
+    assert re.search(r"\d+ of \d+ ERROR creating sql view model main\.stg_kaggle__values", out)
     assert re.search(r"\d+ of \d+ PASS ", out)  # a line per test
     assert "Done. PASS=" in out
     assert not re.search(r"^(done in|failed after) \d+ s", out, flags=re.MULTILINE)

@@ -143,7 +143,7 @@ def test_build_swaps_in_a_working_warehouse_and_a_failed_build_keeps_it(tmp_path
     assert build(database, {"kaggle_dir": str(KAGGLE_SAMPLE_DIR)}) == 0
     with duckdb.connect(str(database), read_only=True) as connection:
         # views keep catalog-qualified names: they must still resolve after the swap
-        assert connection.sql("select count(*) from stg_kaggle__financial_rows").fetchone()[0] == 300
+        assert connection.sql("select count(*) from stg_kaggle__rows").fetchone()[0] == 300
     before = hashlib.sha256(database.read_bytes()).hexdigest()
     broken = tmp_path / "broken"
     broken.mkdir()

@@ -15,6 +15,7 @@ from dbt.adapters.duckdb.utils import SourceConfig
 from factor_warehouse.cli.dbt_runner import run_dbt
 from factor_warehouse.sources.dbt_plugin import Plugin
 from factor_warehouse.sources.kaggle import KaggleInputError
+from tests.conftest import PROJECT_VARS
 from tests.test_core_marts import CORE_SELECTION
 
 CORPUS = Path(__file__).resolve().parent / "input_corpus"
@@ -46,7 +47,8 @@ def kaggle_dir_of(case):
 def plugin_load(kaggle_dir, table="rows"):
     """What dbt does when a model compiles source('kaggle', ...): the plugin's load."""
     config = SourceConfig(name="kaggle", identifier=f"financial_{table}", schema="raw", database=None,
-                          meta={"kaggle_table": table, "kaggle_dir": kaggle_dir}, tags=[])
+                          meta={"kaggle_table": table, "kaggle_dir": kaggle_dir,
+                                "missing_markers": json.dumps(PROJECT_VARS["missing_markers"])}, tags=[])
     return Plugin("kaggle", {}).load(config)
 
 

@@ -12,7 +12,6 @@ from pandas._libs.parsers import STR_NA_VALUES
 
 from factor_warehouse.sources.dbt_plugin import log_input
 from factor_warehouse.sources.kaggle import (
-    MISSING_MARKERS,
     KaggleInputError,
     check_kaggle_dir,
     find_files,
@@ -21,7 +20,9 @@ from factor_warehouse.sources.kaggle import (
     near_miss_advice,
     parse_file,
 )
-from tests.conftest import KAGGLE_SAMPLE_DIR
+from tests.conftest import KAGGLE_SAMPLE_DIR, PROJECT_VARS
+
+MISSING_MARKERS = PROJECT_VARS["missing_markers"]  # the default the build passes the loader
 
 SAMPLE = KAGGLE_SAMPLE_DIR / "2018_Financial_Data.csv"
 CASE_PAIRS = [("niperEBT", "nIperEBT"), ("ebtperEBIT", "eBTperEBIT"), ("ebitperRevenue", "eBITperRevenue")]
@@ -43,7 +44,7 @@ def write_csv(path, header, body):
 
 @pytest.fixture(scope="module")
 def sample_tables():
-    return load_directory(KAGGLE_SAMPLE_DIR)
+    return load_directory(KAGGLE_SAMPLE_DIR, MISSING_MARKERS)
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +66,7 @@ def test_return_column_is_named_after_the_following_year(sample_tables, tmp_path
     header, body = read_sample()
     header = [("2015 PRICE VAR [%]" if name == "2019 PRICE VAR [%]" else name) for name in header]
     write_csv(tmp_path / "2014_Financial_Data.csv", header, body)
-    columns, rows, _, _ = parse_file(tmp_path / "2014_Financial_Data.csv", 2014)
+    columns, rows, _, _ = parse_file(tmp_path / "2014_Financial_Data.csv", 2014, MISSING_MARKERS)
     assert columns.query("column_role == 'return'")["column_name"].tolist() == ["2015 PRICE VAR [%]"]
     assert rows["fiscal_year"].unique().tolist() == [2014]
 
@@ -109,7 +110,7 @@ def test_sector_and_class_arrive_as_text(sample_tables, sample_frame):
 def test_zipped_file_reads_like_the_plain_one(sample_tables, tmp_path):
     with zipfile.ZipFile(tmp_path / "2018_Financial_Data.csv.zip", "w") as archive:
         archive.write(SAMPLE, "2018_Financial_Data.csv")
-    zipped = load_directory(tmp_path)
+    zipped = load_directory(tmp_path, MISSING_MARKERS)
     pd.testing.assert_frame_equal(zipped["cells"].drop(columns="source_file"), sample_tables["cells"].drop(columns="source_file"))
     assert zipped["rows"]["source_file"].unique().tolist() == ["2018_Financial_Data.csv.zip"]
     assert zipped["cells"]["source_file"].unique().tolist() == ["2018_Financial_Data.csv.zip"]
@@ -117,7 +118,7 @@ def test_zipped_file_reads_like_the_plain_one(sample_tables, tmp_path):
 
 def expect_error(tmp_path, pattern):
     with pytest.raises(KaggleInputError, match=pattern):
-        load_directory(tmp_path)
+        load_directory(tmp_path, MISSING_MARKERS)
 
 
 def test_a_year_present_twice_is_an_error(tmp_path):
@@ -176,7 +177,7 @@ def test_a_header_that_looks_like_sql_is_just_a_name(tmp_path):
     injected = 'x"; drop table y; --'
     header[header.index("Revenue")] = injected
     write_csv(tmp_path / "2018_Financial_Data.csv", header, body)
-    tables = load_directory(tmp_path)
+    tables = load_directory(tmp_path, MISSING_MARKERS)
     assert injected in tables["cells"]["factor"].tolist()
 
 
@@ -196,7 +197,7 @@ def test_a_stray_quote_in_a_ticker_of_the_real_file_names_the_line_where_it_open
         lines[100] = '"' + lines[100]  # line 101 of the file
     path = write_sample_text(tmp_path, open_a_quote)
     with pytest.raises(KaggleInputError) as error:
-        parse_file(path, 2018)
+        parse_file(path, 2018, MISSING_MARKERS)
     assert str(error.value) == (f"{path}, line 101: the quoted field that opens in column 1 (the ticker column) is not "
                                 "closed on that line, so the record runs on to the end of the file: remove the stray "
                                 "double quote, or close the field on line 101")
@@ -206,13 +207,13 @@ def test_a_cell_over_128_kib_is_read_like_any_other(tmp_path):
     header, body = read_sample()
     body[3][header.index("Revenue")] = "9" * (200 * 1024)
     write_csv(tmp_path / "2018_Financial_Data.csv", header, body)
-    _, _, cells, _ = parse_file(tmp_path / "2018_Financial_Data.csv", 2018)
+    _, _, cells, _ = parse_file(tmp_path / "2018_Financial_Data.csv", 2018, MISSING_MARKERS)
     revenue = cells[(cells["line_number"] == 5) & (cells["factor"] == "Revenue")]["cell_text"].tolist()
     assert revenue == ["9" * (200 * 1024)]
 
 
 def test_missing_markers_are_pandas_default_na_values():
-    assert MISSING_MARKERS == STR_NA_VALUES
+    assert set(MISSING_MARKERS) == STR_NA_VALUES
 
 
 def test_missing_markers_read_as_missing_in_every_field_but_the_ticker(tmp_path):
@@ -223,7 +224,7 @@ def test_missing_markers_read_as_missing_in_every_field_but_the_ticker(tmp_path)
     body[2][column["Revenue"]] = "#N/A"
     body[3][column["Class"]] = "null"
     write_csv(tmp_path / "2018_Financial_Data.csv", header, body)
-    tables = load_directory(tmp_path)
+    tables = load_directory(tmp_path, MISSING_MARKERS)
     rows = tables["rows"].set_index("line_number")
     assert rows.loc[2, "ticker"] == "NA"
     assert pd.isna(rows.loc[3, "price_var_text"]) and pd.isna(rows.loc[5, "class_text"])
@@ -236,7 +237,7 @@ def test_header_cells_are_trimmed_and_kept_as_written(tmp_path):
     header, body = read_sample()
     header = [name + " " if name in ("Gross Profit", "Sector") else name for name in header]
     write_csv(tmp_path / "2018_Financial_Data.csv", header, body)
-    columns = load_directory(tmp_path)["columns"].set_index("column_name_as_written")
+    columns = load_directory(tmp_path, MISSING_MARKERS)["columns"].set_index("column_name_as_written")
     assert columns.loc["Gross Profit ", "column_name"] == "Gross Profit"
     assert columns.loc["Gross Profit ", "column_role"] == "indicator"
     assert (columns.loc["Sector ", "column_name"], columns.loc["Sector ", "column_role"]) == ("Sector", "sector")
@@ -290,7 +291,7 @@ def test_the_plugin_logs_what_it_read_ignored_and_trimmed(tmp_path):
     write_csv(tmp_path / "2018_Financial_Data.csv", header, body)
     (tmp_path / "notes.txt").write_text("downloaded from Kaggle")
     logger = RecordingLogger()
-    log_input(tmp_path, load_directory(tmp_path), logger)
+    log_input(tmp_path, load_directory(tmp_path, MISSING_MARKERS), logger)
     column = header.index("Gross Profit ") + 1
     assert logger.lines == [
         ("info", f"{tmp_path}: read 2018_Financial_Data.csv (a Kaggle file of fiscal year 2018); 1 field with a "

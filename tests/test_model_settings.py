@@ -23,12 +23,17 @@ ALL_SETTINGS = "select model, var, value, read_directly, built_at from model_set
 REBUILT = "factor_long_short_returns"
 
 
-def unit_tests():
-    """Every dbt unit test of the project's model paths: {name: (model, the vars its overrides pin)}."""
+def unit_tests(input_source="kaggle"):
+    """Every dbt unit test of the project's model paths that a build on `input_source` runs (another
+    source's staging models are disabled, and their unit tests with them): {name: (model, the vars its
+    overrides pin)}."""
     model_paths = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["model-paths"]
     found = {}
     for model_path in model_paths:
         for path in sorted((PROJECT_DIR / model_path).rglob("*.yml")):
+            folders = path.relative_to(PROJECT_DIR).parts[:-1]
+            if folders[:2] == ("models", "staging") and len(folders) > 2 and folders[2] != input_source:
+                continue
             for test in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("unit_tests") or []:
                 found[test["name"]] = (test["model"], set(((test.get("overrides") or {}).get("vars") or {})))
     return found
@@ -49,7 +54,7 @@ def test_a_full_build_records_the_vars_each_model_reads_with_their_values(kaggle
     assert read["factor_portfolios"] == {"portfolio_count": "2", "sort_grouping": '"period"'}
     assert read["int_factor_sorts__breakpoints"] == {"portfolio_count": "2"}  # through a macro calling a macro
     assert read["int_factor_evaluation__settings"] == {"ic_horizons": "null", "newey_west_lags": "null"}
-    assert read["build_facts"] == {"kaggle_dir": f'"{KAGGLE_SAMPLE_DIR}"', "panel": "null"}
+    assert read["stg_kaggle__build_facts"] == {"kaggle_dir": f'"{KAGGLE_SAMPLE_DIR}"', "panel": "null"}
     # a Python model: the config keys its code reads, with the values its YAML gave them
     assert read["factor_mic"] == {"mic_estimator": '"mic_e"', "mic_alpha": "0.6", "mic_c": "15", "mic_engine": '"numba"',
                                   "mic_workers": "null", "mic_min_rows": "30", "mic_progress_seconds": "10"}
@@ -60,12 +65,15 @@ def test_a_full_build_records_the_vars_that_shaped_the_tables_under_each_model(k
     inherited = settings(kaggle_sample_warehouse, read_directly=False)
     # alpha comes from stock_periods; J and the grouping from the portfolios; the horizons through a view
     # and the user factors and adjustments from factor_values
+    # and the input (its directory, through the contract's build_facts, which names stocks and periods)
+    input_vars = {"panel": "null", "kaggle_dir": f'"{KAGGLE_SAMPLE_DIR}"'}
     user_factor_vars = {"factor_adjustments": "{}", "user_factors": "[]"}
-    assert inherited["factor_summary"] == {"alpha_method": "null", "panel": "null", "portfolio_count": "2",
-                                           "sort_grouping": '"period"', "ic_horizons": "null", "newey_west_lags": "null",
+    assert inherited["factor_summary"] == {"alpha_method": "null", "portfolio_count": "2", "sort_grouping": '"period"',
+                                           "ic_horizons": "null", "newey_west_lags": "null", **input_vars,
                                            **user_factor_vars}
-    assert inherited["factor_mic"] == {"alpha_method": "null", "panel": "null", **user_factor_vars}
-    assert "stock_periods" not in inherited and "build_facts" not in inherited
+    assert inherited["factor_mic"] == {"alpha_method": "null", **input_vars, **user_factor_vars}
+    assert inherited["build_facts"] == input_vars
+    assert "stg_kaggle__build_facts" not in inherited
 
 
 def test_a_full_build_agrees_with_itself(kaggle_sample_warehouse):

@@ -180,6 +180,6 @@ def test_a_renamed_copy_of_the_warehouse_reads_through_every_view(demo_database,
     shutil.copyfile(demo_database, copy)
     with duckdb.connect(str(copy), read_only=True) as connection:
         views = connection.sql("select schema_name, view_name from duckdb_views() where not internal").fetchall()
-        assert {"factor_portfolios", "stg_kaggle__financial_cells"} <= {name for _, name in views}
+        assert {"factor_portfolios", "stg_kaggle__values"} <= {name for _, name in views}
         for schema, name in views:
             connection.sql(f'select count(*) from "{schema}"."{name}"').fetchone()

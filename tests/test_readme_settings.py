@@ -46,9 +46,8 @@ def project_vars():
 
 
 def panel_keys():
-    """The keys of the dbt var panel: macros/panel.sql's panel_defaults."""
-    text = (PROJECT_DIR / "macros" / "panel.sql").read_text(encoding="utf-8")
-    return set(re.findall(r"'(\w+)':", text[text.index("macro panel_defaults"):text.index("endmacro")]))
+    """The keys of the dbt var panel: those of the var panel_defaults."""
+    return set(yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]["panel_defaults"])
 
 
 def test_every_readme_example_sets_only_settings_the_project_reads():

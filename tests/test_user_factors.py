@@ -10,7 +10,6 @@ import duckdb
 import pandas as pd
 import pytest
 
-from factor_warehouse.cli import dbt_runner
 from factor_warehouse.cli.dbt_runner import run_dbt
 from factor_warehouse.paths import PROJECT_DIR
 from factor_warehouse.sources.panel_demo import write_panel
@@ -192,10 +191,9 @@ def project_with_bad_models(tmp_path_factory):
 ])
 def test_a_bad_user_factor_fails_the_build_naming_it(project_with_bad_models, tmp_path, monkeypatch, user_factors, message):
     # the copy keeps its own compiled files, away from the test session's target/
-    monkeypatch.setattr(dbt_runner, "PROJECT_DIR", project_with_bad_models)
     monkeypatch.setenv("DBT_TARGET_PATH", str(project_with_bad_models / "target"))
     result = run_dbt(["build", "--select", "+int_user_factor_values", *WITHOUT_UNIT_TESTS],
-                     database=tmp_path / "warehouse.duckdb",
+                     database=tmp_path / "warehouse.duckdb", project_dir=project_with_bad_models,
                      dbt_vars={"kaggle_dir": str(KAGGLE_SAMPLE_DIR), "user_factors": user_factors})
     assert not result.success
     assert any(message in error for error in messages(result)), messages(result)

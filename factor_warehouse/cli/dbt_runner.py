@@ -28,10 +28,11 @@ def dbt_output_to(listener):
         _LISTENERS.remove(listener)
 
 
-def run_dbt(args, database, dbt_vars=None, target="test"):
-    """Invoke dbt in-process against `database`; returns dbt's result object."""
+def run_dbt(args, database, dbt_vars=None, target="test", project_dir=PROJECT_DIR):
+    """Invoke dbt in-process against `database` on the project in `project_dir` (this one by
+    default); returns dbt's result object."""
     os.environ["FACTOR_WAREHOUSE_PATH"] = str(database)
-    command = [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR), "--target", target,
+    command = [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir), "--target", target,
                "--use-colors" if sys.stdout.isatty() else "--no-use-colors"]
     if _LISTENERS:  # the console logger off; the file logger at its own default level, not following it
         command += ["--log-level", "none", "--log-level-file", "debug"]

@@ -2,7 +2,8 @@
 
 profiles.yml registers it (alias `kaggle`); models/staging/_sources.yml points
 each source table at it. The source's `kaggle_dir` (the dbt var of that name)
-selects the input directory; `demo` means the embedded demo data set, generated
+selects the input directory and its `missing_markers` (the dbt var, as JSON) the
+texts read as missing; `demo` means the embedded demo data set, generated
 deterministically into a temporary directory in the same Kaggle file format and
 read by the same loader; empty is an error. The four tables of one directory are
 parsed once per dbt invocation, and what the loader did with each entry of the
@@ -10,6 +11,7 @@ directory (read, ignored and why, header cells trimmed, missing markers) goes to
 dbt's log as well as into the tables.
 """
 
+import json
 import tempfile
 import threading
 
@@ -69,16 +71,18 @@ class Plugin(BasePlugin):
         if table not in kaggle.TABLES:
             raise ValueError(f"source {source_config.name}.{source_config.identifier}: config kaggle_table must be "
                              f"one of {', '.join(kaggle.TABLES)}; got {table!r}")
+        missing_markers = tuple(json.loads(source_config.get("missing_markers")))
         with self._lock:
             directory = self.input_directory(source_config.get("kaggle_dir"))
-            if directory not in self._loaded:
+            key = (directory, missing_markers)
+            if key not in self._loaded:
                 try:
-                    self._loaded[directory] = kaggle.load_directory(directory)
+                    self._loaded[key] = kaggle.load_directory(directory, missing_markers)
                 except kaggle.KaggleInputError as error:
-                    self._loaded[directory] = error  # every source table fails alike, without parsing again
+                    self._loaded[key] = error  # every source table fails alike, without parsing again
                 else:
-                    log_input(directory, self._loaded[directory])
-            loaded = self._loaded[directory]
+                    log_input(directory, self._loaded[key])
+            loaded = self._loaded[key]
             if isinstance(loaded, Exception):
                 raise loaded
             return loaded[table]

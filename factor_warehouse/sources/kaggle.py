@@ -22,9 +22,9 @@ are not decided here: the dbt staging/intermediate models quarantine them with
 a reason, so that the rules live in SQL with unit tests.
 
 Missing values, one rule for every field but the ticker (a ticker is a name):
-a field that is empty or one of pandas' default missing markers (`MISSING_MARKERS`:
-`N/A`, `NA`, `#N/A`, `NULL`, `nan`, ...) after trimming is missing, exactly like an
-empty cell; any other text goes to SQL as written. Header cells are trimmed
+a field that is empty or one of the missing markers the caller passes (the dbt var
+`missing_markers`: pandas' default `N/A`, `NA`, `#N/A`, `NULL`, `nan`, ...) after
+trimming is missing, exactly like an empty cell; any other text goes to SQL as written. Header cells are trimmed
 before they are matched; the text as written is kept as data.
 
 Header names come from user files; they are only ever data (never SQL
@@ -46,13 +46,6 @@ RETURN_COLUMN = re.compile(r"^\d{4} PRICE VAR \[%\]$", re.IGNORECASE)
 TICKER_HEADERS = ("", "Unnamed: 0")
 SECTOR, CLASS = "Sector", "Class"
 TABLES = ("files", "columns", "rows", "cells")
-
-# pandas.read_csv's default na_values (pandas._libs.parsers.STR_NA_VALUES), written out so
-# that the rule does not change with a pandas release; tests/test_kaggle_loader.py compares.
-MISSING_MARKERS = frozenset({
-    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
-})
 
 # A near miss of the Kaggle name: letters and digits only, it holds "financialdata", and the
 # name holds a year. Spreadsheets and archives other than zip get their own advice.
@@ -298,9 +291,9 @@ def column_role(position, name, fiscal_year):
     return "indicator"
 
 
-def parse_file(path, fiscal_year):
-    """Check one file and return its (columns, rows, cells) tables and how many fields held a
-    missing marker other than the empty text."""
+def parse_file(path, fiscal_year, missing_markers):
+    """Check one file and return its (columns, rows, cells) tables and how many fields held one of
+    `missing_markers` other than the empty text."""
     path = Path(path)
     text = read_text(path)
     if not text.strip():
@@ -316,7 +309,7 @@ def parse_file(path, fiscal_year):
             raise KaggleInputError(f"{path}, line {line}: {len(record)} fields where the header has "
                                    f"{width}; the row is ragged: fix or remove it")
         fields = [field.strip() for field in record]
-        missing = [position for position in range(1, width) if fields[position] in MISSING_MARKERS]
+        missing = [position for position in range(1, width) if fields[position] in missing_markers]
         markers += sum(1 for position in missing if fields[position])
         for position in missing:
             fields[position] = ""
@@ -367,11 +360,13 @@ def parse_file(path, fiscal_year):
     return columns, rows, cells, markers
 
 
-def load_directory(directory):
-    """Every entry of `directory` and its Kaggle files' contents, as a dict of the four long tables."""
+def load_directory(directory, missing_markers):
+    """Every entry of `directory` and its Kaggle files' contents, as a dict of the four long tables;
+    a field that is empty or one of `missing_markers` (trimmed) is missing."""
+    missing_markers = frozenset(missing_markers) | {""}
     files = list_directory(directory)
     read = files["status"] == "read"
-    parts = [parse_file(Path(directory) / name, int(year))
+    parts = [parse_file(Path(directory) / name, int(year), missing_markers)
              for name, year in zip(files.loc[read, "source_file"], files.loc[read, "fiscal_year"])]
     files["missing_markers"] = pd.array([None] * len(files), dtype="Int64")
     files.loc[read, "missing_markers"] = [markers for *_, markers in parts]

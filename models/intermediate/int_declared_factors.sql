@@ -1,12 +1,11 @@
--- One row per (factor, period) the input declares: each Kaggle file's indicator columns in its
--- fiscal year; a panel's characteristics in every period it has. A declared factor can have
+-- One row per (factor, period) the input declares (stg_input__columns: each Kaggle file's indicator
+-- columns in its fiscal year; a panel's characteristics in every period it has). A declared factor can have
 -- no value in a period (coverage 0); it is still a factor of that period.
 -- And each user factor (int_user_factor_values: a factor its model returns a row for, even with a
 -- null value) in every period of the input, without a column number.
-with declared_columns as (
+with input_columns as (
 
-    select * from {{ input_model('columns') }}
-    where column_role = 'indicator'
+    select * from {{ ref('stg_input__columns') }}
 
 ),
 
@@ -16,36 +15,16 @@ user_factor_values as (
 
 ),
 
-{% if panel_is_configured() -%}
-periods as (
-
-    select distinct period
-    from {{ input_model('rows') }}
-    where period is not null
-
-),
-
-input_factors as (
-
-    select
-        declared_columns.column_name as factor,
-        periods.period,
-        declared_columns.column_number
-    from declared_columns
-    cross join periods
-
-),
-{%- else -%}
 input_factors as (
 
     select
         column_name as factor,
         period,
         column_number
-    from declared_columns
+    from input_columns
+    where column_role = 'indicator'
 
 ),
-{%- endif %}
 
 input_periods as (
 

@@ -9,7 +9,7 @@
 {{ config(materialized='table') }}
 with cells as (
 
-    select * from {{ input_model('values') }}
+    select * from {{ ref('stg_input__values') }}
 
 ),
 

@@ -1,24 +1,18 @@
 -- Every input stock-period with the reason it is rejected (null when it is accepted). A
--- reason names the value it rejects and what to do about it. The words follow the source:
--- ticker and fiscal year for the Kaggle files, stock id and period for a panel.
-
-{%- set is_panel = panel_is_configured() %}
-{%- set stock = 'stock id' if is_panel else 'ticker' %}
-{%- set period_word = 'period' if is_panel else 'fiscal year' %}
-
+-- reason names the value it rejects and what to do about it, in the source's words for its
+-- keys (stg_input__build_facts: ticker and fiscal year for the Kaggle files, stock id and
+-- period for a panel).
 with stock_rows as (
 
-    select * from {{ input_model('rows') }}
+    select * from {{ ref('stg_input__rows') }}
 
 ),
 
-{% if not is_panel -%}
-kaggle_sectors as (
+build_facts as (
 
-    select * from {{ ref('kaggle_sectors') }}
+    select * from {{ ref('stg_input__build_facts') }}
 
 ),
-{%- endif %}
 
 -- spellings of a stock id within a period, by a grouped aggregate (a distinct-list window
 -- function costs seconds per hundred thousand rows)
@@ -39,36 +33,31 @@ counted as (
         stock_rows.*,
         count(*) over (partition by stock_rows.period, stock_rows.stock_id) as rows_with_stock_id,
         spellings.stock_id_spellings,
-        {% if is_panel -%}
-        true as is_known_sector
-        {%- else -%}
-        kaggle_sectors.sector is not null as is_known_sector
-        {%- endif %}
+        build_facts.stock_word,
+        build_facts.period_word
     from stock_rows
     left join spellings
         on stock_rows.period is not distinct from spellings.period
         and upper(stock_rows.stock_id) = spellings.stock_key
-    {% if not is_panel -%}
-    left join kaggle_sectors
-        on stock_rows.sector = kaggle_sectors.sector
-    {%- endif %}
+    cross join build_facts
 
 ),
 
 checked as (
 
     select
-        * exclude (stock_id_spellings, is_known_sector),
+        * exclude (stock_id_spellings, stock_word, period_word, sector_rejection_reason),
         case
             when stock_id is null
-                then 'missing {{ stock }}'
+                then 'missing ' || stock_word
             when period is null
-                then '{{ period_word }} ''' || coalesce(period_text, '') || ''' does not read as a date, a yyyymm or a year:'
+                then period_word || ' ''' || coalesce(period_text, '') || ''' does not read as a date, a yyyymm or a year:'
                     || ' correct it, or set the dbt var panel.period_type'
             when rows_with_stock_id > 1
-                then 'duplicate {{ stock }} in {{ period_word }} (' || rows_with_stock_id || ' rows)'
+                then 'duplicate ' || stock_word || ' in ' || period_word || ' (' || rows_with_stock_id || ' rows)'
             when len(stock_id_spellings) > 1
-                then '{{ stock }} ''' || stock_id || ''' differs only in letter case from another {{ stock }} of the {{ period_word }} ('
+                then stock_word || ' ''' || stock_id || ''' differs only in letter case from another ' || stock_word
+                    || ' of the ' || period_word || ' ('
                     || array_to_string(list_transform(list_sort(stock_id_spellings), spelling -> '''' || spelling || ''''), ', ')
                     || '): every spelling is quarantined; keep one spelling in the file'
             when distinct_return_count > 1
@@ -81,9 +70,7 @@ checked as (
                 then return_column || ' ''' || return_text || ''' is not finite: correct the return or leave the cell empty'
             when class_text is not null and (class_value is null or class_value not in (0, 1))
                 then 'Class ''' || class_text || ''' is not 0 or 1: correct it or leave the cell empty'
-            when sector is not null and not is_known_sector
-                then 'unknown sector ''' || sector || ''': not one of the sectors of seed kaggle_sectors;'
-                    || ' correct it in the file, or add it to data/seeds/kaggle_sectors.csv if it is a new sector'
+            else sector_rejection_reason
         end as rejection_reason
     from counted
 

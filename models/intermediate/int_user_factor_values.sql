@@ -42,7 +42,7 @@ with user_factor_rows as (
 input_factors as (
 
     select distinct column_name as factor
-    from {{ input_model('columns') }}
+    from {{ ref('stg_input__columns') }}
     where column_role = 'indicator'
 
 ),

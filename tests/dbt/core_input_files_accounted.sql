@@ -13,7 +13,7 @@ rows_per_file as (
     select
         source_file,
         count(*) as n_rows
-    from {{ input_model('rows') }}
+    from {{ ref('stg_input__rows') }}
     group by source_file
 
 ),

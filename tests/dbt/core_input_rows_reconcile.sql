@@ -7,14 +7,14 @@
 with input_rows as (
 
     select period, count(*) as n_rows
-    from {{ input_model('rows') }}
+    from {{ ref('stg_input__rows') }}
     group by period
 
 ),
 
 input_values as (
 
-    select * from {{ input_model('values') }}
+    select * from {{ ref('stg_input__values') }}
 
 ),
 

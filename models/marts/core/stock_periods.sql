@@ -1,5 +1,4 @@
 {%- set method = alpha_method() %}
-{%- set is_panel = panel_is_configured() %}
 
 with stock_rows as (
 
@@ -10,7 +9,13 @@ with stock_rows as (
 
 benchmark_returns as (
 
-    select * from {{ input_model('benchmark_returns') }}
+    select * from {{ ref('stg_input__benchmark_returns') }}
+
+),
+
+build_facts as (
+
+    select * from {{ ref('stg_input__build_facts') }}
 
 ),
 
@@ -28,10 +33,12 @@ with_reference_returns as (
         avg(stock_rows.return_pct) over (partition by stock_rows.period) as market_mean_return_pct,
         avg(stock_rows.return_pct) over (partition by stock_rows.period, stock_rows.sector) as sector_mean_return_pct,
         stock_rows.source_file,
-        stock_rows.line_number
+        stock_rows.line_number,
+        build_facts.missing_benchmark_advice
     from stock_rows
     left join benchmark_returns
         on stock_rows.period = benchmark_returns.period
+    cross join build_facts
 
 ),
 
@@ -42,15 +49,8 @@ with_alpha as (
         {% if method == 'benchmark' -%}
         return_pct - case
             when benchmark_return_pct is null then error(
-                {% if is_panel -%}
-                'no benchmark return for period ' || period_label || ' in '
-                || {{ panel_literal(panel_setting('benchmark_path')) }} || ' (dbt var panel.benchmark_path):'
-                || ' add a line for it, or set the dbt var alpha_method to market_mean'
-                {%- else -%}
-                'no benchmark return for return_year ' || (year(period) + 1)
-                || ' in data/seeds/benchmark_returns.csv: add that year''s S&P 500 price return (percent)'
+                'no benchmark return for period ' || period_label || ' in ' || missing_benchmark_advice
                 || ' or set the dbt var alpha_method to market_mean'
-                {%- endif %}
             )
             else benchmark_return_pct
         end

@@ -1,4 +1,4 @@
-{{ config(enabled=not panel_is_configured()) }}
+{{ config(enabled=input_source() == 'kaggle') }}
 -- The Kaggle files' benchmark in the benchmark contract (models/staging/_staging__docs.md): the
 -- S&P 500 price return of return_year (seed benchmark_returns) is the benchmark of the fiscal
 -- year before it, whose period is that year's December 31.

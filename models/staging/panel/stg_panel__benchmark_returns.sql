@@ -1,4 +1,4 @@
-{{ config(enabled=panel_is_configured()) }}
+{{ config(enabled=input_source() == 'panel') }}
 -- The panel's benchmark series in the benchmark contract (models/staging/_staging__docs.md): the
 -- CSV named by the dbt var panel.benchmark_path, columns `period` (written as the panel's period
 -- column) and `return` (the benchmark's return over the span of the panel's return column on that

@@ -1,7 +1,7 @@
-{{ config(enabled=panel_is_configured()) }}
--- The characteristics the panel declares, one row each: every column of a wide panel that is
--- not a key, the sector or excluded (in file order), or every name in a long panel's
--- characteristic column. Header text is only ever a string literal here.
+{{ config(enabled=input_source() == 'panel') }}
+-- The characteristics the panel declares, in every period the panel has: every column of a wide
+-- panel that is not a key, the sector or excluded (in file order), or every name in a long
+-- panel's characteristic column. Header text is only ever a string literal here.
 
 {%- set columns = panel_columns() %}
 
@@ -37,13 +37,23 @@ declared as (
 ),
 {%- endif %}
 
+periods as (
+
+    select distinct period
+    from {{ ref('stg_panel__rows') }}
+    where period is not null
+
+),
+
 final as (
 
     select
-        column_name,
-        column_number,
+        periods.period,
+        declared.column_number,
+        declared.column_name,
         'indicator' as column_role
     from declared
+    cross join periods
 
 )
 

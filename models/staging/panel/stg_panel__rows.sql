@@ -1,4 +1,4 @@
-{{ config(enabled=panel_is_configured()) }}
+{{ config(enabled=input_source() == 'panel') }}
 -- The panel's stock-periods in the stock-period contract every source fills
 -- (models/staging/_staging__docs.md). A long panel repeats a stock-period's return and
 -- sector on each of its characteristic rows: they are grouped here, line_number is the
@@ -69,6 +69,7 @@ renamed as (
         '{{ panel_frequency(columns) }}' as frequency,
         {{ 'year(period)' if panel_frequency(columns) == 'yearly' else 'cast(null as integer)' }} as fiscal_year,
         cast(sector_raw as varchar) as sector,
+        cast(null as varchar) as sector_rejection_reason,
         {{ panel_literal(panel_setting('return_column')) }} as return_column,
         cast(return_raw as varchar) as return_text,
         {{ panel_number('return_raw', columns) }}{{ ' * 100' if panel_setting('return_unit') == 'decimal' }} as return_pct,

@@ -1,4 +1,4 @@
-{{ config(enabled=panel_is_configured()) }}
+{{ config(enabled=input_source() == 'panel') }}
 -- The panel's non-empty characteristic values in the value contract every source fills
 -- (models/staging/_staging__docs.md): the characteristic's name exactly as the header (wide)
 -- or the characteristic column (long) has it, the value as read and, for text input, the

@@ -1,4 +1,4 @@
-{{ config(enabled=not panel_is_configured()) }}
+{{ config(enabled=input_source() == 'kaggle') }}
 with source as (
 
     select * from {{ source('kaggle', 'financial_columns') }}

@@ -1,4 +1,4 @@
-{{ config(enabled=not panel_is_configured()) }}
+{{ config(enabled=input_source() == 'kaggle') }}
 -- The Kaggle files' indicator cells in the value contract every source fills
 -- (models/staging/_staging__docs.md).
 with source as (

@@ -1,4 +1,4 @@
-{{ config(enabled=panel_is_configured()) }}
+{{ config(enabled=input_source() == 'panel') }}
 -- Every file the panel path matches, read; when the path is a directory, also every other
 -- entry of it, ignored with why (a file of another format, a subdirectory), so that no file
 -- is left out without a word.
@@ -41,7 +41,8 @@ final as (
             when read_files.source_file is not null then 'matched by the panel path {{ path | replace("'", "''") }}'
             else 'not matched by the panel path {{ path | replace("'", "''") }} (dbt var panel.path)'
         end as reason,
-        cast(null as integer) as missing_markers
+        cast(null as integer) as missing_markers,
+        cast(null as varchar[]) as trimmed_headers
     from read_files
     full outer join directory_entries
         on read_files.source_file = directory_entries.source_file

@@ -1,9 +1,16 @@
-{{ config(enabled=not panel_is_configured()) }}
+{{ config(enabled=input_source() == 'kaggle') }}
 -- The Kaggle files' data lines in the stock-period contract every source fills
--- (models/staging/_staging__docs.md): fiscal year Y is the period Y-12-31.
+-- (models/staging/_staging__docs.md): fiscal year Y is the period Y-12-31. A sector must be
+-- one of seed kaggle_sectors (sector_rejection_reason says what to do otherwise).
 with source as (
 
     select * from {{ source('kaggle', 'financial_rows') }}
+
+),
+
+kaggle_sectors as (
+
+    select * from {{ ref('kaggle_sectors') }}
 
 ),
 
@@ -18,7 +25,12 @@ renamed as (
         cast(fiscal_year as varchar) as period_label,
         'yearly' as frequency,
         cast(fiscal_year as integer) as fiscal_year,
-        sector,
+        source.sector,
+        case
+            when source.sector is not null and kaggle_sectors.sector is null
+                then 'unknown sector ''' || source.sector || ''': not one of the sectors of seed kaggle_sectors;'
+                    || ' correct it in the file, or add it to data/seeds/kaggle_sectors.csv if it is a new sector'
+        end as sector_rejection_reason,
         'PRICE VAR' as return_column,
         price_var_text as return_text,
         {{ parse_number('price_var_text') }} as return_pct,
@@ -26,6 +38,8 @@ renamed as (
         class_text,
         {{ parse_number('class_text') }} as class_value
     from source
+    left join kaggle_sectors
+        on source.sector = kaggle_sectors.sector
 
 )
 

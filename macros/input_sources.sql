@@ -1,0 +1,36 @@
+{#
+  The input formats the warehouse reads, keyed by source name, in the order they are tried: the
+  first that is `chosen` is this build's input source. `missing_benchmark` is null when the source
+  has a benchmark series, else what to do to give one (macro alpha_method). A source fills the staging contract
+  (models/staging/_staging__docs.md) with one model per role, named stg_<source>__<role> in
+  models/staging/<source>/, each starting with {{ config(enabled=input_source() == '<source>') }}.
+  Only the contract views models/staging/stg_input__<role>.sql call input_model; everything above
+  staging refs those views and never asks which source is configured.
+#}
+{% macro input_sources() -%}
+    {%- set panel = var('panel') or {} -%}
+    {{- return({
+        'panel': {
+            'chosen': panel.get('path') is not none,
+            'missing_benchmark': none if panel.get('benchmark_path') is not none
+                else 'the panel has no benchmark series; name a CSV of period,return in the dbt var panel.benchmark_path',
+        },
+        'kaggle': {'chosen': true, 'missing_benchmark': none},
+    }) -}}
+{%- endmacro %}
+
+{% macro input_source() -%}
+    {%- for name, source in input_sources().items() if source['chosen'] -%}
+        {{- return(name) -}}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error("no input source is configured: see macros/input_sources.sql") }}
+{%- endmacro %}
+
+{#- The staging model of the active source that fills `role` of the contract. -#}
+{% macro input_model(role) -%}
+    {%- set roles = ['rows', 'values', 'columns', 'files', 'benchmark_returns', 'build_facts'] -%}
+    {%- if role not in roles -%}
+        {{ exceptions.raise_compiler_error("input_model: unknown role '" ~ role ~ "'; the roles are " ~ roles | join(', ')) }}
+    {%- endif -%}
+    {{- return(ref('stg_' ~ input_source() ~ '__' ~ role)) -}}
+{%- endmacro %}

@@ -1,0 +1,20 @@
+-- The input's stock-periods, accepted or not: the rows of the staging contract, from the active input source's
+-- stg_<source>__rows (macro input_model). Models above staging read this view.
+select
+    source_file,
+    line_number,
+    stock_id,
+    period,
+    period_text,
+    period_label,
+    frequency,
+    fiscal_year,
+    sector,
+    sector_rejection_reason,
+    return_column,
+    return_text,
+    return_pct,
+    distinct_return_count,
+    class_text,
+    class_value
+from {{ input_model('rows') }}

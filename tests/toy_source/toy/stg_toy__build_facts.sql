@@ -1,0 +1,8 @@
+{{ config(enabled=input_source() == 'toy') }}
+select
+    'toy long CSV' as data_source,
+    cast(null as varchar) as kaggle_dir,
+    cast(null as varchar) as panel_path,
+    'symbol' as stock_word,
+    'month' as period_word,
+    'the toy input (its benchmark is the mean return of the month):' as missing_benchmark_advice

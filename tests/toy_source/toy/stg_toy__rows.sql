@@ -1,0 +1,32 @@
+{{ config(enabled=input_source() == 'toy') }}
+with source as (
+
+    select * from {{ source('toy', 'toy_file') }}
+    where item = 'next_return'
+
+),
+
+final as (
+
+    select
+        filename as source_file,
+        cast(ordinality + 1 as integer) as line_number,
+        symbol as stock_id,
+        last_day(cast(strptime(month, '%Y-%m') as date)) as period,
+        month as period_text,
+        month as period_label,
+        'monthly' as frequency,
+        cast(null as integer) as fiscal_year,
+        cast(null as varchar) as sector,
+        cast(null as varchar) as sector_rejection_reason,
+        'next_return' as return_column,
+        amount as return_text,
+        try_cast(amount as double) * 100 as return_pct,
+        1 as distinct_return_count,
+        cast(null as varchar) as class_text,
+        cast(null as double) as class_value
+    from source
+
+)
+
+select * from final
