@@ -1,18 +1,15 @@
 {#
-  Factor batches: a model whose work is independent per factor (ranks within a factor's period,
-  breakpoints, portfolio means, rank ICs, turnover) is built a group of factors at a time, so that
-  a research-size panel is never sorted or held in one pass.
-
-  Contract: the model sets config(materialized='factor_batched_table'), reads no ephemeral model,
-  and puts factor_batch_filter('factor') in the where clause of each import CTE that reads factor
-  rows. The filter is `true` when the model is compiled on its own (dbt compile, unit tests, docs)
-  or built in one pass; the materialization renders the model once per batch, the filter then
-  being `factor in (<the batch's factors>)`, which DuckDB applies inside the table scan. Batches
-  are dealt round-robin, in name order, from the factors of the larger of int_factor_cells_checked
-  (every input value) and factor_values (with the user factors), the model itself aside; its row
-  count divided by the var values_per_batch, rounded up, is the batch count (at most its number of
-  factors; 1, the SQL as compiled, for inputs as small as the Kaggle files). The last batch takes
-  every factor not in another batch, so every factor lands in exactly one batch.
+  Factor batches: a model whose work is independent per factor (ranks, breakpoints, portfolio
+  means, rank ICs, turnover) is built a group of factors at a time, so that a research-size panel
+  is never sorted or held in one pass. Contract: the model sets
+  config(materialized='factor_batched_table'), reads no ephemeral model, and puts
+  factor_batch_filter('factor') in the where clause of each import CTE that reads factor rows.
+  The filter is `true` when the model is compiled on its own (dbt compile, unit tests) or built in
+  one pass; the materialization renders the model once per batch, the filter then being
+  `factor in (<the batch's factors>)`, applied inside DuckDB's table scan. The batch count is the
+  rows of the larger of int_factor_cells_checked and factor_values (the model itself aside) over
+  the var values_per_batch, rounded up; that table's factors are dealt round-robin in name order,
+  and the last batch takes every factor not in another batch (a user factor).
 #}
 
 {% macro factor_batch_filter(column) -%}
@@ -33,6 +30,7 @@
     {%- else -%}
         {%- set test = 'not in (' ~ factor_literals(batches[:-1] | sum(start=[])) ~ ')' -%}
     {%- endif -%}
+    {#- render() renders in this context: factor_batch_filter reads the predicate from model -#}
     {%- do model.update({'factor_batch': test ~ ' /* factor batch ' ~ (batch + 1) ~ ' of ' ~ batches | length ~ ' */'}) -%}
     {%- set sql = render(model.raw_code) -%}
     {%- if sql == compiled_code -%}
