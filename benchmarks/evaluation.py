@@ -3,39 +3,14 @@ alphalens-reloaded computing the same measures for a sample of factors on the sa
 
     .venv/bin/python -m benchmarks.evaluation [--stocks 1000] [--months 240] [--characteristics 50]
                                               [--portfolios 2] [--alphalens-factors 3] [--workdir DIR]
-    # research size (long: the load alone is the panel benchmark's full run):
-    .venv/bin/python -m benchmarks.evaluation --stocks 4000 --months 1000 --characteristics 150
 
-Steps, each measured stage in a fresh child process so that its peak memory is its own
-(benchmarks.common):
-1. write the deterministic demo panel (factor_warehouse.sources.panel_demo, wide Parquet) and the
-   seeds (not counted);
-2. load: `dbt run` of the core models the evaluation reads (+factor_values +stock_periods +periods:
-   read the Parquet, unpivot, check, rank); timed and reported, not in the ratio;
-3. warehouse: `dbt run` of the evaluation tables for every factor, the SQL models
-   factor_long_short_returns, factor_ic (every horizon), factor_turnover, factor_fama_macbeth_slopes
-   with what they need beyond the load (portfolios, breakpoints, alpha ranks, settings), and the
-   Python model factor_performance (its inputs are those SQL tables only; fama_macbeth is left out:
-   it needs factor_f_scores and the design matrix of all factors, and alphalens has no counterpart);
-   wall time (Python start-up and dbt parsing included), dbt's run time, time per model, peak RSS;
-4. alphalens: --alphalens-factors factors at evenly spaced places of the list ordered by the number
-   of values (the most covered to the least). Read back from the warehouse, not timed: the factor
-   Series (factor_values.value) and one price frame for every stock, prices compounding the
-   stock-months' alpha (price(t + 1) = price(t) (1 + alpha(t) / 100); alpha is already the next
-   month's return), so that alphalens' 1-period forward return from prices is the warehouse's alpha.
-   Timed per factor: get_clean_factor_and_forward_returns (periods=(1,), quantiles = --portfolios,
-   filter_zscore=None, max_loss=1: nothing filtered), mean_return_by_quantile (by date, not
-   demeaned), factor_information_coefficient, quantile_turnover of every quantile and
-   factor_rank_autocorrelation. Then, not timed, the agreement with the warehouse where the
-   definitions coincide: forward return = alpha, quantile = portfolio (pd.qcut and quantile_cont
-   breakpoints put a value at a breakpoint below it alike), quantile means = factor_portfolio_alpha,
-   top minus bottom = factor_long_short_returns, turnover and rank autocorrelation = factor_turnover,
-   and the IC = factor_ic at horizon 1 (and its mean = factor_performance.mean_rank_ic) for a factor
-   with a value for every stock-month. For other factors alphalens ranks alpha over the factor's
-   stocks, the warehouse over every stock of the month, so that difference is printed apart. Only
-   horizon 1: alphalens' h-period return compounds h months, factor_ic correlates the month h - 1 later.
-Prints the warehouse's time for all factors, alphalens' mean time per factor, their ratio and the
-peak memory of each stage; it is not a test.
+Each stage runs in a fresh child process, so that its peak memory is its own: write the demo panel
+(not timed); load, `dbt run` of the core models the evaluation reads (timed, not in the ratio);
+warehouse, `dbt run` of factor_long_short_returns, factor_ic, factor_turnover,
+factor_fama_macbeth_slopes and factor_performance with what they need beyond the load; alphalens,
+its evaluation of --alphalens-factors factors, timed per factor, then its agreement with the
+warehouse where the definitions coincide (not timed). Prints the warehouse's time for all factors,
+alphalens' mean time per factor, their ratio and each stage's peak memory; it is not a test.
 """
 
 import argparse
@@ -70,7 +45,9 @@ def dates(series):
 
 def read_alphalens_input(database, sample_size):
     """Not timed: the sampled factors' values, the prices compounding alpha, and the warehouse's
-    evaluation rows of those factors."""
+    evaluation rows of those factors. The sample is evenly spaced along the factors ordered by their
+    number of values; price(t + 1) = price(t) (1 + alpha(t) / 100), so that alphalens' 1-period
+    forward return is the warehouse's alpha (already the next month's return)."""
     import duckdb
     import numpy as np
     import pandas as pd
@@ -156,7 +133,11 @@ def largest_difference(left, right):
 
 def agreement(name, quantiles, warehouse, alpha, results):
     """Differences between alphalens' results for one factor and the warehouse's rows (returns in
-    percentage points, as the warehouse keeps them)."""
+    percentage points, as the warehouse keeps them): quantile = portfolio, quantile means =
+    factor_portfolio_alpha, top minus bottom = factor_long_short_returns, turnover and rank
+    autocorrelation = factor_turnover, IC = factor_ic at horizon 1 (alphalens' h-period return
+    compounds h months). The IC agrees only for a factor with a value for every stock-month:
+    alphalens ranks alpha over the factor's stocks, the warehouse over every stock of the month."""
     import pandas as pd
 
     _, factor_data, quantile_means, ic, turnover, autocorrelation = results

@@ -3,19 +3,12 @@ build cold and warm, and the two MIC engines pair by pair.
 
     .venv/bin/python -m benchmarks.mic [--tickers 4400] [--workdir DIR]
 
-Steps, in one run:
-1. write demo files in the Kaggle format and seed a new warehouse;
-2. cold `dbt run` of every model (factor_mic computes every pair with the configured engine), timed
-   per model;
-3. warm `dbt run` on the same warehouse (nothing changed: every Python model reuses its results),
-   timed per model;
-4. factor_mic cold and alone: its table dropped (no cache), then `dbt run` of factor_mic only, so that
-   no other model shares the cores (numba's compiled code is cached on disk by then);
-5. on a random sample of the same pairs (pooled, n about 22,000, and per-year, n about 4,400): each
-   pair through minepy and through the numba engine (research/mic_engine.py), sequentially, back to
-   back, with the largest difference between their statistics; then the sample through the model's
-   thread pool (mic.compute_pairs, every core) against the numba engine's sequential time.
-Parameters are read from the built table, so they are the model's configured ones.
+In one run, on demo files in the Kaggle format: a cold `dbt run` of every model and a warm one
+(nothing changed: every Python model reuses its results), timed per model; factor_mic cold and
+alone (its table dropped); then a random sample of its pooled and per-year pairs through minepy
+and through the numba engine, back to back, with the largest difference between their
+statistics, and the sample through the model's thread pool. The MIC parameters are read from the
+built table, so they are the model's configured ones.
 """
 
 import argparse

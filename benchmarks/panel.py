@@ -4,16 +4,12 @@ per-period work done by pandas (vectorised groupby) and polars on the same long 
     .venv/bin/python -m benchmarks.panel [--stocks 4000] [--months 1000] [--characteristics 150]
                                          [--peer-months 120] [--workdir DIR]
 
-Steps, each measured stage in a fresh child process so that its peak memory is its own:
-1. write the deterministic demo panel (factor_warehouse.sources.panel_demo, wide Parquet) once;
-2. `dbt run` of every SQL model (models/: staging, intermediate, the marts) on it: wall time,
-   dbt's time per model, peak RSS;
-3. the peers, pandas and polars, each on the long table (stock, month, characteristic, value,
-   alpha) of the first --peer-months months read back from the warehouse (reading not timed):
-   the within-month percentile rank of every value (average ties), the month's median of every
-   characteristic and the mean alpha above and below it (the article's median split); timed,
-   peak RSS, and checked against the warehouse's factor_values and factor_median_split_alpha.
-Prints every figure; it is not a test.
+Each stage runs in a fresh child process, so that its peak memory is its own: write the demo panel
+(wide Parquet) once; `dbt run` of every SQL model on it (wall time, dbt's time per model, peak
+RSS); then pandas and polars on the long table of the first --peer-months months read back from
+the warehouse (not timed): within-month percentile ranks and the median split's mean alphas,
+timed and checked against factor_values and factor_median_split_alpha. Prints every figure; it is
+not a test.
 """
 
 import argparse

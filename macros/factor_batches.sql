@@ -1,55 +1,45 @@
 {#
-  Factor batches: the models whose work is independent per factor (ranks within a factor's
-  period, breakpoints, portfolio means, rank ICs, turnover) can be built a group of factors at
-  a time, so that a research-size panel (hundreds of millions of values) never has to be
-  sorted or held in one pass.
-
-  A model opts in with config(materialized='factor_batched_table') and puts
+  Factor batches: a model whose work is independent per factor (ranks, breakpoints, portfolio
+  means, rank ICs, turnover) is built a group of factors at a time, so that a research-size panel
+  is never sorted or held in one pass. Contract: the model sets
+  config(materialized='factor_batched_table'), reads no ephemeral model, and puts
   factor_batch_filter('factor') in the where clause of each import CTE that reads factor rows.
-  Compiled on its own (dbt compile, unit tests, docs) the filter keeps every row; the
-  materialization replaces it batch by batch with `factor in (<the batch's factors>)`, a
-  filter DuckDB applies inside the table scan (a computed key such as hash(factor) would cost
-  a pass over every row per batch). The factors are those of the largest table upstream, taken
-  in name order and dealt round-robin; the last batch takes every factor not in another batch,
-  so a factor that table lacks (a user factor) is built too, and every factor lands in exactly
-  one batch.
-
-  The batch count is that table's row count (DuckDB's estimate, no scan) divided by the dbt var
-  values_per_batch, rounded up, and at most its number of factors; 1 (a single pass, the SQL as
-  compiled) when the inputs are small, as the Kaggle files are.
+  The filter is `true` when the model is compiled on its own (dbt compile, unit tests) or built in
+  one pass; the materialization renders the model once per batch, the filter then being
+  `factor in (<the batch's factors>)`, applied inside DuckDB's table scan. The batch count is the
+  rows of the larger of int_factor_cells_checked and factor_values (the model itself aside) over
+  the var values_per_batch, rounded up; that table's factors are dealt round-robin in name order,
+  and the last batch takes every factor not in another batch (a user factor).
 #}
 
 {% macro factor_batch_filter(column) -%}
-    true /* factor batch: {{ column }} */
+    {%- if 'factor_batch' in model -%}
+        {{ column }} {{ model.factor_batch }}
+    {%- else -%}
+        true
+    {%- endif -%}
 {%- endmacro %}
 
-{% macro factor_batch_sql(sql, batch, batches) -%}
-    {%- set columns = modules.re.findall('true /\\* factor batch: (.+?) \\*/', sql) | unique | list -%}
-    {%- if not columns -%}
+{#- the model's SQL for batch number `batch` of `batches` (lists of factor names; [none]: one pass) -#}
+{% macro factor_batch_sql(batch, batches) -%}
+    {%- if batches | length == 1 -%}
+        {{ return(compiled_code) }}
+    {%- endif -%}
+    {%- if batch < batches | length - 1 -%}
+        {%- set test = 'in (' ~ factor_literals(batches[batch]) ~ ')' -%}
+    {%- else -%}
+        {%- set test = 'not in (' ~ factor_literals(batches[:-1] | sum(start=[])) ~ ')' -%}
+    {%- endif -%}
+    {#- render() renders in this context: factor_batch_filter reads the predicate from model -#}
+    {%- do model.update({'factor_batch': test ~ ' /* factor batch ' ~ (batch + 1) ~ ' of ' ~ batches | length ~ ' */'}) -%}
+    {%- set sql = render(model.raw_code) -%}
+    {%- if sql == compiled_code -%}
         {{ exceptions.raise_compiler_error(
             "model " ~ model.name ~ " is materialized as factor_batched_table but its SQL has no "
             ~ "factor_batch_filter(...): put {{ factor_batch_filter('factor') }} in the where "
             ~ "clause of the import CTE that reads the factor rows") }}
     {%- endif -%}
-    {%- if batches | length == 1 -%}
-        {{ return(sql) }}
-    {%- endif -%}
-    {%- if batch < batches | length - 1 -%}
-        {%- set test = 'in (' ~ factor_literals(batches[batch]) ~ ')' -%}
-    {%- else -%}
-        {%- set others = [] -%}
-        {%- for names in batches[:-1] -%}
-            {%- do others.extend(names) -%}
-        {%- endfor -%}
-        {%- set test = 'not in (' ~ factor_literals(others) ~ ')' -%}
-    {%- endif -%}
-    {%- set batched = namespace(sql=sql) -%}
-    {%- for column in columns -%}
-        {%- set batched.sql = batched.sql.replace(
-            'true /* factor batch: ' ~ column ~ ' */',
-            column ~ ' ' ~ test ~ ' /* factor batch ' ~ (batch + 1) ~ ' of ' ~ batches | length ~ ' */') -%}
-    {%- endfor -%}
-    {{ return(batched.sql) }}
+    {{ return(sql) }}
 {%- endmacro %}
 
 {% macro factor_literals(names) -%}
@@ -63,44 +53,20 @@
     {%- if values_per_batch < 1 -%}
         {{ exceptions.raise_compiler_error("dbt var values_per_batch must be a positive integer (rows per factor batch), got " ~ var('values_per_batch')) }}
     {%- endif -%}
-    {#- every table upstream of the model, however many views lie in between -#}
-    {%- set upstream_names = [] -%}
-    {%- set frontier = model.depends_on.nodes | list -%}
-    {%- for depth in range(50) if frontier -%}
-        {%- set current = frontier[:] -%}
-        {%- do frontier.clear() -%}
-        {%- for node_id in current if node_id in graph.nodes and graph.nodes[node_id].alias not in upstream_names -%}
-            {%- do upstream_names.append(graph.nodes[node_id].alias) -%}
-            {%- do frontier.extend(graph.nodes[node_id].depends_on.nodes) -%}
-        {%- endfor -%}
-    {%- endfor -%}
-    {%- if not upstream_names -%}
-        {{ return([none]) }}
-    {%- endif -%}
-    {%- set query -%}
-        select tables.table_name, tables.estimated_size
-        from duckdb_tables() as tables
-        inner join duckdb_columns() as columns
-            on tables.database_name = columns.database_name
-            and tables.schema_name = columns.schema_name
-            and tables.table_name = columns.table_name
-        where tables.database_name = '{{ this.database }}'
-            and tables.schema_name = '{{ this.schema }}'
-            and tables.table_name in ('{{ upstream_names | join("', '") }}')
-            and columns.column_name = 'factor'
-        order by tables.estimated_size desc, tables.table_name
-        limit 1
-    {%- endset -%}
-    {%- set largest = run_query(query) -%}
+    {#- the larger of the two tables of every factor's values, other than the model itself;
+        estimated_size is DuckDB's row count estimate: no scan -#}
+    {%- set largest = run_query(
+        "select table_name, estimated_size from duckdb_tables() where database_name = '" ~ this.database
+        ~ "' and schema_name = '" ~ this.schema ~ "' and table_name in ('int_factor_cells_checked', 'factor_values')"
+        ~ " and table_name <> '" ~ this.identifier ~ "' order by estimated_size desc, table_name limit 1") -%}
     {%- if largest.rows | length == 0 -%}
         {{ return([none]) }}
     {%- endif -%}
-    {%- set rows = largest.rows[0][1] | int -%}
-    {%- set batch_count = ((rows + values_per_batch - 1) // values_per_batch) | int -%}
+    {%- set batch_count = ((largest.rows[0][1] | int + values_per_batch - 1) // values_per_batch) | int -%}
     {%- if batch_count <= 1 -%}
         {{ return([none]) }}
     {%- endif -%}
-    {%- set factors = run_query('select distinct factor from ' ~ adapter.quote(largest.rows[0][0])
+    {%- set factors = run_query('select distinct factor from ' ~ this.incorporate(path={'identifier': largest.rows[0][0]})
         ~ ' where factor is not null order by factor').columns[0].values() -%}
     {%- set batch_count = [batch_count, factors | length] | min -%}
     {%- set batches = [] -%}
@@ -124,12 +90,12 @@
 
     {%- set batches = factor_batches() -%}
     {% call statement('main') -%}
-        {{ create_table_as(False, intermediate_relation, factor_batch_sql(compiled_code, 0, batches)) }}
+        {{ create_table_as(False, intermediate_relation, factor_batch_sql(0, batches)) }}
     {%- endcall %}
     {% for batch in range(1, batches | length) %}
         {% call statement('factor_batch_' ~ batch) -%}
             insert into {{ intermediate_relation }}
-            {{ factor_batch_sql(compiled_code, batch, batches) }}
+            {{ factor_batch_sql(batch, batches) }}
         {%- endcall %}
     {% endfor %}
     {% if batches | length > 1 %}

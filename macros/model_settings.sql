@@ -1,26 +1,16 @@
 {#
-  Table model_settings: which dbt var values built which table. The on-run-end hook
-  (dbt_project.yml) calls record_model_settings(results) after every dbt command; for each model
-  that command built it replaces that model's rows and touches no other, so the table stays true
-  after a partial rebuild (`dbt build --select x --vars '{...}'`). It lives in the warehouse file,
-  so the build runner's copy of the previous warehouse carries the rows of the models not rebuilt.
-
-  One row per (model, var): the value as JSON text (5, "sector", null for a var left null, where
-  the reader's default applies), whether the model reads it itself (read_directly) and built_at,
-  the start (UTC) of the dbt run that built the model.
-    read_directly true   the model's SQL reads the var, or a project macro it calls does (followed
-                         through macros calling macros); for a Python model, a config key its code
-                         reads (dbt's config_keys_used), set in its YAML from vars, e.g. mic_estimator,
-                         or alpha_model_settings, which gathers the alpha_models_* vars
-    read_directly false  the var shaped a table the model reads (directly, or under views and
-                         ephemeral models, which are read live): its value is copied from that
-                         table's rows when the model is built, so a table keeps the values it was
-                         built from even when the table under it is rebuilt later
-  When the tables a model read had been built with different values of a var, the model gets a
-  row for each value. Rows of models that are no longer in the project (the Kaggle staging views
-  once a panel is configured) are removed. Not followed: a source's config (kaggle_dir reaches the
-  Kaggle staging views through the kaggle source, so only build_facts, which reads it, has it) and
-  a materialization's vars (values_per_batch: how a table is built, not what it holds).
+  Table model_settings: which dbt var values built which table, one row per (model, var): the
+  value as JSON text (null for a var left null), read_directly and built_at (the start, UTC, of
+  the dbt run that built the model). The on-run-end hook (dbt_project.yml) calls
+  record_model_settings(results) after every dbt command and replaces the rows of each model that
+  command built, touching no other, so the table stays true after a partial rebuild.
+    read_directly true   the model's SQL reads the var, or a project macro it calls does; for a
+                         Python model, a config key its code reads (dbt's config_keys_used)
+    read_directly false  the var shaped a table the model reads (under views and ephemeral models
+                         too): its values are copied from that table's rows, one row per value
+  Rows of models no longer in the project are removed. Not followed: a source's config (kaggle_dir
+  reaches only build_facts) and a materialization's vars (values_per_batch: how a table is built,
+  not what it holds).
 #}
 
 {% macro record_model_settings(results) -%}

@@ -7,8 +7,7 @@
   count of rows up to and including the tied ones, cume_dist() times the partition's row
   count (rounded: the product is that whole number to within a rounding error). rank()
   and cume_dist() share one partitioning and one order, so DuckDB sorts each partition
-  once, and neither needs a window frame: on a 39-million-value batch of the research-size
-  panel this ranks in about half the time of a frame-based count.
+  once, and neither needs a window frame.
   Usage: {{ pct_rank('value', ['period', 'factor']) }}
 #}
 {% macro pct_rank(value_column, partition_by) -%}

@@ -5,8 +5,8 @@ docs/panel_demo.md) to one file, and print what was written: rows, columns, size
         [--characteristics K] [--shape wide|long] [--format parquet|csv|csv.gz] [--seed S] [--start YYYY-MM]
 
 The defaults are the research scale: 4,000 stocks a month on average x 1,000 months x 150
-characteristics (4,000,000 rows, 600 million values, about 2.4 GB of Parquet). The format
-defaults to the one PATH's suffix names (.parquet, .csv, .csv.gz), else parquet.
+characteristics (4,000,000 rows, 600 million cells). The format defaults to the one PATH's
+suffix names (.parquet, .csv, .csv.gz), else parquet.
 """
 
 import argparse

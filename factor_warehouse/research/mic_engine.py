@@ -1,46 +1,13 @@
-"""Maximal Information Coefficient in numba, computing what minepy 1.2.6 computes.
+"""Maximal Information Coefficient in numba: minepy 1.2.6's algorithm step for step, with minepy's
+values to rounding (tests/test_mic_engine.py checks every statistic and matrix cell to 1e-12).
 
-Two estimators, chosen by `estimator`:
-
-* "mic_approx": the characteristic matrix of Reshef et al. (2011), "Detecting novel
-  associations in large data sets", Science 334:1518, Supplementary Online Material
-  (algorithms ApproxMaxMI, EquipartitionYAxis, GetClumpsPartition,
-  GetSuperclumpsPartition, OptimizeXAxis).
-* "mic_e": the equicharacteristic matrix of Reshef et al. (2016), "Measuring
-  dependence powerfully and equitably", JMLR 17(212) (EquicharClump): as in minepy,
-  the same column optimisation restricted to grids whose optimised axis has no more
-  bins than the equipartitioned one, each axis taking both roles.
-
-From either matrix come minepy's statistics MIC, MAS, MEV, MCN (eps=0) and TIC
-(normalised, minepy's `tic(norm=True)`), with the same parameters: alpha sets the
-grid bound B = max(n**alpha, 4) for alpha in (0, 1], B = min(alpha, n) for
-alpha >= 4; c sets the number of clumps, max(int(c * columns), 1).
-
-The algorithm is minepy's, step for step; only the arithmetic is arranged to cost
-less, never to change a value beyond rounding (tests/test_mic_engine.py checks every
-statistic and every matrix cell against minepy to 1e-12):
-
-* entropies are sums of k*log(k) over integer counts, read from one table per call
-  (minepy calls log() in the innermost loop);
-* the cumulative counts (rows x clumps) are built once per grid row count and shared
-  by every column count; for each right edge t the weighted conditional entropies
-  W(s, t) of all blocks (s, t] are computed once and reused by every column count of
-  the dynamic programme, which runs right edge by right edge, so only one column of
-  W is ever held (minepy keeps a (p+1)^2 table); the largest column count is needed
-  at the last right edge only, so it is not computed for the others (for mic_e with
-  two bins per axis, W is then computed for the last edge alone);
-* the dynamic programme keeps c_t * (I(t, l) - H(Q)) in one contiguous table and
-  divides once per final score; arrays are allocated per grid row count, never in
-  the inner loops.
-
-Why numba rather than Cython or C: no compiler or build step at install time (the
-package stays pure Python), the same functions run as plain Python for debugging
-(NUMBA_DISABLE_JIT=1), and `nogil=True` lets the caller run pairs in a thread pool.
-Compiled code is cached on disk (`cache=True`, in this package's __pycache__; when
-that is not writable numba compiles in memory each process). Warm-up: the first call
-in a fresh checkout (or after this file changes) compiles for about 11-12 s; later
-processes load the cache in about 0.6 s (measured on a 2-core machine). Both
-estimators share the compiled code.
+Estimators: "mic_approx", the characteristic matrix of Reshef et al. (2011, Science 334:1518, SOM:
+ApproxMaxMI, EquipartitionYAxis, GetClumpsPartition, GetSuperclumpsPartition, OptimizeXAxis), and
+"mic_e", the equicharacteristic matrix of Reshef et al. (2016, JMLR 17(212): EquicharClump). From
+either come MIC, MAS, MEV, MCN (eps=0) and normalised TIC; alpha sets the grid bound B =
+max(n**alpha, 4) for alpha in (0, 1], min(alpha, n) for alpha >= 4; c the clumps, max(int(c *
+columns), 1). Only the arithmetic is arranged to cost less (see _optimize_columns). The compiled
+functions release the GIL (callers may run pairs in threads) and are cached on disk (cache=True).
 """
 
 import math

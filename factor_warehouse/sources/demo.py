@@ -1,19 +1,10 @@
-"""The embedded demo data set: deterministic files in exactly the Kaggle format,
-with a few planted, documented effects on alpha (see docs/demo_data.md).
+"""The embedded demo data set: deterministic files in exactly the Kaggle format, with a few
+planted, documented effects on alpha (docs/demo_data.md has the model and the truth).
 
 Every indicator value is the real 2018 column's empirical quantile function
-(factor_warehouse/sources/resources/kaggle_2018_profile.csv) evaluated at a uniform draw
-u, one independent draw per (ticker, fiscal year, indicator). Alpha, in
-percentage points, depends on three of those draws and nothing else:
-
-    alpha = SIZE_SLOPE * (u['Market Cap'] - 1/2)
-          + VALUE_SLOPE * (u['PE ratio'] - 1/2)
-          + U_CURVATURE * (12 * (u['Revenue Growth'] - 1/2)**2 - 1)
-          + NOISE_SCALE * (exp(NOISE_LOG_SD * z) - exp(NOISE_LOG_SD**2 / 2)),  z ~ N(0, 1)
-
-and the file's return column is price_var_pct = alpha + the S&P 500 price return
-of return_year (data/seeds/benchmark_returns.csv), so the warehouse's
-`benchmark` alpha method gives back alpha exactly (up to float rounding).
+(resources/kaggle_2018_profile.csv) at a uniform draw, one per (ticker, fiscal year, indicator);
+alpha depends on three of those draws and noise, and the file's return column is alpha + the S&P
+500 return of return_year, so the warehouse's `benchmark` alpha method gives alpha back exactly.
 
     write_demo_files(directory)          # the five files the demo warehouse is built on
     demo_truth()                         # the planted truth, one row per (ticker, fiscal_year)

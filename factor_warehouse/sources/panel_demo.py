@@ -1,38 +1,9 @@
-"""A deterministic monthly stock panel at research scale, with planted, documented effects on
-the next month's return (docs/panel_demo.md): the demo and benchmark input of the warehouse's
-panel reader, shaped like Jensen-Kelly-Pedersen's Global Factor Data (one row per stock and
-month end: `id`, `eom`, `ret_exc_lead1m`, a sector, then the characteristics).
-
-The model, for each month t = 0 .. n_months-1 in order:
-
-- **Who is alive.** alive_counts() fixes how many stocks are listed in each month (a slow hump
-  around n_stocks, summing to exactly n_stocks * n_months rows). Each listed stock leaves with
-  probability EXIT_HAZARD (more leave, chosen at random, if the count must fall); new stocks with
-  fresh ids enter to reach the month's count. A stock is listed in one unbroken run of months and
-  keeps one sector (SECTORS, drawn with SECTOR_SHARES; none for MISSING_SECTOR_SHARE of stocks).
-- **Characteristics.** Each stock carries one latent score s per characteristic: N(0, 1) on
-  entry, then s_t = rho * s_(t-1) + sqrt(1 - rho^2) * e_t (AR(1), e_t ~ N(0, 1)), so the
-  cross-section stays standard normal and its rank autocorrelation is set by rho. The reported
-  value is a fixed increasing function of s (the characteristic's `marginal`: normal, lognormal,
-  return-like, zero-inflated with exact zeros, or heavy-tailed), so a value's cross-sectional
-  rank is the rank of its score. Whether the value is reported follows a two-state Markov chain
-  per (stock, characteristic): missing in spells of mean `missing_spell_months` months, for a
-  long-run share `missing_share` of stock-months (missing is independent of scores and returns).
-- **Next month's return** of stock i listed at the month end eom_t:
-
-      ret_exc_lead1m = planted_effect(s_t, sector) + (1 + m) * exp(v * z - v^2 / 2) - 1
-
-  with m the market's excess return of month t+1 (one draw per month: MARKET_MEAN plus
-  MARKET_SD times a unit-variance Student t with MARKET_T_DEGREES_OF_FREEDOM), z ~ N(0, 1), and v
-  = IDIOSYNCRATIC_LOG_SD_CALM, or IDIOSYNCRATIC_LOG_SD_NEWS in a "news month" (probability
-  NEWS_SHARE): fat tails, right skew, and never below -1 in practice. So E[ret | s, m] =
-  planted_effect(s, sector) + m exactly. The planted effects (PLANTED_EFFECTS) use the latent
-  score even when the value is not reported; every other characteristic is noise.
-
-State carried from month to month: per listed stock, its id, sector, and one score and one
-missing flag per characteristic. The panel is generated month after month from one random
-stream, so its values do not depend on how months are grouped into chunks; the same arguments
-give byte-identical files.
+"""A deterministic monthly stock panel at research scale, with planted effects on the next month's
+return: the demo and benchmark input of the warehouse's panel reader, shaped like Jensen-Kelly-Pedersen's
+Global Factor Data (one row per stock and month end: `id`, `eom`, `ret_exc_lead1m`, a sector, then the
+characteristics). How it is made (listing, AR(1) scores, missing spells, returns) and the planted truth:
+docs/panel_demo.md. The panel is generated month after month from one random stream, so no value depends
+on how months are grouped into chunks; the same arguments give byte-identical files.
 
     write_panel(path, shape="wide", file_format="parquet", n_stocks=..., n_months=..., ...)
     generate_panel(n_stocks, n_months, n_characteristics, seed)   # PanelChunk after PanelChunk

@@ -3,17 +3,10 @@
 -- (pct_rank) above 0.99, over at least factor_duplicates_min_shared shared stock-periods. The
 -- representative of a pair is the factor with more values, then the earlier input column, then
 -- the first name; the report leaves the other one, the twin, out of its figures.
---
--- Cost: every pair of factors over every stock-period is a self-join of factor_values on
--- (stock_id, period): some 400 million rows at the Kaggle size (about 200 of the 221 factors
--- on each of 22,000 stock-periods) and tens of billions for a research panel (150
--- characteristics, 4 million stock-periods). So the pairs are screened on a fixed
--- sample of at most factor_duplicates_sample_stock_periods stock-periods (chosen by a hash of
--- stock_id and period; all of them when there are fewer): a pair is a candidate when its sampled
--- values are all equal or its sampled rank correlation exceeds 0.9 over at least 3 shared
--- stock-periods. Each candidate is then checked on all the stock-periods its two factors share,
--- and every number in the table is from that check. A pair sharing fewer than 3 sampled
--- stock-periods is not screened.
+-- A self-join of every pair over every stock-period would be too large, so pairs are screened on
+-- a hash sample of at most factor_duplicates_sample_stock_periods stock-periods (all values equal,
+-- or rank correlation above 0.9, over at least 3 shared), and each candidate is then checked on
+-- all the stock-periods its factors share: every number in the table is from that check.
 
 {%- set sample_size = var('factor_duplicates_sample_stock_periods', 2000) | int %}
 {%- set min_shared = var('factor_duplicates_min_shared', 30) | int %}
