@@ -9,7 +9,7 @@
 #}
 {% macro alpha_method() -%}
     {%- set methods = ['benchmark', 'market_mean', 'sector_mean'] -%}
-    {%- set method = var('alpha_method', none) -%}
+    {%- set method = var('alpha_method') -%}
     {%- if method is none -%}
         {%- set has_benchmark = not panel_is_configured() or panel_setting('benchmark_path') is not none -%}
         {%- set method = 'benchmark' if has_benchmark else 'market_mean' -%}

@@ -15,8 +15,8 @@
 -- and every number in the table is from that check. A pair sharing fewer than 3 sampled
 -- stock-periods is not screened.
 
-{%- set sample_size = var('factor_duplicates_sample_stock_periods', 2000) | int %}
-{%- set min_shared = var('factor_duplicates_min_shared', 30) | int %}
+{%- set sample_size = var('factor_duplicates_sample_stock_periods') | int %}
+{%- set min_shared = var('factor_duplicates_min_shared') | int %}
 
 with
 
