@@ -314,7 +314,8 @@ class ResultCache:
                                             else column for column in computed.schema]))
         computed = computed.append_column(FINGERPRINT_COLUMN, pa.array([value] * len(computed), pa.string()))
         if computed_at is not None:
-            computed = computed.append_column(COMPUTED_AT_COLUMN, pa.array([computed_at] * len(computed), pa.timestamp("us")))
+            times = pa.array([computed_at] * len(computed), pa.timestamp("us"))
+            computed = computed.append_column(COMPUTED_AT_COLUMN, times)
         return computed
 
     def table(self, function, *inputs, **parameters):
