@@ -166,6 +166,21 @@ def test_changing_one_target_value_recomputes_every_factor_holding_that_stock_pe
     assert len(count_statistics_calls) == warm.computed == 2 * factors_holding_it == 6
 
 
+def test_a_pair_of_identical_values_is_computed_once_whatever_its_factor(count_statistics_calls):
+    observations = make_observations()
+    twin = observations[observations["factor"] == "PE ratio"].assign(factor="PE twin")
+    with_twin = pd.concat([observations, twin], ignore_index=True)
+    cold = run(with_twin)
+    assert cold.computed == len(count_statistics_calls) == len(FACTORS) * (1 + len(YEARS))
+    statistics = ["scope", *mic.STATISTICS, "input_fingerprint"]
+    rows = cold.table.set_index("factor").loc[["PE ratio", "PE twin"], statistics].reset_index(drop=True)
+    pd.testing.assert_frame_equal(rows.iloc[:4].reset_index(drop=True), rows.iloc[4:].reset_index(drop=True))
+    count_statistics_calls.clear()
+    renamed = run(twin.assign(factor="PE renamed"), previous=cold.table)  # the twin's rows, under a new name
+    assert (renamed.computed, renamed.reused, len(count_statistics_calls)) == (0, 1 + len(YEARS), 0)
+    assert set(renamed.table["factor"]) == {"PE renamed"}
+
+
 @pytest.mark.parametrize("change", [{"estimator": "mic_approx"}, {"alpha": 0.55}, {"c": 10}, {"engine": "minepy"}])
 def test_changing_one_parameter_recomputes_everything(change, count_statistics_calls):
     observations = make_observations()

@@ -2,13 +2,14 @@
 
 While a Python model runs, the table its last build wrote is still in place (dbt replaces
 it with what the model returns): that table is the cache. Every row carries the
-`input_fingerprint` of the unit of work that produced it (the whole table, or one refit of
-a model), a sha256 of everything the unit's result depends on:
+`input_fingerprint` of the unit of work that produced it (the whole table, one refit of a
+model, one MIC pair), a sha256 of everything the unit's result depends on:
 
 - the input data: the DuckDB relations the unit reads, digested where they are (DuckDB
   sums a 64-bit hash of every row, `relation_digests`), so an unchanged input is never
   loaded into Python; a unit that reads only some groups of rows (a walk-forward refit
-  reads the years up to the one it predicts) takes the digests of those groups only;
+  reads the years up to the one it predicts) takes the digests of those groups only; an
+  array already in memory (`ArrayInput`) is digested by its bytes;
 - every parameter passed to the computation (settings as their JSON);
 - the code: `code_version` hashes the source of the computation's module and of every
   project module it imports, transitively (and of the module that loads its inputs), with
