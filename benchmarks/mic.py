@@ -7,8 +7,8 @@ In one run, on demo files in the Kaggle format: a cold `dbt run` of every model 
 (nothing changed: every Python model reuses its results), timed per model; factor_mic cold and
 alone (its table dropped); then a random sample of its pooled and per-year pairs through minepy
 and through the numba engine, back to back, with the largest difference between their
-statistics, and the sample through the model's thread pool. The MIC parameters are read from the
-built table, so they are the model's configured ones.
+statistics, and the sample through the model's thread pool (execution/thread_pool.py). The MIC
+parameters are read from the built table, so they are the model's configured ones.
 """
 
 import argparse
@@ -24,11 +24,12 @@ import duckdb
 import numpy as np
 
 from benchmarks.common import load_average_line, run_dbt_checked, timed_dbt_run
-from factor_warehouse.research.mic import (POOLED_SCOPE, STATISTICS, TARGET, MicParameters, compute_pairs,
-                                           load_observations, mic_pairs, mic_statistics)
+from factor_warehouse.execution.thread_pool import run_in_threads
+from factor_warehouse.research.mic import (POOLED_SCOPE, STATISTICS, MicParameters, load_observations, mic_pairs,
+                                           mic_statistics)
 from factor_warehouse.sources.demo import write_demo_files
 
-SUMMARY_LINE = re.compile(r"factor_mic: (\d+) computed, (\d+) reused, (\d+) skipped")
+SUMMARY_LINE = re.compile(r"factor_mic: (\d+) of \d+ pairs reused from the previous table, (\d+) computed")
 PYTHON_MODELS = ("factor_mic", "factor_f_scores", "factor_regressions", "alpha_model_coefficients",
                  "alpha_predictions", "alpha_model_metrics", "alpha_learning_curve", "factor_performance",
                  "fama_macbeth")
@@ -38,7 +39,7 @@ def timed_build(database, dbt_vars, workdir, selection=()):
     """`dbt run` of every model (or of `selection`), timed per model, with factor_mic's computed and
     reused pairs from its log."""
     timing = timed_dbt_run(["run", *selection], database, dbt_vars, workdir)
-    computed, reused, _ = map(int, SUMMARY_LINE.findall((Path(workdir) / "logs" / "dbt.log").read_text())[-1])
+    reused, computed = map(int, SUMMARY_LINE.findall((Path(workdir) / "logs" / "dbt.log").read_text())[-1])
     return {**timing, "mic_computed": computed, "mic_reused": reused}
 
 
@@ -50,9 +51,9 @@ def sample_pairs(database, sample_pooled, sample_yearly, seed=0):
                                                      "any_value(c_param), any_value(engine) from factor_mic").fetchone()
         parameters = MicParameters(estimator=estimator, alpha=alpha, c=c, engine=engine)
         observations = load_observations(connection.table("factor_values"), connection.table("stock_periods"))
-        computed_fingerprints = {row[0] for row in connection.sql("select input_fingerprint from factor_mic").fetchall()}
-    pairs = [pair for pair in mic_pairs(observations, TARGET, parameters) if pair.fingerprint in computed_fingerprints]
-    unique = list({pair.fingerprint: pair for pair in pairs}.values())  # the model computes each input once
+        computed = set(connection.sql("select factor, scope from factor_mic").fetchall())
+    pairs = [pair for pair in mic_pairs(observations) if (pair.factor, pair.scope) in computed]
+    unique = list({(pair.x.tobytes(), pair.y.tobytes()): pair for pair in pairs}.values())  # each input computed once
     rng = np.random.default_rng(seed)
     samples, totals = {}, {}
     for kind, wanted in (("pooled", sample_pooled), ("per-year", sample_yearly)):
@@ -66,7 +67,7 @@ def sample_pairs(database, sample_pooled, sample_yearly, seed=0):
 def time_engines(samples, parameters, workers):
     """Per kind: mean seconds per pair of minepy and of the numba engine on the same pairs, one after
     the other, and the largest difference of their statistics; then the wall time of the whole sample
-    sequentially in the numba engine and through compute_pairs with `workers` threads."""
+    sequentially in the numba engine and through run_in_threads with `workers` threads."""
     engines = {engine: dataclasses.replace(parameters, engine=engine) for engine in ("minepy", "numba")}
     first = next(pair for pairs in samples.values() for pair in pairs)
     mic_statistics(first.x, first.y, engines["numba"])  # numba compiles (or loads its cache) on the first call
@@ -90,7 +91,8 @@ def time_engines(samples, parameters, workers):
         mic_statistics(pair.x, pair.y, engines["numba"])
     sequential = time.perf_counter() - started
     started = time.perf_counter()
-    compute_pairs(everything, engines["numba"], workers)
+    run_in_threads(lambda pair: mic_statistics(pair.x, pair.y, engines["numba"]), everything, workers, "mic",
+                   lambda index, result: None)
     return per_kind, sequential, time.perf_counter() - started
 
 

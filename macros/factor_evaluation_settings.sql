@@ -8,7 +8,7 @@
                      Finance) and 1 for yearly data
 #}
 {% macro factor_evaluation_ic_horizons() -%}
-    {%- set raw = var('ic_horizons', none) -%}
+    {%- set raw = var('ic_horizons') -%}
     {%- if raw is none -%}
         case when frequency = 'monthly' then [1, 3, 6, 12] else [1, 2] end
     {%- else -%}
@@ -26,7 +26,7 @@
 {%- endmacro %}
 
 {% macro factor_evaluation_newey_west_lags() -%}
-    {%- set raw = var('newey_west_lags', none) -%}
+    {%- set raw = var('newey_west_lags') -%}
     {%- if raw is none -%}
         case when frequency = 'monthly' then 6 else 1 end
     {%- else -%}

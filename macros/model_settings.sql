@@ -88,7 +88,7 @@
     {%- endfor -%}
     {%- set settings = {} -%}
     {%- for name in modules.re.findall(var_pattern | trim, texts | join('\n')) -%}
-        {%- do settings.update({name: tojson(var(name, none), sort_keys=true)}) -%}
+        {%- do settings.update({name: tojson(var(name), sort_keys=true)}) -%}
     {%- endfor -%}
     {%- for key in node.config.get('config_keys_used') or [] -%}
         {%- do settings.update({key: tojson(node.config.get(key), sort_keys=true)}) -%}

@@ -9,14 +9,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
 
 from factor_warehouse.cli.dbt_runner import run_dbt
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 KAGGLE_SAMPLE_DIR = PROJECT_DIR / "data" / "kaggle_2018_sample"
-# the dbt vars' defaults (dbt_project.yml), for tests that call the package as the build does
-PROJECT_VARS = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
 
 # dbt's compiled files and logs of this test session go to a directory of its own, not the
 # project's target/ and logs/: a build or a second test session running at the same time

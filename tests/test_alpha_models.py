@@ -26,9 +26,10 @@ from factor_warehouse.research.model_settings import ModelSettings
 from factor_warehouse.research.penalty_selection import penalty_grid
 from factor_warehouse.research.regressions import factor_regressions
 from factor_warehouse.research.walk_forward import alpha_predictions
+from tests.project_vars import model_settings
 
 FACTORS = ["Market Cap", "PE ratio", "niperEBT", "nIperEBT"] + [f"Noise {i}" for i in range(8)]
-SETTINGS = ModelSettings(top_k=3, penalty_grid_size=8, ridge_penalties=(0.1, 1.0, 10.0, 100.0, 1000.0))
+SETTINGS = model_settings(top_k=3, penalty_grid_size=8, ridge_penalties=(0.1, 1.0, 10.0, 100.0, 1000.0))
 
 
 YEAR_ENDS = tuple(pd.Timestamp(f"{year}-12-31") for year in (2014, 2015, 2016, 2017))  # yearly periods
@@ -451,11 +452,11 @@ def test_learning_curve_equals_a_manual_kfold_loop(design):
 
 
 def test_settings_refuse_missing_and_unknown_keys():
-    config = {field.name: getattr(ModelSettings(), field.name) for field in dataclasses.fields(ModelSettings)}
+    config = {field.name: getattr(model_settings(), field.name) for field in dataclasses.fields(ModelSettings)}
     assert ModelSettings.from_config(dict(config, ridge_penalties=[1, 10])).ridge_penalties == (1.0, 10.0)
     as_dbt_renders = {name: str(list(v) if isinstance(v, tuple) else v) for name, v in config.items()}  # "{{ var() }}"
     rendered = ModelSettings.from_config(as_dbt_renders)
-    assert rendered == ModelSettings()
+    assert rendered == model_settings()
     assert ModelSettings.from_config(dict(config, elastic_net_l1_ratios="[0.5]")).elastic_net_l1_ratios == (0.5,)
     with pytest.raises(ValueError, match="alpha_model_settings.top_k: cannot read 'ten' as int"):
         ModelSettings.from_config(dict(config, top_k="ten"))

@@ -12,12 +12,12 @@ from minepy import MINE
 from factor_warehouse.cli.dbt_runner import run_dbt
 from tests.conftest import KAGGLE_SAMPLE_DIR
 
-SUMMARY_LINE = re.compile(r"factor_mic: (\d+) computed, (\d+) reused, (\d+) skipped")
+SUMMARY_LINE = re.compile(r"factor_mic: (\d+) of \d+ pairs reused from the previous table, (\d+) computed")
 
 
 def rebuild_factor_mic(database, tmp_path, dbt_vars):
     """Copy a built warehouse, run only factor_mic on the copy with its own log
-    directory, and return (copy, computed, reused, skipped) as the run logged them."""
+    directory, and return (copy, computed, reused) as the run logged them."""
     copy = tmp_path / "warehouse.duckdb"
     shutil.copyfile(database, copy)
     log_path = tmp_path / "logs"
@@ -25,7 +25,8 @@ def rebuild_factor_mic(database, tmp_path, dbt_vars):
     assert result.success, f"factor_mic rebuild failed: {result.exception or result.result}"
     summaries = SUMMARY_LINE.findall((log_path / "dbt.log").read_text())
     assert len(summaries) == 1, f"expected one factor_mic summary line in {log_path / 'dbt.log'}, found {summaries}"
-    return (copy, *map(int, summaries[0]))
+    reused, computed = map(int, summaries[0])
+    return copy, computed, reused
 
 
 def test_statistics_lie_in_their_ranges(demo_warehouse):
@@ -91,7 +92,7 @@ def test_only_pairs_below_min_rows_are_missing(kaggle_sample_warehouse):
 
 def test_warm_rebuild_recomputes_nothing(demo_warehouse, demo_database, tmp_path):
     before = demo_warehouse.sql("select * from factor_mic order by factor, scope").fetchall()
-    copy, computed, reused, skipped = rebuild_factor_mic(demo_database, tmp_path, dbt_vars={})
+    copy, computed, reused = rebuild_factor_mic(demo_database, tmp_path, dbt_vars={})
     with duckdb.connect(str(copy), read_only=True) as rebuilt:
         after = rebuilt.sql("select * from factor_mic order by factor, scope").fetchall()
     assert (computed, reused) == (0, len(after))
@@ -100,7 +101,7 @@ def test_warm_rebuild_recomputes_nothing(demo_warehouse, demo_database, tmp_path
 
 def test_changing_the_estimator_recomputes_every_row(kaggle_sample_database, tmp_path):
     dbt_vars = {"kaggle_dir": str(KAGGLE_SAMPLE_DIR), "mic_estimator": "mic_approx"}
-    copy, computed, reused, skipped = rebuild_factor_mic(kaggle_sample_database, tmp_path, dbt_vars)
+    copy, computed, reused = rebuild_factor_mic(kaggle_sample_database, tmp_path, dbt_vars)
     with duckdb.connect(str(copy), read_only=True) as rebuilt:
         estimators = rebuilt.sql("select distinct estimator from factor_mic").fetchall()
         distinct_inputs = rebuilt.sql("select count(distinct input_fingerprint) from factor_mic").fetchone()[0]

@@ -15,7 +15,7 @@ from dbt.adapters.duckdb.utils import SourceConfig
 from factor_warehouse.cli.dbt_runner import run_dbt
 from factor_warehouse.sources.dbt_plugin import Plugin
 from factor_warehouse.sources.kaggle import KaggleInputError
-from tests.conftest import PROJECT_VARS
+from tests.project_vars import PROJECT_VARS
 from tests.test_core_marts import CORE_SELECTION
 
 CORPUS = Path(__file__).resolve().parent / "input_corpus"

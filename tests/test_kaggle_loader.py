@@ -20,7 +20,8 @@ from factor_warehouse.sources.kaggle import (
     near_miss_advice,
     parse_file,
 )
-from tests.conftest import KAGGLE_SAMPLE_DIR, PROJECT_VARS
+from tests.conftest import KAGGLE_SAMPLE_DIR
+from tests.project_vars import PROJECT_VARS
 
 MISSING_MARKERS = PROJECT_VARS["missing_markers"]  # the default the build passes the loader
 

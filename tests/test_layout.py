@@ -12,9 +12,12 @@ ALLOWED = {
     "paths": set(),
     "sources": {"paths"},
     "research": {"paths"},
+    "execution": {"paths", "research"},
     "report": {"paths"},
-    "cli": {"paths", "sources", "research", "report"},
+    "cli": {"paths", "sources", "research", "execution", "report"},
 }
+# libraries of DuckDB sessions and threads, which live in execution/, never in research/
+INFRASTRUCTURE_LIBRARIES = ("duckdb", "threading", "concurrent", "_thread", "multiprocessing")
 
 
 def module_name(path):
@@ -22,8 +25,8 @@ def module_name(path):
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def project_imports(path):
-    """Absolute names of the project modules (and benchmarks) imported by the file at `path`."""
+def imports(path):
+    """Absolute names of every module (and module.name) imported by the file at `path`."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -31,7 +34,12 @@ def project_imports(path):
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.update(f"{node.module}.{alias.name}" for alias in node.names)
             names.add(node.module)
-    return {name for name in names if name.split(".")[0] in ("factor_warehouse", "benchmarks")}
+    return names
+
+
+def project_imports(path):
+    """Absolute names of the project modules (and benchmarks) imported by the file at `path`."""
+    return {name for name in imports(path) if name.split(".")[0] in ("factor_warehouse", "benchmarks")}
 
 
 def layer(name):
@@ -79,3 +87,10 @@ def test_every_folder_says_what_lives_there():
     for init in PACKAGE_DIR.rglob("__init__.py"):
         docstring = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert docstring and len(docstring) > 40, f"{init} has no docstring saying what lives in its folder"
+
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE_DIR / "research").rglob("*.py")), ids=lambda path: path.name)
+def test_research_imports_no_database_session_and_no_threads(path):
+    infrastructure = sorted(name for name in imports(path) if name.split(".")[0] in INFRASTRUCTURE_LIBRARIES)
+    assert not infrastructure, f"{path.name} imports {infrastructure}: move it to factor_warehouse/execution/"

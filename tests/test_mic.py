@@ -1,8 +1,10 @@
-"""factor_warehouse.research.mic against minepy called directly on the same inputs, on yearly
-periods (2014-12-31 ...) and on monthly ones (scopes are years of periods, never months);
-parallel equals sequential; the fingerprint cache recomputes exactly what a change affects
-(counted by calls to the statistics function, not by timings)."""
+"""factor_mic as factor_warehouse.execution.model_units.cached_factor_mic computes it from
+research.mic, against minepy called directly on the same inputs, on yearly periods
+(2014-12-31 ...) and on monthly ones (scopes are years of periods, never months); parallel
+equals sequential; the result cache recomputes exactly the pairs a change affects (counted by
+calls to the statistics function, not by timings)."""
 
+import re
 from datetime import datetime
 
 import duckdb
@@ -11,8 +13,11 @@ import pandas as pd
 import pytest
 from minepy import MINE
 
+from factor_warehouse.execution.model_units import cached_factor_mic
+from factor_warehouse.execution.result_cache import ResultCache
+from factor_warehouse.execution.thread_pool import ProgressReport
 from factor_warehouse.research import mic
-from factor_warehouse.research.mic import MicParameters, compute_factor_mic
+from tests.project_vars import mic_options, mic_parameters
 
 FACTORS = ("PE ratio", "niperEBT", "nIperEBT")  # the last two differ only in case
 YEARS = (2014, 2015, 2016)
@@ -44,9 +49,12 @@ def direct_minepy(x, y, parameters):
     return {"mic": mine.mic(), "mas": mine.mas(), "mev": mine.mev(), "mcn": mine.mcn(0), "tic": mine.tic(norm=True)}
 
 
-def run(observations, **options):
-    options.setdefault("report", lambda line: None)
-    return compute_factor_mic(observations, **options)
+def run(observations, parameters=None, previous=None, **options):
+    """cached_factor_mic with the default settings but `options`; `previous`: the table of the
+    previous run (a DataFrame), as the cache reads it (a DuckDB relation)."""
+    relation = None if previous is None else duckdb.from_df(previous)
+    cache = ResultCache("factor_mic", relation, lambda line: None)
+    return cached_factor_mic(cache, observations, parameters or mic_parameters(), **mic_options(**options))
 
 
 @pytest.fixture
@@ -55,9 +63,9 @@ def count_statistics_calls(monkeypatch):
     calls = []
     original = mic.mic_statistics
 
-    def counting(x, y, parameters, mine=None):
+    def counting(x, y, parameters):
         calls.append(len(x))
-        return original(x, y, parameters, mine)
+        return original(x, y, parameters)
 
     monkeypatch.setattr(mic, "mic_statistics", counting)
     return calls
@@ -67,7 +75,7 @@ def count_statistics_calls(monkeypatch):
 @pytest.mark.parametrize("estimator", ["mic_e", "mic_approx"])
 def test_each_row_equals_minepy_on_the_same_rows(estimator, engine):
     observations = make_observations()
-    parameters = MicParameters(estimator=estimator, alpha=0.6, c=15, engine=engine)
+    parameters = mic_parameters(estimator=estimator, alpha=0.6, c=15, engine=engine)
     table = run(observations, parameters=parameters, min_rows=2).table
     assert len(table) == len(FACTORS) * (1 + len(YEARS))
     for row in table.itertuples():
@@ -104,7 +112,7 @@ def test_one_year_of_periods_gives_pooled_scope_only(periods):
 def test_monthly_periods_have_one_scope_per_year_each_equal_to_minepy_on_its_months():
     months = tuple(pd.date_range("2014-01-31", periods=24, freq="ME"))  # 2014 and 2015
     observations = make_observations(n_stocks=15, periods=months)
-    parameters = MicParameters()
+    parameters = mic_parameters()
     table = run(observations, parameters=parameters, min_rows=2).table
     assert sorted(set(table["scope"])) == ["2014", "2015", "pooled"], "years of periods, never one scope per month"
     assert len(table) == len(FACTORS) * 3
@@ -158,12 +166,27 @@ def test_changing_one_target_value_recomputes_every_factor_holding_that_stock_pe
     assert len(count_statistics_calls) == warm.computed == 2 * factors_holding_it == 6
 
 
+def test_a_pair_of_identical_values_is_computed_once_whatever_its_factor(count_statistics_calls):
+    observations = make_observations()
+    twin = observations[observations["factor"] == "PE ratio"].assign(factor="PE twin")
+    with_twin = pd.concat([observations, twin], ignore_index=True)
+    cold = run(with_twin)
+    assert cold.computed == len(count_statistics_calls) == len(FACTORS) * (1 + len(YEARS))
+    statistics = ["scope", *mic.STATISTICS, "input_fingerprint"]
+    rows = cold.table.set_index("factor").loc[["PE ratio", "PE twin"], statistics].reset_index(drop=True)
+    pd.testing.assert_frame_equal(rows.iloc[:4].reset_index(drop=True), rows.iloc[4:].reset_index(drop=True))
+    count_statistics_calls.clear()
+    renamed = run(twin.assign(factor="PE renamed"), previous=cold.table)  # the twin's rows, under a new name
+    assert (renamed.computed, renamed.reused, len(count_statistics_calls)) == (0, 1 + len(YEARS), 0)
+    assert set(renamed.table["factor"]) == {"PE renamed"}
+
+
 @pytest.mark.parametrize("change", [{"estimator": "mic_approx"}, {"alpha": 0.55}, {"c": 10}, {"engine": "minepy"}])
 def test_changing_one_parameter_recomputes_everything(change, count_statistics_calls):
     observations = make_observations()
     cold = run(observations)
     count_statistics_calls.clear()
-    warm = run(observations, parameters=MicParameters(**change), previous=cold.table)
+    warm = run(observations, parameters=mic_parameters(**change), previous=cold.table)
     assert len(count_statistics_calls) == warm.computed == len(cold.table)
     assert warm.reused == 0
 
@@ -201,13 +224,14 @@ def test_missing_values_are_refused_with_a_message():
 ])
 def test_invalid_parameters_name_the_setting(settings, message):
     with pytest.raises(ValueError, match=message):
-        MicParameters(**settings)
+        mic_parameters(**settings)
 
 
 def test_progress_reports_done_total_rate_and_time_left():
     lines = []
     clock_values = iter([0.0, 5.0, 12.0, 30.0])
-    progress = mic.ProgressReport([1.0, 1.0, 2.0], lines.append, interval=10.0, clock=lambda: next(clock_values))
+    progress = ProgressReport([1.0, 1.0, 2.0], lines.append, 10.0, "factor_mic: ", "pairs",
+                              clock=lambda: next(clock_values))
     progress.advance(1.0)
     progress.maybe_report()  # t=5 s: within the interval, silent
     progress.advance(1.0)
@@ -248,11 +272,13 @@ def test_load_observations_joins_where_both_exist_in_order():
 def test_a_failing_pair_is_named_and_stops_the_queue(monkeypatch):
     calls = []
 
-    def failing(x, y, parameters, mine=None):
+    def failing(x, y, parameters):
         calls.append(len(x))
         raise MemoryError("no memory")
 
     monkeypatch.setattr(mic, "mic_statistics", failing)
-    with pytest.raises(RuntimeError, match=r"MIC engine numba failed for factor '.+', scope .+ \(n=\d+\)"):
+    with pytest.raises(MemoryError, match="no memory") as raised:
         run(make_observations(), workers=1)
+    assert any(re.fullmatch(r"while computing MIC engine numba on factor '.+', scope .+ \(n=\d+; .+\)", note)
+               for note in raised.value.__notes__)
     assert len(calls) < len(FACTORS) * (1 + len(YEARS))

@@ -9,10 +9,13 @@ import pytest
 from minepy import MINE
 
 from factor_warehouse.research.mic_engine import characteristic_matrix, mic_statistics
+from tests.project_vars import PROJECT_VARS
 
 TOLERANCE = 1e-12
 ESTIMATORS = ("mic_e", "mic_approx")
 RANDOMIZED_SEED = 20240611
+# the engine's arguments as a default build passes them
+DEFAULT_SETTINGS = {name: PROJECT_VARS[f"mic_{name}"] for name in ("alpha", "c", "estimator")}
 
 
 def minepy_reference(x, y, alpha, c, estimator):
@@ -179,9 +182,9 @@ def test_randomized_cases():
 
 def test_pairs_in_threads_give_the_sequential_results():
     pairs = [noisy_linear(800, seed=seed, noise=0.5) for seed in range(6)]
-    sequential = [mic_statistics(x, y) for x, y in pairs]
+    sequential = [mic_statistics(x, y, **DEFAULT_SETTINGS) for x, y in pairs]
     with ThreadPoolExecutor(max_workers=3) as pool:
-        threaded = list(pool.map(lambda pair: mic_statistics(*pair), pairs))
+        threaded = list(pool.map(lambda pair: mic_statistics(*pair, **DEFAULT_SETTINGS), pairs))
     assert threaded == sequential
 
 
@@ -202,6 +205,6 @@ def test_pairs_in_threads_give_the_sequential_results():
 )
 def test_invalid_input_is_rejected(x, y, kwargs, message):
     with pytest.raises(ValueError, match=message):
-        mic_statistics(x, y, **kwargs)
+        mic_statistics(x, y, **(DEFAULT_SETTINGS | kwargs))
     with pytest.raises(ValueError, match=message):
-        characteristic_matrix(x, y, **kwargs)
+        characteristic_matrix(x, y, **(DEFAULT_SETTINGS | kwargs))

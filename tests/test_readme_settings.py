@@ -18,6 +18,7 @@ from factor_warehouse.report.facts import setting_disagreements
 from factor_warehouse.sources.panel_demo import write_panel
 from tests.conftest import KAGGLE_SAMPLE_DIR
 from tests.test_core_marts import CORE_SELECTION
+from tests.project_vars import PROJECT_VARS
 from tests.test_model_settings import settings, unit_tests
 
 # `VARS='{...: ...}'` or `--vars '{...: ...}'` (a mapping, so the README's `VARS='{...}'` is not one)
@@ -47,7 +48,7 @@ def project_vars():
 
 def panel_keys():
     """The keys of the dbt var panel: those of the var panel_defaults."""
-    return set(yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]["panel_defaults"])
+    return set(PROJECT_VARS["panel_defaults"])
 
 
 def test_every_readme_example_sets_only_settings_the_project_reads():

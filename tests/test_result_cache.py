@@ -1,4 +1,4 @@
-"""The result cache (factor_warehouse.research.result_cache) on small inputs in an in-memory
+"""The result cache (factor_warehouse.execution.result_cache) on small inputs in an in-memory
 DuckDB: digests in DuckDB, the code version of a package, and reuse or recomputation of
 units against a previous table, down to the per-year refits of alpha_predictions."""
 
@@ -9,11 +9,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from factor_warehouse.research.design_matrix import design_input
-from factor_warehouse.research.result_cache import (
+from factor_warehouse.execution.model_units import cached_alpha_predictions, design_input
+from factor_warehouse.execution.result_cache import (
     FINGERPRINT_COLUMN, LazyInput, ResultCache, code_version, relation_digests,
 )
-from factor_warehouse.research.walk_forward import alpha_predictions, cached_alpha_predictions
+from factor_warehouse.research.walk_forward import alpha_predictions
 from tests.test_alpha_models import SETTINGS, synthetic_panel
 
 PERIODS = [pd.Timestamp(f"{year}-12-31").date() for year in (2015, 2016, 2017)]

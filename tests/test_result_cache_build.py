@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from factor_warehouse.cli.dbt_runner import run_dbt
-from factor_warehouse.research.result_cache import relation_digests
+from factor_warehouse.execution.result_cache import relation_digests
 from tests.conftest import KAGGLE_SAMPLE_DIR
 
 CACHED_MODELS = (

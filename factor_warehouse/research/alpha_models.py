@@ -1,8 +1,7 @@
 """The article's multi-factor models of alpha_rank (LinearRegression and SGDRegressor on
 the top-k factors, Lasso, Ridge, Elastic Net) fitted on one `Design`: filling, top-k
-selection and penalty choice all see only the rows being fitted.
-`cached_alpha_model_coefficients` is the in-sample table, each model's fit reused across
-builds (`result_cache`)."""
+selection and penalty choice all see only the rows being fitted. `model_coefficients` is
+one model's rows of the in-sample table."""
 
 from dataclasses import dataclass
 
@@ -10,11 +9,9 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LinearRegression, SGDRegressor
 
-from factor_warehouse.research.blas_threads import one_blas_thread
 from factor_warehouse.research.design_matrix import Filler
 from factor_warehouse.research.f_scores import top_k_positions
 from factor_warehouse.research.penalty_selection import choose_penalty, penalized_estimator
-from factor_warehouse.research.result_cache import Unit
 
 MODELS = ("linear_topk", "sgd_topk", "lasso", "ridge", "elastic_net")
 TOP_K_MODELS = ("linear_topk", "sgd_topk")
@@ -98,11 +95,3 @@ def model_coefficients(design, settings, model):
     """In-sample coefficients of one model, the intercept as its own row."""
     return fit_alpha_model(model, design, settings).coefficients()
 
-
-@one_blas_thread
-def cached_alpha_model_coefficients(cache, design, settings, models=MODELS):
-    """In-sample coefficients of every model on the LazyInput `design`, the intercept as its own
-    row; each model's fit is reused from the ResultCache when its fingerprint (the whole design,
-    the settings, the code) is there."""
-    units = [Unit(model_coefficients, (design,), {"settings": settings, "model": model}) for model in models]
-    return cache.rows(units, "models")

@@ -16,8 +16,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from factor_warehouse.research.result_cache import LazyInput
-
 STOCK_PERIOD_KEY = ["stock_id", "period"]
 # period_years in SQL: the year of a period, the group of refits, folds and MIC scopes
 PERIOD_YEAR_SQL = "year(period)"
@@ -129,27 +127,28 @@ def target_relation(stock_periods):
     return stock_periods.filter("alpha is not null").project("stock_id, period, alpha, alpha_rank")
 
 
-def design_input(factor_values, stock_periods):
-    """The design of the warehouse's `factor_values` and `stock_periods` relations as a
-    LazyInput: the rows needed are selected in DuckDB (where the result cache digests them);
-    the pivot (factor names as labels) runs in pandas, only when the design is needed."""
+def design_relations(factor_values, stock_periods):
+    """The rows the design of the warehouse's `factor_values` and `stock_periods` relations
+    needs, selected in DuckDB: (ranks, targets) relations, read by `design_of_relations`
+    (so the result cache can digest them where they are)."""
     targets = target_relation(stock_periods)
     ranks = (
         factor_values.filter("pct_rank is not null")
         .project("stock_id, period, factor, pct_rank")
         .join(targets.project("stock_id, period"), "stock_id, period", how="semi")
     )
-    return LazyInput((ranks, targets), load=design_of_relations)
+    return ranks, targets
 
 
 def design_of_relations(ranks, targets):
-    """build_design over the two relations of design_input."""
+    """build_design over the two relations of design_relations; the pivot (factor names as
+    labels) runs in pandas."""
     return build_design(ranks.df(), targets.df())
 
 
 def load_design(factor_values, stock_periods):
     """The design of the warehouse's `factor_values` and `stock_periods` relations, loaded now."""
-    return design_input(factor_values, stock_periods).value
+    return design_of_relations(*design_relations(factor_values, stock_periods))
 
 
 def rank_alpha_pairs(factor_values, stock_periods):

@@ -24,7 +24,7 @@ LARGEST_DOUBLE = float(np.finfo(np.float64).max)
 _jit = numba.njit(cache=True, nogil=True)
 
 
-def mic_statistics(x, y, alpha=0.6, c=15.0, estimator="mic_e"):
+def mic_statistics(x, y, alpha, c, estimator):
     """MIC, MAS, MEV, MCN (eps=0) and normalised TIC of the pair (x, y), as minepy's
     MINE(alpha, c, est=estimator) gives them."""
     matrix, row_lengths = _score_matrix(x, y, alpha, c, estimator)
@@ -32,7 +32,7 @@ def mic_statistics(x, y, alpha=0.6, c=15.0, estimator="mic_e"):
     return {"mic": float(mic), "mas": float(mas), "mev": float(mev), "mcn": float(mcn), "tic": float(tic)}
 
 
-def characteristic_matrix(x, y, alpha=0.6, c=15.0, estimator="mic_e"):
+def characteristic_matrix(x, y, alpha, c, estimator):
     """The (equi)characteristic matrix row by row, like minepy's MINE.get_score():
     entry [i][j] is the normalised mutual information of the best grid with i + 2
     bins of y and j + 2 bins of x."""

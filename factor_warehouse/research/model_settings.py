@@ -1,6 +1,7 @@
 """`ModelSettings`: every knob of the alpha models, read from the dbt config
-`alpha_model_settings` (python_models/alpha_models/_alpha_models__models.yml) with
-types checked and no silent defaults."""
+`alpha_model_settings` (python_models/alpha_models/_alpha_models__models.yml, the vars
+alpha_models_<setting>, whose defaults are in dbt_project.yml) with types checked and no
+defaults here."""
 
 from dataclasses import dataclass, fields
 
@@ -11,21 +12,21 @@ import yaml
 class ModelSettings:
     """Every knob of the models; the dbt models pass the YAML config `alpha_model_settings`."""
 
-    top_k: int = 10  # factors kept by f_regression for the *_topk models (the article's k)
-    sgd_max_iter: int = 100_000  # SGDRegressor settings exactly as the article
-    sgd_tol: float = 1e-5
-    sgd_eta0: float = 0.01
-    sgd_n_iter_no_change: int = 100
-    sgd_random_state: int = 42
-    penalty_grid_size: int = 30  # lasso / elastic net: penalties per grid, geometric
-    penalty_grid_ratio: float = 1e-3  # smallest / largest penalty (sklearn's eps)
-    ridge_penalties: tuple = (0.1, 1.0, 10.0, 100.0, 1_000.0, 10_000.0, 100_000.0)
-    elastic_net_l1_ratios: tuple = (0.2, 0.5, 0.8)
-    single_year_folds: int = 5  # CV folds within the year when the fitted periods are all of one year
-    coordinate_descent_max_iter: int = 1_000  # sklearn default; 10,000 was 7x slower on the 2018 sample, same choices
-    coordinate_descent_tol: float = 1e-4
-    learning_curve_sizes: int = 40  # np.linspace(0.01, 1.0, sizes), as the article
-    learning_curve_folds: int = 5
+    top_k: int  # factors kept by f_regression for the *_topk models (the article's k)
+    sgd_max_iter: int  # SGDRegressor settings exactly as the article
+    sgd_tol: float
+    sgd_eta0: float
+    sgd_n_iter_no_change: int
+    sgd_random_state: int
+    penalty_grid_size: int  # lasso / elastic net: penalties per grid, geometric
+    penalty_grid_ratio: float  # smallest / largest penalty (sklearn's eps)
+    ridge_penalties: tuple
+    elastic_net_l1_ratios: tuple
+    single_year_folds: int  # CV folds within the year when the fitted periods are all of one year
+    coordinate_descent_max_iter: int  # lasso / elastic net coordinate descent
+    coordinate_descent_tol: float
+    learning_curve_sizes: int  # np.linspace(0.01, 1.0, sizes), as the article
+    learning_curve_folds: int
 
     @classmethod
     def from_config(cls, config, source="alpha_model_settings"):
@@ -41,7 +42,8 @@ class ModelSettings:
         if unknown or missing:
             raise ValueError(
                 f"{source}: unknown keys {unknown}, missing keys {missing}; "
-                "declare every setting in python_models/alpha_models/_alpha_models__models.yml"
+                "declare every setting in python_models/alpha_models/_alpha_models__models.yml and its var "
+                "(with its default) in dbt_project.yml"
             )
         values = {}
         for field in fields(cls):

@@ -3,15 +3,14 @@
 Walk-forward refits once per year of periods on an expanding window: every period of year
 Y is predicted by models fitted on all periods of the years before Y, and on nothing of Y
 itself. For yearly data (one period per year) that is: each fiscal year predicted by models
-fitted on the fiscal years before it. Each (model, year) refit is one unit of the result
-cache (`cached_alpha_predictions`)."""
+fitted on the fiscal years before it. Each (model, year) refit (`refit_predictions`) is one
+unit of the result cache (factor_warehouse.execution.model_units)."""
 
 import pandas as pd
 
 from factor_warehouse.research.alpha_models import MODELS, MULTI_FACTOR_TARGET, fit_alpha_model
 from factor_warehouse.research.blas_threads import one_blas_thread
-from factor_warehouse.research.design_matrix import PERIOD_YEAR_SQL, as_date_column
-from factor_warehouse.research.result_cache import Unit
+from factor_warehouse.research.design_matrix import as_date_column
 
 
 def prediction_frame(model, evaluation, design, predicted, train_years):
@@ -61,19 +60,3 @@ def alpha_predictions(design, settings, models=MODELS):
     return pd.concat([refit_predictions(design, settings, model, test_year)
                       for model, test_year in refits(design.period_years, models)], ignore_index=True)
 
-
-@one_blas_thread
-def cached_alpha_predictions(cache, design, settings, models=MODELS):
-    """alpha_predictions of the LazyInput `design`, each refit reused from the ResultCache
-    when its fingerprint is there. A refit reads the periods of the years up to the one it
-    predicts (every year for the in-sample fit), so its fingerprint covers the digests of
-    those years only: new or changed periods of a year recompute the refits that read it."""
-    digests = design.digest(by=PERIOD_YEAR_SQL)
-    if not digests:  # no stock-period with a known alpha: nothing to fit, as build_design explains
-        return alpha_predictions(design.value, settings, models)
-    units = [
-        Unit(refit_predictions, (design,), {"settings": settings, "model": model, "test_year": test_year},
-             data=[[year, digests[year]] for year in sorted(digests) if test_year is None or year <= test_year])
-        for model, test_year in refits(digests, models)
-    ]
-    return cache.rows(units, "refits")

@@ -4,10 +4,10 @@ from the previous table when its input fingerprint is unchanged."""
 
 from dbt.adapters.events.logging import AdapterLogger
 
-from factor_warehouse.research.design_matrix import design_input
+from factor_warehouse.execution.model_units import design_input
+from factor_warehouse.execution.result_cache import ResultCache
 from factor_warehouse.research.learning_curve import alpha_learning_curve
 from factor_warehouse.research.model_settings import ModelSettings
-from factor_warehouse.research.result_cache import ResultCache
 
 
 def model(dbt, session):

@@ -4,10 +4,9 @@ fit is reused from the previous table when its input fingerprint is unchanged.""
 
 from dbt.adapters.events.logging import AdapterLogger
 
-from factor_warehouse.research.alpha_models import cached_alpha_model_coefficients
-from factor_warehouse.research.design_matrix import design_input
+from factor_warehouse.execution.model_units import cached_alpha_model_coefficients, design_input
+from factor_warehouse.execution.result_cache import ResultCache
 from factor_warehouse.research.model_settings import ModelSettings
-from factor_warehouse.research.result_cache import ResultCache
 
 
 def model(dbt, session):

@@ -1,13 +1,12 @@
 """alpha_predictions: in-sample and walk-forward predictions of alpha_rank by every model.
 Each (model, year) refit is reused from the previous table when its input fingerprint is
-unchanged (factor_warehouse.research.result_cache)."""
+unchanged (factor_warehouse.execution.result_cache)."""
 
 from dbt.adapters.events.logging import AdapterLogger
 
-from factor_warehouse.research.design_matrix import design_input
+from factor_warehouse.execution.model_units import cached_alpha_predictions, design_input
+from factor_warehouse.execution.result_cache import ResultCache
 from factor_warehouse.research.model_settings import ModelSettings
-from factor_warehouse.research.result_cache import ResultCache
-from factor_warehouse.research.walk_forward import cached_alpha_predictions
 
 
 def model(dbt, session):

@@ -5,10 +5,10 @@ is unchanged."""
 
 from dbt.adapters.events.logging import AdapterLogger
 
-from factor_warehouse.research.design_matrix import design_input
+from factor_warehouse.execution.model_units import design_input
+from factor_warehouse.execution.result_cache import ResultCache
 from factor_warehouse.research.f_scores import factor_f_scores
 from factor_warehouse.research.model_settings import ModelSettings
-from factor_warehouse.research.result_cache import ResultCache
 
 
 def model(dbt, session):

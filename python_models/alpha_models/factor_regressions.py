@@ -4,9 +4,9 @@ whole from the previous table when its input fingerprint is unchanged."""
 
 from dbt.adapters.events.logging import AdapterLogger
 
+from factor_warehouse.execution.result_cache import LazyInput, ResultCache
 from factor_warehouse.research.design_matrix import rank_alpha_pairs
 from factor_warehouse.research.regressions import factor_regressions
-from factor_warehouse.research.result_cache import LazyInput, ResultCache
 
 
 def model(dbt, session):

@@ -5,8 +5,8 @@ Reused whole from the previous table when its input fingerprint is unchanged."""
 
 from dbt.adapters.events.logging import AdapterLogger
 
+from factor_warehouse.execution.result_cache import LazyInput, ResultCache
 from factor_warehouse.research.factor_performance import factor_performance
-from factor_warehouse.research.result_cache import LazyInput, ResultCache
 
 
 def model(dbt, session):

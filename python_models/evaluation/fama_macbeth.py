@@ -7,9 +7,9 @@ fingerprint (the design, the factor list, the lags, the code) is unchanged."""
 import yaml
 from dbt.adapters.events.logging import AdapterLogger
 
-from factor_warehouse.research.design_matrix import design_input
+from factor_warehouse.execution.model_units import design_input
+from factor_warehouse.execution.result_cache import ResultCache
 from factor_warehouse.research.fama_macbeth_models import fama_macbeth_models
-from factor_warehouse.research.result_cache import ResultCache
 
 
 def model(dbt, session):

@@ -8,8 +8,8 @@
 -- or rank correlation above 0.9, over at least 3 shared), and each candidate is then checked on
 -- all the stock-periods its factors share: every number in the table is from that check.
 
-{%- set sample_size = var('factor_duplicates_sample_stock_periods', 2000) | int %}
-{%- set min_shared = var('factor_duplicates_min_shared', 30) | int %}
+{%- set sample_size = var('factor_duplicates_sample_stock_periods') | int %}
+{%- set min_shared = var('factor_duplicates_min_shared') | int %}
 
 with
 

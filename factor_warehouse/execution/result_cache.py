@@ -2,13 +2,14 @@
 
 While a Python model runs, the table its last build wrote is still in place (dbt replaces
 it with what the model returns): that table is the cache. Every row carries the
-`input_fingerprint` of the unit of work that produced it (the whole table, or one refit of
-a model), a sha256 of everything the unit's result depends on:
+`input_fingerprint` of the unit of work that produced it (the whole table, one refit of a
+model, one MIC pair), a sha256 of everything the unit's result depends on:
 
 - the input data: the DuckDB relations the unit reads, digested where they are (DuckDB
   sums a 64-bit hash of every row, `relation_digests`), so an unchanged input is never
   loaded into Python; a unit that reads only some groups of rows (a walk-forward refit
-  reads the years up to the one it predicts) takes the digests of those groups only;
+  reads the years up to the one it predicts) takes the digests of those groups only; an
+  array already in memory (`ArrayInput`) is digested by its bytes;
 - every parameter passed to the computation (settings as their JSON);
 - the code: `code_version` hashes the source of the computation's module and of every
   project module it imports, transitively (and of the module that loads its inputs), with
@@ -16,8 +17,11 @@ a model), a sha256 of everything the unit's result depends on:
   library, cannot reuse a result; an edit that changes nothing (a comment) costs one
   recomputation.
 
-A unit whose fingerprint is in the previous table gets those rows back unchanged;
-the others are computed. `ResultCache.rows` assembles the table in the order of the units
+A unit whose fingerprint is in the previous table gets those rows back unchanged; the
+others are computed, each distinct fingerprint once, in a pool of threads (largest cost
+first, with progress lines when asked). A unit may carry labels: columns that name it in
+the table without entering its fingerprint (MIC's factor and scope), so units of equal
+content share one result. `ResultCache.rows` assembles the table in the order of the units
 and logs one line: how many units were reused and how many computed.
 """
 
@@ -33,11 +37,15 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from factor_warehouse.execution.thread_pool import ProgressReport, run_in_threads
+
 FINGERPRINT_COLUMN = "input_fingerprint"
+COMPUTED_AT_COLUMN = "computed_at"
 
 
 def previous_table(session, this):
@@ -172,65 +180,144 @@ class LazyInput:
 
 
 @dataclass(eq=False)
+class ArrayInput:
+    """An input already in memory: a numeric array, digested by its values as float64 in order."""
+
+    array: np.ndarray
+    load = None  # nothing loaded it: no loading code in the fingerprint
+
+    def digest(self, by=None):
+        values = np.ascontiguousarray(self.array, dtype="<f8")
+        return {None: hashlib.sha256(values.tobytes()).hexdigest()}
+
+    @property
+    def value(self):
+        return self.array
+
+
+@dataclass(eq=False)
 class Unit:
     """One unit of work: function(*the inputs' values, **parameters). `data` is what the unit
-    reads of its inputs, as JSON data (digests); default every row of every input."""
+    reads of its inputs, as JSON data (digests); default every row of every input. `labels`
+    are columns naming the unit in the table, outside its fingerprint; `cost` orders the
+    computation (largest first) and weighs the progress; `description` names the unit in
+    the note of an error it raises."""
 
     function: Callable
     inputs: tuple
     parameters: dict = field(default_factory=dict)
     data: object = None
+    labels: dict = field(default_factory=dict)
+    cost: float = 1.0
+    description: str = ""
 
     @functools.cached_property
     def fingerprint(self):
         data = self.data if self.data is not None else [lazy.digest()[None] for lazy in self.inputs]
-        code = code_version(self.function, *(lazy.load for lazy in self.inputs))
+        code = code_version(self.function, *(lazy.load for lazy in self.inputs if lazy.load is not None))
         return fingerprint(f"{self.function.__module__}.{self.function.__qualname__}", code, self.parameters, data)
 
     def compute(self):
-        return self.function(*(lazy.value for lazy in self.inputs), **self.parameters)
+        try:
+            return self.function(*(lazy.value for lazy in self.inputs), **self.parameters)
+        except Exception as error:
+            error.add_note(f"while computing {self.description or self.function.__qualname__}")
+            raise
+
+
+def _labelled(rows, labels):
+    """`rows` with the unit's labels as their first columns."""
+    for position, (name, value) in enumerate(labels.items()):
+        rows = rows.add_column(position, name, pa.array([value] * len(rows), pa.string()))
+    return rows
+
+
+def _one_unit_rows(rows, labels):
+    """Of the stored rows of one fingerprint (every unit of that content wrote them, under its
+    own labels), those of the first unit, without its labels."""
+    if not labels:
+        return rows
+    first = rows.slice(0, 1).to_pylist()[0]
+    same = functools.reduce(pc.and_, [pc.equal(rows[name], first[name]) for name in labels])
+    return rows.filter(same).drop_columns(list(labels))
 
 
 class ResultCache:
     """The previous table of one model (a DuckDB relation, or None on the first build) seen as
-    a cache of units keyed by input_fingerprint; `report` takes the one line each model logs."""
+    a cache of units keyed by input_fingerprint; `report` takes the lines each model logs.
+    After `rows`, `reused` and `computed` count its units reused and its fingerprints computed."""
 
     def __init__(self, name, previous, report):
         self.name = name
         self.previous = previous
         self.report = report
+        self.reused = self.computed = 0
 
     @classmethod
     def of_model(cls, session, this, report):
         """The cache of the dbt model `this` (dbt's `dbt.this`), read through `session`."""
         return cls(this.identifier, previous_table(session, this), report)
 
-    def stored_rows(self, fingerprints):
-        """{fingerprint: its rows in the previous table (a pyarrow Table)} for the given ones found."""
-        if self.previous is None or FINGERPRINT_COLUMN not in self.previous.columns:
+    def stored_rows(self, fingerprints, columns=(FINGERPRINT_COLUMN,)):
+        """{fingerprint: its rows in the previous table (a pyarrow Table)} for the given ones
+        found; nothing when the previous table lacks one of `columns` (an older shape)."""
+        if not fingerprints or self.previous is None or not set(columns) <= set(self.previous.columns):
             return {}
         listed = ", ".join(f"'{value}'" for value in sorted(fingerprints))  # hex digests: no quoting needed
         stored = self.previous.filter(f"{_quoted(FINGERPRINT_COLUMN)} in ({listed})").fetch_arrow_table()
         column = stored[FINGERPRINT_COLUMN]
         return {value: stored.filter(pc.equal(column, value)) for value in set(column.to_pylist())}
 
-    def rows(self, units, noun):
+    def rows(self, units, noun, workers=1, progress_interval=None, computed_at=None):
         """The table of `units` (in their order): each unit's rows from the previous table when
-        its fingerprint is there, else computed, with the fingerprint as the last column.
-        Logs '<model>: R of N <noun> reused from the previous table, C computed'."""
-        stored = self.stored_rows({unit.fingerprint for unit in units})
-        parts = []
-        for unit in units:
-            if unit.fingerprint in stored:
-                parts.append(stored[unit.fingerprint])
-                continue
-            computed = pa.Table.from_pandas(unit.compute(), preserve_index=False).replace_schema_metadata(None)
-            fingerprints = pa.array([unit.fingerprint] * len(computed), pa.string())
-            parts.append(computed.append_column(FINGERPRINT_COLUMN, fingerprints))
-        reused = sum(unit.fingerprint in stored for unit in units)
-        self.report(f"{self.name}: {reused} of {len(units)} {noun} reused from the previous table, "
-                    f"{len(units) - reused} computed")
+        its fingerprint is there, else computed (once per fingerprint, in `workers` threads),
+        after its labels and followed by the fingerprint (and `computed_at`, when given: the
+        time computed rows get; reused rows keep theirs). Logs progress every
+        `progress_interval` seconds when given, and at the end
+        '<model>: R of N <noun> reused from the previous table, C computed'."""
+        required = (FINGERPRINT_COLUMN,) if computed_at is None else (FINGERPRINT_COLUMN, COMPUTED_AT_COLUMN)
+        stored = self.stored_rows({unit.fingerprint for unit in units}, required)
+        results = {unit.fingerprint: _one_unit_rows(stored[unit.fingerprint], unit.labels)
+                   for unit in units if unit.fingerprint in stored}
+        pending = {unit.fingerprint: unit for unit in units if unit.fingerprint not in results}
+        to_compute = sorted(pending.values(), key=lambda unit: -unit.cost)
+        self.reused = sum(unit.fingerprint in results for unit in units)
+        self.computed = len(to_compute)
+        progress = ProgressReport([unit.cost for unit in to_compute], self.report, progress_interval,
+                                  f"{self.name}: ", noun) if progress_interval is not None and to_compute else None
+
+        def done(index, result):
+            if index is not None:
+                unit = to_compute[index]
+                results[unit.fingerprint] = self._with_fingerprint(result, unit.fingerprint, computed_at)
+                if progress is not None:
+                    progress.advance(unit.cost)
+            if progress is not None:
+                progress.maybe_report()
+
+        run_in_threads(Unit.compute, to_compute, workers, f"{self.name}-unit", done)
+        if progress is not None:
+            progress.maybe_report(force=True)
+        shared = len(units) - self.reused - self.computed
+        self.report(f"{self.name}: {self.reused} of {len(units)} {noun} reused from the previous table, "
+                    f"{self.computed} computed" + (f", {shared} more share an identical input" if shared else ""))
+        parts = [_labelled(results[unit.fingerprint], unit.labels) for unit in units]
+        if not parts:
+            return pd.DataFrame()
         return pa.concat_tables(parts, promote_options="permissive").to_pandas(types_mapper=pd.ArrowDtype)
+
+    @staticmethod
+    def _with_fingerprint(frame, value, computed_at):
+        """A computed result as stored: the frame's columns (text as DuckDB returns it, so reused
+        and computed rows have one type), then the fingerprint (and computed_at)."""
+        computed = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+        computed = computed.cast(pa.schema([column.with_type(pa.string()) if pa.types.is_large_string(column.type)
+                                            else column for column in computed.schema]))
+        computed = computed.append_column(FINGERPRINT_COLUMN, pa.array([value] * len(computed), pa.string()))
+        if computed_at is not None:
+            times = pa.array([computed_at] * len(computed), pa.timestamp("us"))
+            computed = computed.append_column(COMPUTED_AT_COLUMN, times)
+        return computed
 
     def table(self, function, *inputs, **parameters):
         """function(*the inputs' values, **parameters) as one unit: the whole table reused or computed."""
