@@ -17,8 +17,8 @@ from factor_warehouse.paths import PROJECT_DIR
 from factor_warehouse.report.facts import setting_disagreements
 from factor_warehouse.sources.panel_demo import write_panel
 from tests.conftest import KAGGLE_SAMPLE_DIR
-from tests.test_core_marts import CORE_SELECTION
 from tests.project_vars import PROJECT_VARS
+from tests.test_core_marts import CORE_SELECTION
 from tests.test_model_settings import settings, unit_tests
 
 # `VARS='{...: ...}'` or `--vars '{...: ...}'` (a mapping, so the README's `VARS='{...}'` is not one)
