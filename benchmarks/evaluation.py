@@ -15,7 +15,7 @@ Steps, each measured stage in a fresh child process so that its peak memory is i
 3. warehouse: `dbt run` of the evaluation tables for every factor, the SQL models
    factor_long_short_returns, factor_ic (every horizon), factor_turnover, factor_fama_macbeth_slopes
    with what they need beyond the load (portfolios, breakpoints, alpha ranks, settings), and the
-   Python model factor_performance (its inputs are those SQL tables only; fama_macbeth is left out:
+   Python model factor_summary (its inputs are those SQL tables only; fama_macbeth is left out:
    it needs factor_f_scores and the design matrix of all factors, and alphalens has no counterpart);
    wall time (Python start-up and dbt parsing included), dbt's run time, time per model, peak RSS;
 4. alphalens: --alphalens-factors factors at evenly spaced places of the list ordered by the number
@@ -30,7 +30,7 @@ Steps, each measured stage in a fresh child process so that its peak memory is i
    definitions coincide: forward return = alpha, quantile = portfolio (pd.qcut and quantile_cont
    breakpoints put a value at a breakpoint below it alike), quantile means = factor_portfolio_alpha,
    top minus bottom = factor_long_short_returns, turnover and rank autocorrelation = factor_turnover,
-   and the IC = factor_ic at horizon 1 (and its mean = factor_performance.mean_rank_ic) for a factor
+   and the IC = factor_ic at horizon 1 (and its mean = factor_summary.mean_rank_ic) for a factor
    with a value for every stock-month. For other factors alphalens ranks alpha over the factor's
    stocks, the warehouse over every stock of the month, so that difference is printed apart. Only
    horizon 1: alphalens' h-period return compounds h months, factor_ic correlates the month h - 1 later.
@@ -53,7 +53,7 @@ from benchmarks.common import load_average_line, add_panel_options, peak_rss_meg
 MODULE = "benchmarks.evaluation"
 LOAD = ["+factor_values", "+stock_periods", "+periods"]
 EVALUATION_TABLES = ["+factor_long_short_returns", "+factor_ic", "+factor_turnover", "+factor_fama_macbeth_slopes",
-                     "factor_performance"]
+                     "factor_summary"]
 LOAD_RUN = ["run", "--select", *LOAD]
 EVALUATION_RUN = ["run", "--select", *EVALUATION_TABLES, "--exclude", *LOAD]
 
@@ -97,10 +97,10 @@ def read_alphalens_input(database, sample_size):
                                     "where horizon = 1 and factor in (select unnest(?))", [factors]),
             "turnover": table(connection, "select factor, period, portfolio, turnover, rank_autocorrelation "
                                           "from factor_turnover where factor in (select unnest(?))", [factors]),
-            "performance": table(connection, "select factor, mean_rank_ic from factor_performance "
+            "performance": table(connection, "select factor, mean_rank_ic from factor_summary "
                                              "where factor in (select unnest(?))", [factors]),
         }
-        n_factors = connection.execute("select count(*) from factor_performance").fetchone()[0]
+        n_factors = connection.execute("select count(*) from factor_summary").fetchone()[0]
         n_values = connection.execute("select count(*) from factor_values where value is not null").fetchone()[0]
     for frame in (values, alpha, *warehouse.values()):
         if "period" in frame:

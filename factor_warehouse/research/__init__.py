@@ -3,6 +3,6 @@ relations) to result tables, one idea per module. `design_matrix` shapes the inp
 `f_scores`, `regressions`, `penalty_selection`, `alpha_models`, `walk_forward`,
 `metrics` and `learning_curve` are the article's models and their honest evaluation;
 `mic` is the Maximal Information Coefficient; `newey_west`, `fama_macbeth`,
-`fama_macbeth_models` and `factor_performance` evaluate factors over time. The dbt Python
+`fama_macbeth_models` and `factor_summary` evaluate factors over time. The dbt Python
 models call into here; `result_cache` lets them reuse the results of the previous build
 whose input fingerprint is unchanged."""
