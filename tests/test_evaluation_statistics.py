@@ -147,3 +147,7 @@ def test_factor_summary_small_sample_rules():
     assert "rank_ic_t_statistic" not in notes["Mixed"] and "spread_t_statistic" not in notes["Up"]
     assert all("long_short_nw_t, annualized_sharpe and long_short_q_value need at least 3 periods" in note
                for note in notes)
+    # no slope and no turnover: the means are null and the note names them
+    assert summary[["fama_macbeth_slope", "mean_turnover", "mean_rank_autocorrelation"]].isna().all().all()
+    assert all("fama_macbeth_slope: no period has" in note and "mean_turnover: no period has" in note
+               and "mean_rank_autocorrelation: no period has" in note for note in notes)

@@ -100,6 +100,14 @@ def one_factor(factor, long_short, rank_ic, slopes, turnover, coverage, lags, pe
         "a rank IC (factor_ic, horizon 1)", notes)
     fm_n, fm_mean, _, fm_t = newey_west_statistics(
         slopes["slope"], lags, "fama_macbeth_nw_t", "a Fama-MacBeth slope", notes)
+    if fm_n == 0:
+        notes.append("fama_macbeth_slope: no period has a Fama-MacBeth slope (factor_fama_macbeth_slopes)")
+    mean_turnover = turnover["turnover"].mean()
+    mean_autocorrelation = turnover.groupby("period")["rank_autocorrelation"].first().mean()
+    if np.isnan(mean_turnover):
+        notes.append("mean_turnover: no period has a turnover of portfolio 1 or J (factor_turnover)")
+    if np.isnan(mean_autocorrelation):
+        notes.append("mean_rank_autocorrelation: no period has a rank autocorrelation (factor_turnover)")
     return {
         "factor": factor,
         "grouping": long_short["grouping"].iloc[0],
@@ -128,8 +136,8 @@ def one_factor(factor, long_short, rank_ic, slopes, turnover, coverage, lags, pe
         "fama_macbeth_periods": fm_n,
         "fama_macbeth_slope": fm_mean,
         "fama_macbeth_nw_t": fm_t,
-        "mean_turnover": turnover["turnover"].mean(),
-        "mean_rank_autocorrelation": turnover.groupby("period")["rank_autocorrelation"].first().mean(),
+        "mean_turnover": mean_turnover,
+        "mean_rank_autocorrelation": mean_autocorrelation,
         "statistics_note": "; ".join(notes) or None,
     }
 
