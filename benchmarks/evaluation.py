@@ -7,7 +7,7 @@ alphalens-reloaded computing the same measures for a sample of factors on the sa
 Each stage runs in a fresh child process, so that its peak memory is its own: write the demo panel
 (not timed); load, `dbt run` of the core models the evaluation reads (timed, not in the ratio);
 warehouse, `dbt run` of factor_long_short_returns, factor_ic, factor_turnover,
-factor_fama_macbeth_slopes and factor_performance with what they need beyond the load; alphalens,
+factor_fama_macbeth_slopes and factor_summary with what they need beyond the load; alphalens,
 its evaluation of --alphalens-factors factors, timed per factor, then its agreement with the
 warehouse where the definitions coincide (not timed). Prints the warehouse's time for all factors,
 alphalens' mean time per factor, their ratio and each stage's peak memory; it is not a test.
@@ -28,7 +28,7 @@ from benchmarks.common import load_average_line, add_panel_options, peak_rss_meg
 MODULE = "benchmarks.evaluation"
 LOAD = ["+factor_values", "+stock_periods", "+periods"]
 EVALUATION_TABLES = ["+factor_long_short_returns", "+factor_ic", "+factor_turnover", "+factor_fama_macbeth_slopes",
-                     "factor_performance"]
+                     "factor_summary"]
 LOAD_RUN = ["run", "--select", *LOAD]
 EVALUATION_RUN = ["run", "--select", *EVALUATION_TABLES, "--exclude", *LOAD]
 
@@ -74,10 +74,10 @@ def read_alphalens_input(database, sample_size):
                                     "where horizon = 1 and factor in (select unnest(?))", [factors]),
             "turnover": table(connection, "select factor, period, portfolio, turnover, rank_autocorrelation "
                                           "from factor_turnover where factor in (select unnest(?))", [factors]),
-            "performance": table(connection, "select factor, mean_rank_ic from factor_performance "
+            "performance": table(connection, "select factor, mean_rank_ic from factor_summary "
                                              "where factor in (select unnest(?))", [factors]),
         }
-        n_factors = connection.execute("select count(*) from factor_performance").fetchone()[0]
+        n_factors = connection.execute("select count(*) from factor_summary").fetchone()[0]
         n_values = connection.execute("select count(*) from factor_values where value is not null").fetchone()[0]
     for frame in (values, alpha, *warehouse.values()):
         if "period" in frame:

@@ -31,7 +31,7 @@ from factor_warehouse.sources.demo import write_demo_files
 
 SUMMARY_LINE = re.compile(r"factor_mic: (\d+) of \d+ pairs reused from the previous table, (\d+) computed")
 PYTHON_MODELS = ("factor_mic", "factor_f_scores", "factor_regressions", "alpha_model_coefficients",
-                 "alpha_predictions", "alpha_model_metrics", "alpha_learning_curve", "factor_performance",
+                 "alpha_predictions", "alpha_model_metrics", "alpha_learning_curve", "factor_summary",
                  "fama_macbeth")
 
 

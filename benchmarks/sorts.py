@@ -6,7 +6,7 @@
 Steps: write the demo files in the Kaggle format (factor_warehouse.sources.demo, 221 indicators), build
 the core marts with `dbt run` (setup, not timed), then in two fresh child processes, so each peak
 memory is its own: (1) the marts stage, `dbt run` of models/intermediate/factor_sorts,
-models/marts/factor_sorts and the factor_evaluation models factor_summary reads, timed as wall time including dbt's start-up and as
+models/marts/factor_sorts and the factor_evaluation SQL models, timed as wall time including dbt's start-up and as
 the sum of dbt's per-model execution times; (2) the article's median split (filter_data_top and
 filter_data_below for every factor and year, benchmarks.article) on the same data, read
 back from the warehouse as the article's wide frame, timed without the read. The child also

@@ -18,7 +18,7 @@
               or texts | map('int') | select('lt', 1) | list | length > 0 or '1' not in texts -%}
             {{ exceptions.raise_compiler_error(
                 "dbt var ic_horizons must be a list of whole numbers >= 1 that includes 1 (got '" ~ raw ~ "'); "
-                ~ "horizon 1 is the rank IC that factor_summary and factor_performance read; "
+                ~ "horizon 1 is the rank IC that factor_summary reads; "
                 ~ "set it with --vars '{ic_horizons: [1, 3, 6, 12]}'") }}
         {%- endif -%}
         [{{ texts | map('int') | unique | sort | join(', ') }}]

@@ -8,6 +8,7 @@ import statsmodels.api as sm
 from linearmodels import FamaMacBeth
 
 from factor_warehouse.research.fama_macbeth import INTERCEPT, cross_sectional_coefficients, fama_macbeth
+from factor_warehouse.research.factor_summary import factor_summary
 from factor_warehouse.research.newey_west import newey_west, newey_west_by_group
 
 
@@ -105,3 +106,48 @@ def test_periods_with_too_few_stocks_or_collinear_ranks_are_skipped_and_counted(
     assert skipped == 2
     assert len(coefficients) == 4
     assert periods.min() not in set(coefficients["period"])
+
+
+def test_factor_summary_small_sample_rules():
+    """Up: spreads 1 and 3 give mean 2, sd sqrt(2), t = 2, rank IC constant (sd 0, t null).
+    Mixed: spreads -2, null, 2 give T = 2, t = 0, hit rate 0.5. Once: a single period, so sd and t
+    are null and it gets no rank. Coverage averages over the three periods of stock_periods. Each
+    null statistic is named in the row's statistics_note."""
+    periods = pd.to_datetime(["2014-12-31", "2015-12-31", "2016-12-31"])
+    long_short = pd.DataFrame(
+        [("Up", periods[0], 2, 1.0), ("Up", periods[1], 4, 3.0), ("Mixed", periods[0], 2, -2.0),
+         ("Mixed", periods[1], 2, np.nan), ("Mixed", periods[2], 1, 2.0), ("Once", periods[0], 3, 5.0)],
+        columns=["factor", "period", "n_stocks", "long_short_return"]).assign(grouping="period", portfolio_count=2)
+    rank_ic = pd.DataFrame(
+        [("Up", periods[0], 0.5), ("Up", periods[1], 0.5), ("Mixed", periods[0], -0.25), ("Mixed", periods[1], 0.25),
+         ("Mixed", periods[2], np.nan), ("Once", periods[0], 0.5)], columns=["factor", "period", "rank_ic"])
+    slopes = pd.DataFrame(columns=["factor", "period", "slope"])
+    turnover = pd.DataFrame(columns=["factor", "period", "turnover", "rank_autocorrelation"])
+    period_sizes = pd.DataFrame({"period": periods, "n_stock_periods": [4, 4, 2]})
+    summary = factor_summary(long_short, rank_ic, slopes, turnover, period_sizes, lags=1, periods_per_year=1)
+    summary = summary.set_index("factor")
+    assert list(summary.index) == ["Mixed", "Once", "Up"]
+    expected = pd.DataFrame(
+        {"periods_covered": [3, 1, 2], "spread_periods": [2, 1, 2], "mean_spread": [0.0, 5.0, 2.0],
+         "spread_standard_deviation": [2.8284271247461903, np.nan, 1.4142135623730951],
+         "spread_t_statistic": [0.0, np.nan, 2.0], "spread_t_statistic_rank": pd.array([2, None, 1], dtype="Int64"),
+         "hit_rate": [0.5, 1.0, 1.0], "rank_ic_periods": [2, 1, 2], "mean_rank_ic": [0.0, 0.5, 0.5],
+         "rank_ic_standard_deviation": [0.3535533905932738, np.nan, 0.0], "rank_ic_t_statistic": [0.0, np.nan, np.nan],
+         "average_coverage": [0.5, 0.25, 0.5]},
+        index=pd.Index(["Mixed", "Once", "Up"], name="factor"))
+    pd.testing.assert_frame_equal(summary[expected.columns], expected, check_dtype=False)
+    assert summary["first_period"].astype(str).tolist() == ["2014-12-31"] * 3
+    assert summary["last_period"].astype(str).tolist() == ["2016-12-31", "2014-12-31", "2015-12-31"]
+    # two periods are below periods_needed = 3: no Newey-West statistic, and the note says so
+    assert summary[["long_short_nw_t", "annualized_sharpe", "rank_ic_nw_t", "ic_information_ratio"]].isna().all().all()
+    notes = summary["statistics_note"]
+    assert "spread_standard_deviation, spread_t_statistic and spread_t_statistic_rank need a long-short return in at " \
+           "least 2 periods; this factor has 1" in notes["Once"]
+    assert "rank_ic_t_statistic: a rank IC (factor_ic, horizon 1) is the same in every period" in notes["Up"]
+    assert "rank_ic_t_statistic" not in notes["Mixed"] and "spread_t_statistic" not in notes["Up"]
+    assert all("long_short_nw_t, annualized_sharpe and long_short_q_value need at least 3 periods" in note
+               for note in notes)
+    # no slope and no turnover: the means are null and the note names them
+    assert summary[["fama_macbeth_slope", "mean_turnover", "mean_rank_autocorrelation"]].isna().all().all()
+    assert all("fama_macbeth_slope: no period has" in note and "mean_turnover: no period has" in note
+               and "mean_rank_autocorrelation: no period has" in note for note in notes)

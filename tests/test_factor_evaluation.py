@@ -20,7 +20,7 @@ PANEL_SIZE = {"n_stocks": 150, "n_months": 36, "n_characteristics": 6, "seed": 5
 PANEL = {"id_column": "id", "period_column": "eom", "return_column": "ret_exc_lead1m", "sector_column": "sector"}
 TOLERANCE = {"rel": 1e-9, "abs": 1e-12}
 NEW_TABLES = ("factor_long_short_returns", "factor_ic", "factor_turnover", "factor_fama_macbeth_slopes",
-              "factor_performance", "fama_macbeth")
+              "factor_summary", "fama_macbeth")
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,7 @@ def test_rank_ic_at_every_horizon_equals_pandas(panel):
 
 
 def test_newey_west_t_equals_statsmodels_hac_on_the_tables_own_series(panel):
-    performance = table(panel, "select * from factor_performance").set_index("factor")
+    performance = table(panel, "select * from factor_summary").set_index("factor")
     long_short = table(panel, "select factor, period, long_short_return from factor_long_short_returns "
                               "order by factor, period")
     rank_ic = table(panel, "select factor, period, rank_ic from factor_ic where horizon = 1 order by factor, period")
@@ -134,10 +134,10 @@ def test_fama_macbeth_coefficients_equal_linearmodels(panel):
         rows = found[found["model"] == model].set_index("factor")["coefficient"]
         assert len(rows) == len(reference) == 7
         assert rows.loc[reference.index].to_numpy() == pytest.approx(reference.to_numpy(), **TOLERANCE)
-    # the univariate slope of factor_performance is linearmodels' on one factor
+    # the univariate slope of factor_summary is linearmodels' on one factor
     factor = top_k[0]
     single = wide[[factor]].dropna()
-    slope = table(panel, "select fama_macbeth_slope from factor_performance where factor = ?", [factor]).iloc[0, 0]
+    slope = table(panel, "select fama_macbeth_slope from factor_summary where factor = ?", [factor]).iloc[0, 0]
     assert slope == pytest.approx(fama_macbeth_reference(single, target.loc[single.index])[factor], **TOLERANCE)
 
 
@@ -200,27 +200,32 @@ def test_every_table_builds_on_the_kaggle_demo_and_says_where_periods_are_too_fe
     assert settings["frequency"] == "yearly" and list(settings["ic_horizons"]) == [1, 2]
     assert settings["newey_west_lags"] == 1 and settings["periods_per_year"] == 1
 
-    performance = table(demo_warehouse, "select * from factor_performance")
-    short = performance[performance["n_periods"] < 3]
+    performance = table(demo_warehouse, "select * from factor_summary")
+    short = performance[performance["spread_periods"] < 3]
     assert len(short) > 0, "the demo has sparse factors with a long-short return in fewer than 3 of its 5 years"
     assert short[["long_short_nw_t", "annualized_sharpe", "long_short_q_value"]].isna().all().all()
     assert short["statistics_note"].str.contains("need at least 3 periods").all()
-    enough = performance[(performance["n_periods"] >= 3) & performance["long_short_standard_deviation"].gt(0)]
+    enough = performance[(performance["spread_periods"] >= 3) & performance["spread_standard_deviation"].gt(0)]
     assert enough["long_short_nw_t"].notna().all() and enough["statistics_note"].isna().any()
     # Sharpe is not annualized for yearly data
     row = enough.iloc[0]
-    assert row["annualized_sharpe"] == pytest.approx(row["mean_long_short"] / row["long_short_standard_deviation"])
+    assert row["annualized_sharpe"] == pytest.approx(row["mean_spread"] / row["spread_standard_deviation"])
 
-    ic = table(demo_warehouse, "select period, horizon, target_period, n_stocks, rank_ic from factor_ic")
+    ic = table(demo_warehouse, "select period, horizon, target_period, n_stocks, rank_ic, statistics_note from factor_ic")
     last = ic["period"].max()
     beyond = ic[(ic["period"] == last) & (ic["horizon"] == 2)]
     assert len(beyond) > 0 and beyond["target_period"].isna().all() and beyond["rank_ic"].isna().all()
+    assert (beyond["statistics_note"] == "rank_ic: alpha 2 periods ahead is after the last period of the warehouse").all()
     assert ic.loc[ic["horizon"] == 2, "rank_ic"].notna().any()
+    assert (ic["rank_ic"].isna() == ic["statistics_note"].notna()).all()
 
-    turnover = table(demo_warehouse, "select period, turnover, rank_autocorrelation from factor_turnover")
+    turnover = table(demo_warehouse, "select period, turnover, rank_autocorrelation, statistics_note from factor_turnover")
     first = turnover["period"].min()
     assert turnover.loc[turnover["period"] == first, ["turnover", "rank_autocorrelation"]].isna().all().all()
+    assert turnover.loc[turnover["period"] == first, "statistics_note"].str.contains("no value in the previous period").all()
     assert turnover.loc[turnover["period"] > first, "turnover"].notna().any()
+    either_null = turnover["turnover"].isna() | turnover["rank_autocorrelation"].isna()
+    assert (either_null == turnover["statistics_note"].notna()).all()
 
     fama_macbeth = table(demo_warehouse, "select * from fama_macbeth")
     assert set(fama_macbeth["model"]) == {"top_k", "all_factors"}

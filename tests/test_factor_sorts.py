@@ -16,9 +16,10 @@ from scipy import stats
 from benchmarks.article import alpha_tables, load_wide_frame
 from factor_warehouse.cli.dbt_runner import run_dbt
 
-# factor_summary reads the long-short returns and rank ICs of the factor evaluation
+# the sorts, the factor evaluation's SQL tables and factor_summary, which summarizes them
 FACTOR_SORTS_SELECTION = ["--select", "path:models/intermediate/factor_sorts", "path:models/marts/factor_sorts",
-                          "path:models/intermediate/factor_evaluation", "path:models/marts/factor_evaluation"]
+                          "path:models/intermediate/factor_evaluation", "path:models/marts/factor_evaluation",
+                          "factor_summary"]
 TOLERANCE = {"rel": 1e-9, "abs": 1e-9}
 
 

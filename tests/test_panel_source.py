@@ -13,7 +13,9 @@ from factor_warehouse.sources.panel_demo import write_panel
 
 PANEL_SIZE = {"n_stocks": 120, "n_months": 18, "n_characteristics": 6, "seed": 5, "start": "2001-01"}
 JKP_COLUMNS = {"id_column": "id", "period_column": "eom", "return_column": "ret_exc_lead1m", "sector_column": "sector"}
-SQL_MARTS = ["--select", "+path:models/marts/core", "+path:models/marts/factor_sorts", "--indirect-selection", "cautious"]
+# the SQL marts, and factor_summary over the factor evaluation's SQL tables
+SQL_MARTS = ["--select", "+path:models/marts/core", "+path:models/marts/factor_sorts", "+factor_summary",
+             "--indirect-selection", "cautious"]
 COMPARED_TABLES = {
     "stock_periods": "select stock_id, period, period_label, sector, return_pct, alpha, alpha_rank from stock_periods",
     "factor_values": "select stock_id, period, factor, value, pct_rank from factor_values",

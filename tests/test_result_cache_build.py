@@ -14,10 +14,10 @@ from tests.conftest import KAGGLE_SAMPLE_DIR
 
 CACHED_MODELS = (
     "factor_f_scores", "factor_regressions", "alpha_model_coefficients", "alpha_predictions",
-    "alpha_model_metrics", "alpha_learning_curve", "factor_performance", "fama_macbeth",
+    "alpha_model_metrics", "alpha_learning_curve", "factor_summary", "fama_macbeth",
 )
-# factor_performance's inputs: rank ICs, slopes and means that DuckDB aggregates in parallel
-FACTOR_PERFORMANCE_INPUTS = ("factor_long_short_returns", "factor_ic", "factor_fama_macbeth_slopes", "factor_turnover")
+# factor_summary's inputs: rank ICs, slopes and means that DuckDB aggregates in parallel
+FACTOR_SUMMARY_INPUTS = ("factor_long_short_returns", "factor_ic", "factor_fama_macbeth_slopes", "factor_turnover")
 SUMMARY = re.compile(r"(\w+): (\d+) of (\d+) \w+ reused from the previous table, (\d+) computed")
 SAMPLE_VARS = {"kaggle_dir": str(KAGGLE_SAMPLE_DIR)}
 
@@ -50,12 +50,12 @@ def warm_rebuild(kaggle_sample_database, tmp_path_factory):
 def test_a_warm_rebuild_reuses_every_result_whose_input_is_unchanged(warm_rebuild, kaggle_sample_warehouse):
     copy, facts = warm_rebuild
     with duckdb.connect(str(copy), read_only=True) as rebuilt:
-        performance_inputs_unchanged = all(
+        summary_inputs_unchanged = all(
             relation_digests(rebuilt.table(name)) == relation_digests(kaggle_sample_warehouse.table(name))
-            for name in FACTOR_PERFORMANCE_INPUTS)
+            for name in FACTOR_SUMMARY_INPUTS)
         for model in CACHED_MODELS:
             reused, units, computed = facts[model]
-            if model != "factor_performance" or performance_inputs_unchanged:
+            if model != "factor_summary" or summary_inputs_unchanged:
                 assert (reused, computed) == (units, 0), f"{model} recomputed with its input unchanged"
             if computed == 0:
                 assert table_rows(rebuilt, model) == table_rows(kaggle_sample_warehouse, model), model
@@ -72,7 +72,7 @@ def test_a_changed_setting_recomputes_only_the_models_that_depend_on_it(warm_reb
     # top_k is a setting of the fits; the metrics read the changed predictions and fama_macbeth the top-k list
     assert recomputed == {"factor_f_scores", "alpha_model_coefficients", "alpha_predictions", "alpha_learning_curve",
                           "alpha_model_metrics", "fama_macbeth"}
-    assert facts["factor_regressions"] == facts["factor_performance"] == (1, 1, 0)
+    assert facts["factor_regressions"] == facts["factor_summary"] == (1, 1, 0)
     assert facts["alpha_predictions"] == (0, 5, 5)  # one year of periods: the in-sample fit of each model
     with duckdb.connect(str(changed), read_only=True) as rebuilt:
         assert rebuilt.sql("select count(*) from factor_f_scores where is_top_k").fetchone() == (5,)

@@ -68,14 +68,14 @@ FIGURES = (
     ("Cumulative long-short returns", figure_cumulative_long_short,
      "Running sum (percentage points, not compounded) of the long-short return, mean alpha of portfolio J minus "
      "portfolio 1, for the factors with the largest |Newey-West t|, duplicates left out. "
-     "Sources: factor_long_short_returns, factor_performance, factor_duplicates."),
+     "Sources: factor_long_short_returns, factor_summary, factor_duplicates."),
     ("Rank IC decay", figure_ic_decay,
      "Mean rank IC (Pearson correlation of the factor's and alpha's within-period percentile ranks) against the "
      "horizon, alpha `horizon` periods ahead, for the same factors: how fast the signal's information decays. "
-     "Sources: factor_ic, factor_performance."),
+     "Sources: factor_ic, factor_summary."),
     ("Long-short t-statistics and the |t| = 3 hurdle", figure_t_statistics,
      "Newey-West t of every factor's mean long-short return (lags: dbt var newey_west_lags), sorted; the dashed "
-     "lines are Harvey, Liu and Zhu's |t| = 3 hurdle for testing many factors at once. Source: factor_performance."),
+     "lines are Harvey, Liu and Zhu's |t| = 3 hurdle for testing many factors at once. Source: factor_summary."),
 )
 
 
@@ -122,20 +122,21 @@ def html_table(columns, rows, attributes):
 
 
 def null_statistics_section(connection):
-    """The statistics the warehouse leaves null, table by table, each with why and its SQL."""
+    """The statistics the warehouse leaves null, table by table: each statistics_note with its rows and SQL."""
     found = null_statistics(connection)
     heading = "<h2>Statistics left empty, and why</h2>"
     if not found:
         return f"{heading}\n<p>No statistic of the warehouse is null.</p>"
     escape = html.escape
     rows = [
-        f'<tr data-table="{escape(line.table)}"><td>{escape(line.table)}</td><td>{escape(line.statistics)}</td>'
+        f'<tr data-table="{escape(line.table)}"><td>{escape(line.table)}</td>'
         f'<td>{"" if line.null_rows is None else f"{line.null_rows:,} of {line.total_rows:,}"}</td>'
         f'<td class="why">{escape(line.why)}</td><td><code>{escape(line.sql)}</code></td></tr>'
         for line in found
     ]
     return "\n".join([heading, '<table id="null-statistics">',
-                      "<tr><th>Table</th><th>Null columns</th><th>Rows</th><th>Why</th><th>Source</th></tr>",
+                      "<tr><th>Table</th><th>Rows</th><th>Null statistics and why (statistics_note)</th>"
+                      "<th>Source</th></tr>",
                       *rows, "</table>"])
 
 

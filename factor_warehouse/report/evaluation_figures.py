@@ -8,31 +8,31 @@ from factor_warehouse.report.queries import (count_and_list, factor_twins, missi
                                              twins_note)
 
 TOP_FACTOR_COUNT = 5  # factors drawn in the cumulative long-short and IC decay panels
-T_HURDLE = 3.0  # Harvey, Liu and Zhu's hurdle for a new factor (factor_performance.exceeds_t_hurdle)
+T_HURDLE = 3.0  # Harvey, Liu and Zhu's hurdle for a new factor (factor_summary.exceeds_t_hurdle)
 
 
 def top_factors_by_t(connection, count):
     """(factors, left_out): the `count` factors with the largest |long_short_nw_t| of
-    factor_performance, strongest first, without duplicate factors (none without a t)."""
+    factor_summary, strongest first, without duplicate factors (none without a t)."""
     ranked = [row[0] for row in connection.execute(
-        "select factor from factor_performance where long_short_nw_t is not null "
+        "select factor from factor_summary where long_short_nw_t is not null "
         "order by abs(long_short_nw_t) desc, factor").fetchall()]
     return factor_twins(connection).choose(ranked, count)
 
 
 def too_few_periods_reason(connection):
     """Why no factor has a t across periods: the periods it needs and those there are."""
-    needed = connection.execute("select max(periods_needed) from factor_performance").fetchone()[0]
+    needed = connection.execute("select max(periods_needed) from factor_summary").fetchone()[0]
     rule = "max(3, newey_west_lags + 2)"
     periods = f"{rule} periods" if needed is None else f"{needed} periods ({rule})"
     return (f"no factor has a long-short Newey-West t-statistic: it needs at least {periods} with a "
-            "long-short return (factor_performance.statistics_note), "
+            "long-short return (factor_summary.statistics_note), "
             f"and this warehouse has {count_and_list(period_labels(connection))}")
 
 
 def figure_cumulative_long_short(connection):
     """Cumulative long-short return (running sum, percentage points) of the top factors by |t|."""
-    reason = missing_tables_reason(connection, "factor_long_short_returns", "factor_performance")
+    reason = missing_tables_reason(connection, "factor_long_short_returns", "factor_summary")
     if reason:
         return reason
     if len(period_labels(connection)) < 2:
@@ -59,7 +59,7 @@ def figure_cumulative_long_short(connection):
 
 def figure_ic_decay(connection):
     """Mean rank IC by horizon for the top factors by |t|: how fast the signal's information decays."""
-    reason = missing_tables_reason(connection, "factor_ic", "factor_performance")
+    reason = missing_tables_reason(connection, "factor_ic", "factor_summary")
     if reason:
         return reason
     factors, left_out = top_factors_by_t(connection, TOP_FACTOR_COUNT)
@@ -88,16 +88,16 @@ def figure_ic_decay(connection):
 
 def figure_t_statistics(connection):
     """Every factor's long-short Newey-West t, sorted, with the |t| = 3 hurdle."""
-    reason = missing_tables_reason(connection, "factor_performance")
+    reason = missing_tables_reason(connection, "factor_summary")
     if reason:
         return reason
     data = connection.execute(
-        "select factor, long_short_nw_t, long_short_q_value from factor_performance "
+        "select factor, long_short_nw_t, long_short_q_value from factor_summary "
         "where long_short_nw_t is not null order by long_short_nw_t").df()
     if data.empty:
         return too_few_periods_reason(connection)
     untested = connection.execute(
-        "select count(*) from factor_performance where long_short_nw_t is null").fetchone()[0]
+        "select count(*) from factor_summary where long_short_nw_t is null").fetchone()[0]
     figure, axes = new_figure(8, 4.2)
     axis = axes[0][0]
     colors = ["tab:red" if abs(t) > T_HURDLE else "tab:grey" for t in data["long_short_nw_t"]]
@@ -112,5 +112,5 @@ def figure_t_statistics(connection):
     notes = [f"multiple testing: {passed} of {len(data)} factors clear |t| > {T_HURDLE:g}; "
              f"{significant} have a Benjamini-Hochberg q-value below 0.05"]
     if untested:
-        notes.append(f"untested factors: {untested} have too few periods for a t (factor_performance.statistics_note)")
+        notes.append(f"untested factors: {untested} have too few periods for a t (factor_summary.statistics_note)")
     return Drawn(figure, notes)

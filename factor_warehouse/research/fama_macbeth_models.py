@@ -8,7 +8,7 @@ import pandas as pd
 
 from factor_warehouse.research.design_matrix import Filler
 from factor_warehouse.research.fama_macbeth import fama_macbeth
-from factor_warehouse.research.factor_performance import periods_needed
+from factor_warehouse.research.factor_summary import periods_needed
 
 COLUMNS = ["model", "factor", "coefficient", "standard_error", "nw_t", "n_periods", "n_periods_skipped",
            "n_factors", "n_stock_periods", "newey_west_lags", "statistics_note"]

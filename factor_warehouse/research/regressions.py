@@ -10,7 +10,8 @@ def factor_regressions(pairs):
     """Least squares alpha ~ pct_rank per factor over the rows where both are present.
 
     pairs: columns factor, pct_rank, alpha. Vectorised over factors; equals
-    scipy.stats.linregress per factor (t = slope / its standard error, two-sided p).
+    scipy.stats.linregress per factor (t = slope / its standard error, two-sided p);
+    statistics_note says which statistics are null and why.
     """
     pairs = pairs[pairs["pct_rank"].notna() & pairs["alpha"].notna()]
     grouped = pairs.groupby("factor", sort=True)
@@ -54,5 +55,22 @@ def factor_regressions(pairs):
             "slope_standard_error": standard_error,
             "slope_t_statistic": t_statistic,
             "slope_p_value": p_value,
+            "statistics_note": [regression_note(*row) for row in zip(count, slope, r2, t_statistic)],
         }
     )
+
+
+def regression_note(n, slope, r2, t_statistic):
+    """Which statistics of a factor's regression are null and why; None when none is."""
+    if np.isnan(slope):
+        return ("intercept, slope, r2, slope_standard_error, slope_t_statistic and slope_p_value: the percentile "
+                "rank is the same on every stock-period with an alpha (every value tied, or one stock-period)")
+    notes = []
+    if np.isnan(r2):
+        notes.append("r2: alpha is the same on every stock-period")
+    if n < 3:
+        notes.append("slope_standard_error, slope_t_statistic and slope_p_value need at least 3 stock-periods "
+                     f"with the factor and alpha; this factor has {n}")
+    elif np.isnan(t_statistic):
+        notes.append("slope_t_statistic and slope_p_value: the line fits every stock-period exactly (standard error 0)")
+    return "; ".join(notes) or None

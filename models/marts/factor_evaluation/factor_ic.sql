@@ -6,7 +6,7 @@
 -- (period, sector) with sort_grouping = 'sector': the factor within its sector at the period,
 -- alpha within the stock's sector at the target period). Where the two samples coincide this
 -- is Spearman's rho. A target period the warehouse does not hold gives target_period null,
--- n_stocks 0 and a null rank_ic.
+-- n_stocks 0 and a null rank_ic; statistics_note says why a rank_ic is null.
 {{ config(materialized='factor_batched_table') }}
 
 with
@@ -132,7 +132,14 @@ final as (
         '{{ factor_sorts_grouping() }}' as grouping,
         target_periods.period as target_period,
         coalesce(rank_correlations.n_stocks, 0) as n_stocks,
-        rank_correlations.rank_ic
+        rank_correlations.rank_ic,
+        case
+            when rank_correlations.rank_ic is not null then null
+            when target_periods.period is null
+                then 'rank_ic: alpha ' || factor_period_horizons.horizon
+                    || ' periods ahead is after the last period of the warehouse'
+            else 'rank_ic: fewer than 2 stocks have both ranks, or a rank is the same for all of them'
+        end as statistics_note
     from factor_period_horizons
     left join periods as target_periods
         on target_periods.period_index = factor_period_horizons.period_index + factor_period_horizons.horizon - 1

@@ -5,7 +5,8 @@
 -- sort_grouping says) at the period and the previous one over the stocks ranked in both,
 -- the same number repeated on each portfolio row. Both are null when the factor has no value
 -- in the previous period (its first period, or after a gap); turnover is null for an empty
--- portfolio, and the autocorrelation when either rank is constant over the common stocks.
+-- portfolio, and the autocorrelation when either rank is constant over the common stocks;
+-- statistics_note says which is null and why.
 {{ config(materialized='factor_batched_table') }}
 
 with
@@ -130,7 +131,17 @@ final as (
         case when previous_factor_periods.previous_period is not null
             then coalesce(rank_autocorrelations.rank_autocorrelation_n_stocks, 0) end
             as rank_autocorrelation_n_stocks,
-        rank_autocorrelations.rank_autocorrelation
+        rank_autocorrelations.rank_autocorrelation,
+        case
+            when previous_factor_periods.previous_period is null
+                then 'turnover, n_stocks_new, rank_autocorrelation and rank_autocorrelation_n_stocks: the factor '
+                    || 'has no value in the previous period (its first period, or after a gap)'
+            else nullif(concat_ws('; ',
+                case when coalesce(memberships.n_stocks, 0) = 0 then 'turnover: the portfolio is empty' end,
+                case when rank_autocorrelations.rank_autocorrelation is null
+                    then 'rank_autocorrelation: fewer than 2 stocks are ranked in both periods, '
+                        || 'or a rank is the same for all of them' end), '')
+        end as statistics_note
     from portfolio_alpha
     left join previous_factor_periods
         on portfolio_alpha.factor = previous_factor_periods.factor
