@@ -8,7 +8,8 @@
 -- target period), and rank_ic is their Pearson correlation over all the factor-period's pairs.
 -- A target period the warehouse does not hold gives target_period null, n_stocks 0 and a null
 -- rank_ic.
-{{ config(materialized='factor_batched_table') }}
+-- Its pairs are up to one row per value and horizon: a factor batch holds values_per_batch rows of pairs.
+{{ config(materialized='factor_batched_table', rows_per_value=factor_evaluation_ic_horizon_count()) }}
 
 {%- set sector_neutral = factor_sorts_grouping() == 'sector' %}
 
