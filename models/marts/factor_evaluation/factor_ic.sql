@@ -118,6 +118,7 @@ keyed_values as materialized (
 
 ),
 
+-- pair_group as factor_period_horizons numbers it
 horizon_targets as (
 
     select
