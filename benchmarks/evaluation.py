@@ -46,8 +46,8 @@ def dates(series):
 def read_alphalens_input(database, sample_size):
     """Not timed: the sampled factors' values, the prices compounding alpha, and the warehouse's
     evaluation rows of those factors. The sample is evenly spaced along the factors ordered by their
-    number of values; price(t + 1) = price(t) (1 + alpha(t) / 100), so that alphalens' 1-period
-    forward return is the warehouse's alpha (already the next month's return)."""
+    number of values; the prices make alphalens' 1-period forward return the warehouse's alpha
+    (already the next month's return)."""
     import duckdb
     import numpy as np
     import pandas as pd
@@ -83,13 +83,22 @@ def read_alphalens_input(database, sample_size):
         if "period" in frame:
             frame["period"] = dates(frame["period"])
 
+    return sample, values, alpha, alphalens_prices(alpha), warehouse, {"n_factors": n_factors, "n_values": n_values}
+
+
+def alphalens_prices(alpha):
+    """alphalens' prices (dates x stocks) for monthly alpha (columns period, datetime64, stock_id and
+    alpha in percent): price(t + 1) = price(t) (1 + alpha(t) / 100), 1 on a stock's first month, so
+    that alphalens' 1-period forward return is alpha."""
+    import pandas as pd
+
     growth = 1.0 + alpha.pivot(index="period", columns="stock_id", values="alpha").sort_index() / 100.0
     next_month_end = growth.index[-1] + pd.offsets.MonthEnd(1)
     prices = growth.cumprod().shift(1).reindex(growth.index.append(pd.DatetimeIndex([next_month_end])))
     prices.iloc[-1] = growth.cumprod().iloc[-1]
     prices = prices.mask(prices.isna() & growth.reindex(prices.index).notna(), 1.0)  # 1 on a stock's first month
     prices.index.name = "date"
-    return sample, values, alpha, prices, warehouse, {"n_factors": n_factors, "n_values": n_values}
+    return prices
 
 
 def time_alphalens(factor, prices, quantiles):
@@ -136,8 +145,7 @@ def agreement(name, quantiles, warehouse, alpha, results):
     percentage points, as the warehouse keeps them): quantile = portfolio, quantile means =
     factor_portfolio_alpha, top minus bottom = factor_long_short_returns, turnover and rank
     autocorrelation = factor_turnover, IC = factor_ic at horizon 1 (alphalens' h-period return
-    compounds h months). The IC agrees only for a factor with a value for every stock-month:
-    alphalens ranks alpha over the factor's stocks, the warehouse over every stock of the month."""
+    compounds h months): both are Spearman's rho over the stock-months with a value and an alpha."""
     import pandas as pd
 
     _, factor_data, quantile_means, ic, turnover, autocorrelation = results
@@ -219,9 +227,8 @@ def report(options, written, load, warehouse, alphalens):
         ic, ic_rows = found.pop("rank_ic")
         mean_ic = found.pop("mean_rank_ic")[0]
         parts = [f"{key} {value:.2g} ({rows:,})" for key, (value, rows) in found.items()]
-        ic_note = "" if factor["complete"] else " (differs by definition: not every stock-month has a value)"
         lines.append(f"    {factor['factor']}: quantile != portfolio on {differing:,} of {compared:,} rows; "
-                     f"{'; '.join(parts)}; rank_ic {ic:.2g} ({ic_rows:,}), mean {mean_ic:.2g}{ic_note}")
+                     f"{'; '.join(parts)}; rank_ic {ic:.2g} ({ic_rows:,}), mean {mean_ic:.2g}")
     lines.append(load_average_line())
     return "\n".join(lines)
 

@@ -8,7 +8,8 @@
   one pass; the materialization renders the model once per batch, the filter then being
   `factor in (<the batch's factors>)`, applied inside DuckDB's table scan. The batch count is the
   rows of the larger of int_factor_cells_checked and factor_values (the model itself aside) over
-  the var values_per_batch, rounded up; that table's factors are dealt round-robin in name order,
+  the var values_per_batch (over the model's config rows_per_value, the rows its work holds per
+  value: factor_ic's pairs, one per horizon), rounded up; that table's factors are dealt round-robin in name order,
   and the last batch takes every factor not in another batch (a user factor).
 #}
 
@@ -62,6 +63,7 @@
     {%- if largest.rows | length == 0 -%}
         {{ return([none]) }}
     {%- endif -%}
+    {%- set values_per_batch = [values_per_batch // (config.get('rows_per_value') or 1) | int, 1] | max -%}
     {%- set batch_count = ((largest.rows[0][1] | int + values_per_batch - 1) // values_per_batch) | int -%}
     {%- if batch_count <= 1 -%}
         {{ return([none]) }}

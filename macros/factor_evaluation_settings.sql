@@ -25,6 +25,17 @@
     {%- endif -%}
 {%- endmacro %}
 
+{# The most horizons factor_ic can have, known when it is compiled: the length of the var's list
+   (factor_evaluation_ic_horizons validates it), or 4 (the monthly default) when it is unset. #}
+{% macro factor_evaluation_ic_horizon_count() -%}
+    {%- set raw = var('ic_horizons', none) -%}
+    {%- if raw is none -%}
+        {{ return(4) }}
+    {%- endif -%}
+    {%- set horizons = fromyaml(raw) if raw is string else raw -%}
+    {{ return((horizons if horizons is iterable and horizons is not string else [horizons]) | length) }}
+{%- endmacro %}
+
 {% macro factor_evaluation_newey_west_lags() -%}
     {%- set raw = var('newey_west_lags') -%}
     {%- if raw is none -%}

@@ -50,11 +50,18 @@ def test_batched_build_runs_in_batches(batched_database):
     with duckdb.connect(str(batched_database), read_only=True) as connection:
         # the largest table upstream of factor_values with a factor column
         largest_upstream = connection.sql("select count(*) from int_factor_cells_checked").fetchone()[0]
+        # factor_ic's is factor_values, which holds the user factors too
+        values, factors = connection.sql("select count(*), count(distinct factor) from factor_values").fetchone()
     batch_count = -(-largest_upstream // 5000)
     assert batch_count > 1
     first_batch = compiled_run_sql("models/marts/core/factor_values.sql")
     # a list of factor names, which DuckDB filters inside the scan
     assert f"factor in ('" in first_batch and f"factor batch 1 of {batch_count} */" in first_batch
+    # factor_ic holds a pair per value and horizon (4 at most with the default ic_horizons): a batch
+    # of 5,000 / 4 values
+    ic_batch_count = min(-(-values // (5000 // 4)), factors)
+    assert ic_batch_count > batch_count
+    assert f"factor batch 1 of {ic_batch_count} */" in compiled_run_sql("models/marts/factor_evaluation/factor_ic.sql")
 
 
 @pytest.mark.parametrize("table", BATCHED_TABLES)

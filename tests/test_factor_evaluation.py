@@ -3,16 +3,21 @@ pandas, statsmodels, linearmodels and alphalens-reloaded on one small monthly pa
 36 months x 6 characteristics, every model built once), and on the Kaggle demo data (5 yearly
 periods), where the statistics that need more periods are null and say why."""
 
+import contextlib
+import io
 import warnings
 
 import alphalens.performance as alphalens
+import alphalens.utils as alphalens_utils
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
 from linearmodels import FamaMacBeth
+from scipy import stats
 
+from benchmarks.evaluation import alphalens_prices
 from factor_warehouse.cli.dbt_runner import run_dbt
 from factor_warehouse.sources.panel_demo import write_panel
 
@@ -72,23 +77,67 @@ def test_long_short_returns_equal_pandas(panel):
         found["expected_cumulative"].to_numpy(), **TOLERANCE)
 
 
-def test_rank_ic_at_every_horizon_equals_pandas(panel):
-    frame = stock_factor_frame(panel)
-    frame["value_rank"] = frame.groupby(["factor", "period"])["value"].rank(pct=True)
-    alpha = table(panel, "select stock_id, period_index, alpha from stock_periods join periods using (period) "
-                         "where alpha is not null")
-    alpha["alpha_rank"] = alpha.groupby("period_index")["alpha"].rank(pct=True)
+def ic_pairs(connection):
+    """Every factor value with its period_index, and every stock-period's alpha with its period
+    (datetime) and period_index."""
+    values = table(connection, "select v.factor, v.period, periods.period_index, v.stock_id, v.value "
+                               "from factor_values as v join periods using (period) where v.value is not null")
+    alpha = table(connection, "select stock_id, period, period_index, alpha from stock_periods "
+                              "join periods using (period) where alpha is not null")
+    return values, alpha
+
+
+def test_rank_ic_at_every_horizon_is_scipy_spearman_over_the_pairs(panel):
+    """Per (factor, period, horizon): scipy.stats.spearmanr of the values and the alphas at the target
+    period over the stocks with both, on factors with missing values."""
+    values, alpha = ic_pairs(panel)
     ic = table(panel, "select factor, period, horizon, n_stocks, rank_ic from factor_ic")
     assert sorted(ic["horizon"].unique()) == [1, 3, 6, 12]
+    counts = values.groupby("factor").size()
+    assert (counts < len(alpha)).sum() >= 4, "the panel should have factors with missing values"
     for horizon, found in ic.groupby("horizon"):
-        target = alpha.assign(period_index=alpha["period_index"] - (horizon - 1))
-        pairs = frame.merge(target, on=["stock_id", "period_index"])
-        expected = pairs.groupby(["factor", "period"]).apply(
-            lambda group: group["value_rank"].corr(group["alpha_rank"]), include_groups=False).rename("expected")
-        merged = found.merge(expected.reset_index(), on=["factor", "period"], how="left")
-        # the last horizon - 1 months have no target month: null, and no pandas pair either
+        target = alpha[["stock_id", "period_index", "alpha"]].assign(period_index=alpha["period_index"] - (horizon - 1))
+        pairs = values.merge(target, on=["stock_id", "period_index"])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a constant input: spearmanr warns and returns nan
+            expected = pairs.groupby(["factor", "period"]).apply(
+                lambda group: pd.Series({"expected": stats.spearmanr(group["value"], group["alpha"]).statistic,
+                                         "pairs": len(group)}), include_groups=False).reset_index()
+        merged = found.merge(expected, on=["factor", "period"], how="left")
+        # the last horizon - 1 months have no target month: null, and no pair either
         assert merged["rank_ic"].isna().sum() == merged["expected"].isna().sum() == 6 * (horizon - 1)
+        assert (merged["n_stocks"] == merged["pairs"].fillna(0)).all()
         assert merged["rank_ic"].to_numpy() == pytest.approx(merged["expected"].to_numpy(), nan_ok=True, **TOLERANCE)
+
+
+def test_rank_ic_equals_alphalens_factor_information_coefficient(panel):
+    """alphalens' IC, from get_clean_factor_and_forward_returns on prices compounding alpha, is
+    factor_ic at horizon 1 for every factor, those with missing values included."""
+    values, alpha = ic_pairs(panel)
+    for frame in (values, alpha):
+        frame["period"] = pd.to_datetime(frame["period"]).astype("datetime64[ns]")
+    prices = alphalens_prices(alpha)
+    ic = table(panel, "select factor, period, rank_ic from factor_ic where horizon = 1")
+    ic["period"] = pd.to_datetime(ic["period"]).astype("datetime64[ns]")
+    missing = 0
+    for factor, rows in values.groupby("factor"):
+        factor_values = (rows.rename(columns={"period": "date", "stock_id": "asset"})
+                         .set_index(["date", "asset"])["value"].sort_index())
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+            warnings.simplefilter("ignore")
+            factor_data = alphalens_utils.get_clean_factor_and_forward_returns(
+                factor_values, prices, quantiles=2, periods=(1,), filter_zscore=None, max_loss=1.0)
+            reference = alphalens.factor_information_coefficient(factor_data).iloc[:, 0]
+        # alphalens' forward return is alpha on every pair
+        forward = (factor_data.iloc[:, 0] * 100).rename_axis(["period", "stock_id"]).rename("forward").reset_index()
+        checked = forward.merge(alpha, on=["period", "stock_id"], how="left")
+        assert checked["forward"].to_numpy() == pytest.approx(checked["alpha"].to_numpy(), abs=1e-9)
+        missing += len(factor_data) < len(alpha)
+        found = ic[ic["factor"] == factor].set_index("period")["rank_ic"]
+        both = pd.concat([found, reference.rename("alphalens")], axis=1, join="inner").dropna()
+        assert len(both) == reference.notna().sum() == found.notna().sum()
+        assert both["rank_ic"].to_numpy() == pytest.approx(both["alphalens"].to_numpy(), **TOLERANCE)
+    assert missing >= 4
 
 
 def test_newey_west_t_equals_statsmodels_hac_on_the_tables_own_series(panel):
@@ -152,11 +201,10 @@ def alphalens_factor_data(connection, factor):
 
 
 def test_quantile_returns_ic_turnover_and_autocorrelation_equal_alphalens(panel):
-    """market_equity has a value for every stock-month (stocks enter and leave the panel), so the factor and alpha are ranked over the
-    same stocks and the warehouse's rank IC is alphalens' Spearman IC. Where a factor misses stocks,
-    alphalens re-ranks alpha over the stocks with the factor while the warehouse ranks alpha over
-    every stock of the month, and the two differ. Horizons above 1 differ by definition: alphalens'
-    h-period forward return compounds h periods, factor_ic correlates the single period h - 1 later."""
+    """market_equity has a value for every stock-month (stocks enter and leave the panel), fed to
+    alphalens as factor_data with the warehouse's portfolios. Horizons above 1 differ by definition:
+    alphalens' h-period forward return compounds h periods, factor_ic correlates the single period
+    h - 1 later. The IC of factors with missing values: test_rank_ic_equals_alphalens_factor_information_coefficient."""
     factor = "market_equity"
     factor_data = alphalens_factor_data(panel, factor)
     stocks = table(panel, "select period, n_stocks_with_alpha from periods").set_index("period")["n_stocks_with_alpha"]

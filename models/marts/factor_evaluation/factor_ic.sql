@@ -1,28 +1,33 @@
 -- One row per (factor, period, horizon): the rank IC of the factor at `period` with alpha
--- `horizon` periods ahead: the Pearson correlation of the factor's percentile rank at the
--- period and alpha's percentile rank at the period whose period_index is period_index +
--- horizon - 1 (alpha is already the next period's return, so horizon 1 is the stock-period's
--- own alpha), over the stocks with both. Ranks are within the sort group (the period, or
--- (period, sector) with sort_grouping = 'sector': the factor within its sector at the period,
--- alpha within the stock's sector at the target period). Where the two samples coincide this
--- is Spearman's rho. A target period the warehouse does not hold gives target_period null,
--- n_stocks 0 and a null rank_ic; statistics_note says why a rank_ic is null.
-{{ config(materialized='factor_batched_table') }}
+-- `horizon` periods ahead, Spearman's rho over the pairs (as scipy.stats.spearmanr and
+-- alphalens' factor_information_coefficient): the stocks with the factor at the period and an
+-- alpha at the target period, whose period_index is period_index + horizon - 1 (alpha is already
+-- the next period's return, so horizon 1 is the stock-period's own alpha). Both are ranked over
+-- the pairs alone (percentile ranks, ties averaged), within the sort group (sort_grouping =
+-- 'sector': the value within the stock's sector at the period, alpha within its sector at the
+-- target period), and rank_ic is their Pearson correlation over all the factor-period's pairs.
+-- A target period the warehouse does not hold gives target_period null, n_stocks 0 and a null
+-- rank_ic; statistics_note says why a rank_ic is null.
+-- Its pairs are up to one row per value and horizon: a factor batch holds values_per_batch rows of pairs.
+{{ config(materialized='factor_batched_table', rows_per_value=factor_evaluation_ic_horizon_count()) }}
+
+{%- set sector_neutral = factor_sorts_grouping() == 'sector' %}
 
 with
 
 stock_factor_values as (
 
-    select factor, period, stock_id, sort_group, value, value_pct_rank
+    select factor, period, stock_id, sort_group, value
     from {{ ref('int_factor_sorts__stock_factor_values') }}
     where {{ factor_batch_filter('factor') }}
 
 ),
 
-alpha_ranks as (
+alphas as (
 
-    select stock_id, period_index, group_alpha_rank
-    from {{ ref('int_factor_evaluation__alpha_ranks') }}
+    select stock_id, period_index, sort_group, alpha
+    from {{ ref('int_factor_sorts__alpha_ranks') }}
+    where alpha is not null
 
 ),
 
@@ -42,84 +47,128 @@ settings as (
 
 horizons as (
 
-    select unnest(ic_horizons) as horizon
+    select unnest(ic_horizons) as horizon, list_max(ic_horizons) as max_horizon
     from settings
 
 ),
 
-factor_ranks as (
+factor_periods as (
 
     select
         stock_factor_values.factor,
         stock_factor_values.period,
         periods.period_index,
         stock_factor_values.stock_id,
-        {% if factor_sorts_grouping() == 'period' -%}
-        -- factor_values.pct_rank is this very rank: pct_rank() over (period, factor)
-        stock_factor_values.value_pct_rank as value_rank
-        {%- else -%}
-        {{ pct_rank('stock_factor_values.value', ['stock_factor_values.factor', 'stock_factor_values.period', 'stock_factor_values.sort_group']) }} as value_rank
-        {%- endif %}
+        stock_factor_values.sort_group,
+        stock_factor_values.value
     from stock_factor_values
     inner join periods
         on stock_factor_values.period = periods.period
 
 ),
 
+distinct_factor_periods as (
+
+    select distinct factor, period, period_index
+    from factor_periods
+
+),
+
+-- an integer key per factor-period: the pairs carry it into the ranks' sort instead of the
+-- factor's name
+factor_period_keys as (
+
+    select
+        factor,
+        period,
+        period_index,
+        row_number() over (order by factor, period) as factor_period_key
+    from distinct_factor_periods
+
+),
+
+-- one row per (factor, period, horizon); pair_group numbers them (factor_period_key, horizon)
 factor_period_horizons as (
 
-    select distinct
-        factor_ranks.factor,
-        factor_ranks.period,
-        factor_ranks.period_index,
-        horizons.horizon
-    from factor_ranks
+    select
+        factor_period_keys.factor,
+        factor_period_keys.period,
+        factor_period_keys.period_index + horizons.horizon - 1 as target_period_index,
+        horizons.horizon,
+        (factor_period_keys.factor_period_key - 1) * horizons.max_horizon + horizons.horizon as pair_group
+    from factor_period_keys
     cross join horizons
 
 ),
 
+-- materialized: the join to alphas must follow the cross join with the horizons, on the target
+-- period too, not precede it on stock_id alone (a billion-row join at research size)
+keyed_values as materialized (
+
+    select
+        factor_period_keys.factor_period_key,
+        factor_periods.period_index,
+        factor_periods.stock_id,
+        factor_periods.sort_group,
+        factor_periods.value
+    from factor_periods
+    inner join factor_period_keys
+        on factor_periods.factor = factor_period_keys.factor
+        and factor_periods.period = factor_period_keys.period
+
+),
+
+-- pair_group as factor_period_horizons numbers it
 horizon_targets as (
 
     select
-        factor_ranks.factor,
-        factor_ranks.period,
-        factor_ranks.stock_id,
-        factor_ranks.value_rank,
-        horizons.horizon,
-        factor_ranks.period_index + horizons.horizon - 1 as target_period_index
-    from factor_ranks
+        (keyed_values.factor_period_key - 1) * horizons.max_horizon + horizons.horizon as pair_group,
+        keyed_values.period_index + horizons.horizon - 1 as target_period_index,
+        keyed_values.stock_id,
+        keyed_values.sort_group,
+        keyed_values.value
+    from keyed_values
     cross join horizons
 
 ),
 
+pairs as (
+
+    select
+        horizon_targets.pair_group,
+        horizon_targets.sort_group,
+        horizon_targets.value,
+        alphas.sort_group as target_sort_group,
+        alphas.alpha
+    from horizon_targets
+    inner join alphas
+        on horizon_targets.stock_id = alphas.stock_id
+        and horizon_targets.target_period_index = alphas.period_index
+
+),
+
+-- both ranks in one window pass over the pairs; with sort_grouping = 'period' they share one partition
 paired_ranks as (
 
     select
-        horizon_targets.factor,
-        horizon_targets.period,
-        horizon_targets.horizon,
-        horizon_targets.value_rank,
-        alpha_ranks.group_alpha_rank as alpha_rank
-    from horizon_targets
-    inner join alpha_ranks
-        on horizon_targets.stock_id = alpha_ranks.stock_id
-        and horizon_targets.target_period_index = alpha_ranks.period_index
+        pair_group,
+        {{ pct_rank('value', ['pair_group'] + (['sort_group'] if sector_neutral else [])) }} as value_rank,
+        {{ pct_rank('alpha', ['pair_group'] + (['target_sort_group'] if sector_neutral else [])) }} as alpha_rank
+    from pairs
 
 ),
 
 rank_correlations as (
 
     select
-        factor,
-        period,
-        horizon,
+        pair_group,
         count(*) as n_stocks,
         case
             when var_pop(value_rank) > 0 and var_pop(alpha_rank) > 0
                 then corr(value_rank, alpha_rank)
         end as rank_ic
     from paired_ranks
-    group by factor, period, horizon
+    group by pair_group
 
 ),
 
@@ -142,11 +191,9 @@ final as (
         end as statistics_note
     from factor_period_horizons
     left join periods as target_periods
-        on target_periods.period_index = factor_period_horizons.period_index + factor_period_horizons.horizon - 1
+        on factor_period_horizons.target_period_index = target_periods.period_index
     left join rank_correlations
-        on factor_period_horizons.factor = rank_correlations.factor
-        and factor_period_horizons.period = rank_correlations.period
-        and factor_period_horizons.horizon = rank_correlations.horizon
+        on factor_period_horizons.pair_group = rank_correlations.pair_group
 
 )
 
