@@ -12,10 +12,13 @@
     {%- if raw is none -%}
         case when frequency = 'monthly' then [1, 3, 6, 12] else [1, 2] end
     {%- else -%}
-        {%- set horizons = fromyaml(raw) if raw is string else raw -%}
-        {%- set texts = (horizons if horizons is iterable and horizons is not string else [horizons]) | map('string') | map('trim') | list -%}
-        {%- if texts | length == 0 or texts | reject('match', '^[0-9]+$') | list | length > 0
-              or texts | map('int') | select('lt', 1) | list | length > 0 or '1' not in texts -%}
+        {%- set texts = factor_evaluation_ic_horizon_texts(raw) -%}
+        {%- set not_whole = [] -%}
+        {%- for text in texts if not text.isdigit() -%}
+            {%- do not_whole.append(text) -%}
+        {%- endfor -%}
+        {%- if texts | length == 0 or not_whole or texts | map('int') | select('lt', 1) | list | length > 0
+              or 1 not in texts | map('int') | list -%}
             {{ exceptions.raise_compiler_error(
                 "dbt var ic_horizons must be a list of whole numbers >= 1 that includes 1 (got '" ~ raw ~ "'); "
                 ~ "horizon 1 is the rank IC that factor_summary reads; "
@@ -25,15 +28,17 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- the var ic_horizons as a list of trimmed texts (a YAML string, a list or one value) -#}
+{% macro factor_evaluation_ic_horizon_texts(raw) -%}
+    {%- set horizons = fromyaml(raw) if raw is string else raw -%}
+    {{ return((horizons if horizons is iterable and horizons is not string else [horizons]) | map('string') | map('trim') | list) }}
+{%- endmacro %}
+
 {# The most horizons factor_ic can have, known when it is compiled: the length of the var's list
    (factor_evaluation_ic_horizons validates it), or 4 (the monthly default) when it is unset. #}
 {% macro factor_evaluation_ic_horizon_count() -%}
-    {%- set raw = var('ic_horizons', none) -%}
-    {%- if raw is none -%}
-        {{ return(4) }}
-    {%- endif -%}
-    {%- set horizons = fromyaml(raw) if raw is string else raw -%}
-    {{ return((horizons if horizons is iterable and horizons is not string else [horizons]) | length) }}
+    {%- set raw = var('ic_horizons') -%}
+    {{ return(4 if raw is none else factor_evaluation_ic_horizon_texts(raw) | unique | list | length) }}
 {%- endmacro %}
 
 {% macro factor_evaluation_newey_west_lags() -%}

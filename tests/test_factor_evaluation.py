@@ -279,3 +279,21 @@ def test_every_table_builds_on_the_kaggle_demo_and_says_where_periods_are_too_fe
     assert set(fama_macbeth["model"]) == {"top_k", "all_factors"}
     undefined = fama_macbeth[fama_macbeth["n_periods"] < 3]
     assert undefined["nw_t"].isna().all() and undefined["statistics_note"].notna().all()
+
+
+@pytest.mark.parametrize("horizons, compiled", [([1, 2, 2], "[1, 2]"), ("[12, 1]", "[1, 12]"), (1, "[1]")])
+def test_ic_horizons_given_as_a_var_compile_to_their_sorted_list(tmp_path, horizons, compiled):
+    result = run_dbt(["compile", "--select", "int_factor_evaluation__settings", "factor_ic"],
+                     database=tmp_path / "warehouse.duckdb", dbt_vars={"ic_horizons": horizons})
+    assert result.success, result.exception or result.result
+    settings = next(item.node.compiled_code for item in result.result.results
+                    if item.node.name == "int_factor_evaluation__settings")
+    assert f"{compiled} as ic_horizons" in " ".join(settings.split())
+
+
+@pytest.mark.parametrize("horizons", [[2, 3], [1, "x"], [1, 0], []])
+def test_ic_horizons_without_horizon_1_or_not_whole_numbers_are_refused(tmp_path, horizons):
+    result = run_dbt(["compile", "--select", "int_factor_evaluation__settings"],
+                     database=tmp_path / "warehouse.duckdb", dbt_vars={"ic_horizons": horizons})
+    assert not result.success
+    assert "dbt var ic_horizons must be a list of whole numbers >= 1 that includes 1" in str(result.exception or result.result)
