@@ -6,11 +6,19 @@
   factor_batch_filter('factor') in the where clause of each import CTE that reads factor rows.
   The filter is `true` when the model is compiled on its own (dbt compile, unit tests) or built in
   one pass; the materialization renders the model once per batch, the filter then being
-  `factor in (<the batch's factors>)`, applied inside DuckDB's table scan. The batch count is the
-  rows of the larger of int_factor_cells_checked and factor_values (the model itself aside) over
-  the var values_per_batch (over the model's config rows_per_value, the rows its work holds per
-  value: factor_ic's pairs, one per horizon), rounded up; that table's factors are dealt round-robin in name order,
-  and the last batch takes every factor not in another batch (a user factor).
+  `factor in (<the batch's factors>)`, applied inside DuckDB's table scan. Batch count, from the
+  larger of int_factor_cells_checked and factor_values (the model itself aside), times the model's
+  config rows_per_value (the rows its work holds per value: factor_ic's pairs, one per horizon;
+  default 1): those rows over the var values_per_batch (an upper bound on a batch's rows), or their
+  estimated bytes (rows times the in-memory widths of the table's column types) over half of
+  DuckDB's memory_limit, whichever is larger, rounded up. That table's factors, in name order, are
+  cut into that many runs of consecutive names, and the last batch takes every factor not in
+  another batch (a user factor). Storage order: the model's rows have a factor and a period
+  column, and each batch is written ordered by (factor, period), so the table is stored in that
+  order (user factors in the last batch) and each row group holds one factor or a few: a filter on
+  factor (a one-factor query, a downstream batch) skips the other row groups by their min/max.
+  DuckDB keeps an ORDER BY's order in `create table as` and `insert` even with
+  preserve_insertion_order false.
 #}
 
 {% macro factor_batch_filter(column) -%}
@@ -21,10 +29,11 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- the model's SQL for batch number `batch` of `batches` (lists of factor names; [none]: one pass) -#}
+{#- the model's SQL for batch number `batch` of `batches` (lists of factor names; [none]: one pass),
+    its rows in storage order -#}
 {% macro factor_batch_sql(batch, batches) -%}
     {%- if batches | length == 1 -%}
-        {{ return(compiled_code) }}
+        {{ return(factor_storage_order(compiled_code)) }}
     {%- endif -%}
     {%- if batch < batches | length - 1 -%}
         {%- set test = 'in (' ~ factor_literals(batches[batch]) ~ ')' -%}
@@ -40,7 +49,11 @@
             ~ "factor_batch_filter(...): put {{ factor_batch_filter('factor') }} in the where "
             ~ "clause of the import CTE that reads the factor rows") }}
     {%- endif -%}
-    {{ return(sql) }}
+    {{ return(factor_storage_order(sql)) }}
+{%- endmacro %}
+
+{% macro factor_storage_order(sql) -%}
+    {{ return('select * from (\n' ~ sql ~ '\n) as factor_batch\norder by factor, period') }}
 {%- endmacro %}
 
 {% macro factor_literals(names) -%}
@@ -54,26 +67,50 @@
     {%- if values_per_batch < 1 -%}
         {{ exceptions.raise_compiler_error("dbt var values_per_batch must be a positive integer (rows per factor batch), got " ~ var('values_per_batch')) }}
     {%- endif -%}
-    {#- the larger of the two tables of every factor's values, other than the model itself;
-        estimated_size is DuckDB's row count estimate: no scan -#}
+    {#- the larger of the two tables of every factor's values, other than the model itself: its rows
+        (estimated_size, DuckDB's estimate: no scan), a row's bytes at its column types' in-memory
+        widths (text: the 16-byte header, so long text counts short), and DuckDB's memory_limit in
+        bytes (current_setting prints it as '7.4 GiB', '476.8 MiB', ...) -#}
     {%- set largest = run_query(
-        "select table_name, estimated_size from duckdb_tables() where database_name = '" ~ this.database
-        ~ "' and schema_name = '" ~ this.schema ~ "' and table_name in ('int_factor_cells_checked', 'factor_values')"
-        ~ " and table_name <> '" ~ this.identifier ~ "' order by estimated_size desc, table_name limit 1") -%}
+        "select tables.table_name, tables.estimated_size, sum(case"
+        ~ " when columns.data_type in ('BOOLEAN', 'TINYINT', 'UTINYINT') then 1"
+        ~ " when columns.data_type in ('SMALLINT', 'USMALLINT') then 2"
+        ~ " when columns.data_type in ('INTEGER', 'UINTEGER', 'DATE', 'FLOAT') then 4"
+        ~ " when columns.data_type in ('BIGINT', 'UBIGINT', 'DOUBLE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE') then 8"
+        ~ " else 16 end) as row_bytes,"
+        ~ " any_value(cast(regexp_extract(current_setting('memory_limit'), '^[0-9.]+') as double)"
+        ~ " * 1024 ^ coalesce(list_position(['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'],"
+        ~ " regexp_extract(current_setting('memory_limit'), '[A-Za-z]+$')), 0)) as memory_limit_bytes"
+        ~ " from duckdb_tables() as tables"
+        ~ " join duckdb_columns() as columns using (database_name, schema_name, table_name)"
+        ~ " where tables.database_name = '" ~ this.database ~ "' and tables.schema_name = '" ~ this.schema ~ "'"
+        ~ " and tables.table_name in ('int_factor_cells_checked', 'factor_values')"
+        ~ " and tables.table_name <> '" ~ this.identifier ~ "'"
+        ~ " group by tables.table_name, tables.estimated_size"
+        ~ " order by tables.estimated_size desc, tables.table_name limit 1") -%}
     {%- if largest.rows | length == 0 -%}
         {{ return([none]) }}
     {%- endif -%}
-    {%- set values_per_batch = [values_per_batch // (config.get('rows_per_value') or 1) | int, 1] | max -%}
-    {%- set batch_count = ((largest.rows[0][1] | int + values_per_batch - 1) // values_per_batch) | int -%}
+    {%- set table_name, rows, row_bytes, memory_limit_bytes = largest.rows[0] -%}
+    {%- if memory_limit_bytes is none -%}
+        {{ exceptions.raise_compiler_error("factor batches: cannot read DuckDB's memory_limit as bytes from current_setting('memory_limit')") }}
+    {%- endif -%}
+    {#- at most values_per_batch rows of the model's work a batch, and a batch in at most half of memory_limit -#}
+    {%- set work_rows = rows | int * (config.get('rows_per_value') or 1) | int -%}
+    {%- set batch_count = [
+        (work_rows + values_per_batch - 1) // values_per_batch,
+        (work_rows * row_bytes * 2 / memory_limit_bytes) | round(0, 'ceil') | int
+    ] | max -%}
     {%- if batch_count <= 1 -%}
         {{ return([none]) }}
     {%- endif -%}
-    {%- set factors = run_query('select distinct factor from ' ~ this.incorporate(path={'identifier': largest.rows[0][0]})
+    {%- set factors = run_query('select distinct factor from ' ~ this.incorporate(path={'identifier': table_name})
         ~ ' where factor is not null order by factor').columns[0].values() -%}
-    {%- set batch_count = [batch_count, factors | length] | min -%}
+    {%- set factor_count = factors | length -%}
+    {%- set batch_count = [batch_count, factor_count] | min -%}
     {%- set batches = [] -%}
     {%- for batch in range(batch_count) -%}
-        {%- do batches.append(factors[batch::batch_count] | list) -%}
+        {%- do batches.append(factors[batch * factor_count // batch_count:(batch + 1) * factor_count // batch_count] | list) -%}
     {%- endfor -%}
     {{ return(batches) }}
 {%- endmacro %}

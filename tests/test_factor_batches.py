@@ -1,7 +1,7 @@
 """The factor-batched materialization (macros/factor_batches.sql): the per-factor models built a
-group of factors at a time give the tables the single-pass build gives, a factor the batches were
-not dealt from (a user factor) is built by the last batch, and a bad batch size is refused with
-the var's name."""
+group of factors at a time give the tables the single-pass build gives, stored in (factor, period)
+order, a factor the batches were not dealt from (a user factor) is built by the last batch, and a
+bad batch size is refused with the var's name."""
 
 import os
 from pathlib import Path
@@ -74,6 +74,26 @@ def test_batched_tables_equal_single_pass_tables(batched_database, kaggle_sample
     assert len(expected) > 0
     # sums over a batch run in another order than over the whole table: equal to rounding
     pd.testing.assert_frame_equal(batched, expected, check_exact=False, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("table", [table for table in BATCHED_TABLES if table != "factor_long_short_returns"])
+def test_batched_tables_are_stored_in_factor_period_order(batched_database, table):
+    # rowid is a row's place in storage: each factor's rows are one run, in period order
+    with duckdb.connect(str(batched_database), read_only=True) as connection:
+        factors, factor_changes, periods_backwards = connection.sql(f"""
+            select
+                count(distinct factor),
+                count(*) filter (where factor <> previous_factor),
+                count(*) filter (where factor = previous_factor and period < previous_period)
+            from (
+                select factor, period,
+                    lag(factor) over (order by rowid) as previous_factor,
+                    lag(period) over (order by rowid) as previous_period
+                from {table}
+            )
+        """).fetchone()
+    assert factors > 1
+    assert (factor_changes, periods_backwards) == (factors - 1, 0)
 
 
 def test_user_factors_are_built_by_the_last_batch(batched_database):
