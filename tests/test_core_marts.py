@@ -3,6 +3,7 @@
 import hashlib
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -75,6 +76,10 @@ def test_demo_covers_five_years_in_the_kaggle_layout(demo_warehouse):
     assert demo_warehouse.sql("select count(*) from factors").fetchone()[0] == 221
     missing_benchmark = demo_warehouse.sql("select count(*) from stock_periods where benchmark_return_pct is null")
     assert missing_benchmark.fetchone()[0] == 0
+    # alpha is the return minus the benchmark's, the default where the input has a benchmark
+    alphas = table(demo_warehouse, "select alpha_method, alpha, return_pct, benchmark_return_pct from stock_periods")
+    assert set(alphas["alpha_method"]) == {"benchmark"}
+    assert np.allclose(alphas["alpha"], alphas["return_pct"] - alphas["benchmark_return_pct"], equal_nan=True)
 
 
 # --- bad input, end to end ----------------------------------------------------------------------------

@@ -59,7 +59,8 @@ def toy_warehouse(tmp_path_factory):
     shutil.copytree(TOY_STAGING, project / "models" / "staging" / "toy")
     registry = project / "macros" / "input_sources.sql"
     text = registry.read_text(encoding="utf-8")
-    entry = "        'toy': {'chosen': var('toy_input') is not none, 'missing_benchmark': none},\n"
+    entry = ("        'toy': {'chosen': var('toy_input') is not none,"
+             " 'missing_benchmark': 'the toy input has no benchmark series'},\n")
     assert text.count("    {{- return({\n") == 1, "the registry's layout changed: update this test's entry"
     registry.write_text(text.replace("    {{- return({\n", "    {{- return({\n" + entry), encoding="utf-8")
     frame = write_toy_input(root / "toy.csv")
@@ -89,8 +90,8 @@ def test_the_third_source_fills_the_contract_and_its_words_reach_the_marts(toy_w
     assert len(stock_periods) == len(returns)
     merged = stock_periods.merge(returns, left_on=["stock_id", "period_label"], right_on=["symbol", "month"])
     assert np.allclose(merged["return_pct"], merged["amount"] * 100)
-    # the toy's benchmark is the month's mean return, the default alpha_method once a source has one
-    assert set(stock_periods["alpha_method"]) == {"benchmark"}
+    # the toy has no benchmark series (its registry entry says so): alpha is against the month's mean
+    assert set(stock_periods["alpha_method"]) == {"market_mean"}
     month_mean = merged.groupby("month")["return_pct"].transform("mean")
     assert np.allclose(merged["alpha"], merged["return_pct"] - month_mean)
     assert connection.sql("select count(*) from factor_values").fetchone()[0] == len(frame) - len(returns)

@@ -1,9 +1,8 @@
 {{ config(enabled=input_source() == 'toy') }}
--- The toy's benchmark: the equal-weighted mean next_return of the month, in percent.
+-- The toy has no benchmark series (its registry entry says so): no rows.
 select
-    period,
-    avg(return_pct) as benchmark_return_pct,
-    any_value(source_file) as source_file,
-    cast(min(line_number) as integer) as line_number
-from {{ ref('stg_toy__rows') }}
-group by period
+    cast(null as date) as period,
+    cast(null as double) as benchmark_return_pct,
+    cast(null as varchar) as source_file,
+    cast(null as integer) as line_number
+where false

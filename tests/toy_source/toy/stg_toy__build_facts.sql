@@ -5,4 +5,4 @@ select
     cast(null as varchar) as panel_path,
     'symbol' as stock_word,
     'month' as period_word,
-    'the toy input (its benchmark is the mean return of the month):' as missing_benchmark_advice
+    'the toy input, which has no benchmark series:' as missing_benchmark_advice
