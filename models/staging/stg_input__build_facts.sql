@@ -1,5 +1,6 @@
--- One row: where the input comes from and the words its messages use: the build_facts of the staging contract, from the active input source's
--- stg_<source>__build_facts (macro input_model). Models above staging read this view.
+-- One row: where the input comes from and the words its messages use.
+-- Role build_facts of the staging contract: the active source's stg_<source>__build_facts (macro
+-- input_model), with exactly the contract's columns. Models above staging read this view.
 select
     data_source,
     kaggle_dir,

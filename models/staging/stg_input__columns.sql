@@ -1,5 +1,6 @@
--- The characteristics the input declares, in each period: the columns of the staging contract, from the active input source's
--- stg_<source>__columns (macro input_model). Models above staging read this view.
+-- The characteristics the input declares, in each period.
+-- Role columns of the staging contract: the active source's stg_<source>__columns (macro
+-- input_model), with exactly the contract's columns. Models above staging read this view.
 select
     period,
     column_number,

@@ -1,5 +1,6 @@
--- Every file the input read or ignored: the files of the staging contract, from the active input source's
--- stg_<source>__files (macro input_model). Models above staging read this view.
+-- Every file the input read or ignored.
+-- Role files of the staging contract: the active source's stg_<source>__files (macro
+-- input_model), with exactly the contract's columns. Models above staging read this view.
 select
     source_file,
     status,

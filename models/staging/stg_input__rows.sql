@@ -1,5 +1,6 @@
--- The input's stock-periods, accepted or not: the rows of the staging contract, from the active input source's
--- stg_<source>__rows (macro input_model). Models above staging read this view.
+-- The input's stock-periods, accepted or not.
+-- Role rows of the staging contract: the active source's stg_<source>__rows (macro
+-- input_model), with exactly the contract's columns. Models above staging read this view.
 select
     source_file,
     line_number,

@@ -1,5 +1,6 @@
--- The input's non-missing characteristic values: the values of the staging contract, from the active input source's
--- stg_<source>__values (macro input_model). Models above staging read this view.
+-- The input's non-missing characteristic values.
+-- Role values of the staging contract: the active source's stg_<source>__values (macro
+-- input_model), with exactly the contract's columns. Models above staging read this view.
 select
     source_file,
     line_number,
