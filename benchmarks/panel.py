@@ -1,134 +1,185 @@
-"""Benchmark at research size: the SQL marts built by dbt on a monthly panel, next to the same
-per-period work done by pandas (vectorised groupby) and polars on the same long table.
+"""Benchmark at research size: the warehouse and a polars script, whole processes side by side from
+the same Parquet on disk, and the warehouse's rebuilds as shares of its cold build.
 
-    .venv/bin/python -m benchmarks.panel [--stocks 4000] [--months 1000] [--characteristics 150]
-                                         [--peer-months 120] [--workdir DIR]
+    .venv/bin/python -m benchmarks.panel [--stocks 2000] [--months 240] [--characteristics 100]
+                                         [--pairs 3] [--skip-rebuilds] [--workdir DIR]
 
-Each stage runs in a fresh child process, so that its peak memory is its own: write the demo panel
-(wide Parquet) once; `dbt run` of every SQL model on it (wall time, dbt's time per model, peak
-RSS); then pandas and polars on the long table of the first --peer-months months read back from
-the warehouse (not timed): within-month percentile ranks and the median split's mean alphas,
-timed and checked against factor_values and factor_median_split_alpha. Prints every figure; it is
-not a test.
+Writes the demo panel (not timed) with one month more than --months, and its first --months months
+as panel.parquet. Then:
+1. Same work, --pairs pairs run one after the other: `dbt run --select +factor_median_split_alpha`
+   (within-month percentile ranks and the median split's mean alphas) into a fresh copy of a seeded
+   warehouse, and benchmarks/polars_median_split.py doing that work from the same panel.parquet.
+   Each pair's ratio (warehouse / polars), their median, and the two results' agreement.
+2. Rebuilds: `dbt run` of every SQL model cold, again with nothing changed, and again after
+   panel.parquet gains its next month (the file replaced at the same path, as a monthly update is):
+   the last two as shares of the cold one.
+Every figure is the wall time of a whole process and its peak RSS (from wait4: the process and the
+children it waited for). A run that fails (polars out of memory at full size) is reported as such.
+Prints every figure and ratio; it is not a test.
 """
 
 import argparse
 import json
+import os
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import load_average_line, add_panel_options, peak_rss_megabytes, run_child, timed_dbt_run, write_demo_panel
+from benchmarks.common import dbt_options, load_average_line
+from factor_warehouse.paths import PROJECT_DIR
 
-MODULE = "benchmarks.panel"
-SQL_MARTS = ["run", "--select", "path:models"]  # every SQL model; the Python models live in python_models/
-PEER_QUERY = """
-    select v.stock_id, v.period, v.factor, v.value, s.alpha
-    from factor_values as v
-    inner join stock_periods as s using (stock_id, period)
-    where v.period < (select min(period) from periods) + to_months(?)
-"""
+POLARS_SCRIPT = Path(__file__).resolve().parent / "polars_median_split.py"
+SAME_WORK = ["run", "--select", "+factor_median_split_alpha"]
+EVERY_SQL_MODEL = ["run", "--select", "path:models"]  # the Python models live in python_models/
 
 
-def read_peer_input(database, peer_months):
+def run_measured(command, log_path, env=None):
+    """Run `command` to the end, its output into log_path; wall seconds, peak RSS in MB, and
+    `failed` (why, or None)."""
+    started = time.perf_counter()
+    with open(log_path, "w") as log:
+        process = subprocess.Popen([str(part) for part in command], stdout=log, stderr=subprocess.STDOUT,
+                                   cwd=PROJECT_DIR, env={**os.environ, **(env or {})})
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    failed = None if process.returncode == 0 else f"exit status {process.returncode}, see {log_path}"
+    return {"seconds": time.perf_counter() - started, "peak_rss_mb": usage.ru_maxrss / 1024, "failed": failed}
+
+
+def dbt_command(args, panel, workdir):
+    dbt = Path(sys.executable).parent / "dbt"
+    dbt_vars = {"panel": {"path": str(panel), "sector_column": "sector"}}
+    return [dbt, *args, "--project-dir", PROJECT_DIR, "--profiles-dir", PROJECT_DIR, "--target", "dev",
+            "--vars", json.dumps(dbt_vars), *dbt_options(workdir)]
+
+
+def dbt_measured(args, database, panel, workdir, log_name):
+    return run_measured(dbt_command(args, panel, workdir), Path(workdir) / log_name,
+                        env={"FACTOR_WAREHOUSE_PATH": str(database)})
+
+
+def write_panels(workdir, stocks, months, characteristics):
+    """panel_next.parquet, the demo panel of months + 1 months, and panel.parquet, its first months."""
+    import duckdb
+
+    from factor_warehouse.sources.panel_demo import write_panel
+
+    following = Path(workdir) / "panel_next.parquet"
+    write_panel(following, n_stocks=stocks, n_months=months + 1, n_characteristics=characteristics)
+    panel = Path(workdir) / "panel.parquet"
+    with duckdb.connect() as connection:
+        connection.execute(f"copy (select * from read_parquet('{following}') where eom < "
+                           f"(select max(eom) from read_parquet('{following}'))) to '{panel}' (format parquet)")
+    return panel, following
+
+
+def agreement(database, polars_dir):
+    """How far the warehouse's and polars' results are apart: the rank sums' difference over equal
+    value counts, and the largest difference of a median-split mean alpha."""
     import duckdb
 
     with duckdb.connect(str(database), read_only=True) as connection:
-        frame = connection.execute(PEER_QUERY, [peer_months]).df()
-        split = connection.execute(
-            "select factor, period, side, mean_alpha from factor_median_split_alpha "
-            "where period < (select min(period) from periods) + to_months(?)", [peer_months]).df()
-        ranks = connection.execute("select sum(pct_rank) from factor_values "
-                                   "where period < (select min(period) from periods) + to_months(?)",
-                                   [peer_months]).fetchone()[0]
-    return frame, split, ranks
+        ranks = connection.execute(
+            f"select (select count(*) from factor_values where value is not null), "
+            f"(select count(*) from read_parquet('{polars_dir}/factor_values.parquet')), "
+            f"(select sum(pct_rank) from factor_values) - "
+            f"(select sum(pct_rank) from read_parquet('{polars_dir}/factor_values.parquet'))").fetchone()
+        alphas = connection.execute(
+            f"select count(*), max(abs(warehouse.mean_alpha - peer.mean_alpha)) "
+            f"from factor_median_split_alpha as warehouse "
+            f"inner join read_parquet('{polars_dir}/median_split_alpha.parquet') as peer "
+            f"on warehouse.factor = peer.factor and warehouse.period = peer.period and warehouse.side = peer.side"
+        ).fetchone()
+    return {"values": ranks[0], "polars_values": ranks[1], "rank_sum_difference": ranks[2],
+            "split_rows": alphas[0], "max_mean_alpha_difference": alphas[1]}
 
 
-def pandas_work(frame):
-    """Percentile ranks within (period, factor), medians and the mean alpha above and below."""
-    import numpy as np
-
-    grouped = frame.groupby(["period", "factor"], sort=False)["value"]
-    pct_rank = grouped.rank(pct=True)
-    median = grouped.transform("median")
-    side = np.where(frame["value"] > median, "above", np.where(frame["value"] < median, "below", None))
-    split = (frame.assign(side=side).dropna(subset=["side"])
-             .groupby(["factor", "period", "side"])["alpha"].mean().rename("mean_alpha").reset_index())
-    return float(pct_rank.sum()), split
-
-
-def polars_work(frame):
-    import polars as pl
-
-    data = pl.from_pandas(frame)
-    window = ["period", "factor"]
-    ranked = data.with_columns(
-        (pl.col("value").rank("average").over(window) / pl.col("value").count().over(window)).alias("pct_rank"),
-        pl.col("value").median().over(window).alias("median"),
-    )
-    split = (ranked.with_columns(pl.when(pl.col("value") > pl.col("median")).then(pl.lit("above"))
-                                 .when(pl.col("value") < pl.col("median")).then(pl.lit("below")).alias("side"))
-             .drop_nulls("side").group_by(["factor", "period", "side"]).agg(pl.col("alpha").mean().alias("mean_alpha")))
-    return float(ranked["pct_rank"].sum()), split.to_pandas()
+def same_work_pairs(workdir, seeded, panel, pairs):
+    polars_dir = Path(workdir) / "polars"
+    polars_dir.mkdir(exist_ok=True)
+    results = []
+    for pair in range(pairs):
+        database = Path(workdir) / "same_work.duckdb"
+        shutil.copyfile(seeded, database)
+        warehouse = dbt_measured(SAME_WORK, database, panel, workdir, f"same_work_{pair}.log")
+        peer = run_measured([sys.executable, POLARS_SCRIPT, panel, polars_dir], Path(workdir) / f"polars_{pair}.log")
+        results.append({"warehouse": warehouse, "polars": peer})
+        print(f"pair {pair + 1}: warehouse {warehouse['seconds']:.1f} s, polars {peer['seconds']:.1f} s", flush=True)
+    compared = None if results[-1]["warehouse"]["failed"] or results[-1]["polars"]["failed"] else agreement(
+        Path(workdir) / "same_work.duckdb", polars_dir)
+    return results, compared
 
 
-def stage_peer(peer, database, peer_months):
-    frame, warehouse_split, warehouse_rank_sum = read_peer_input(database, peer_months)
-    started = time.perf_counter()
-    rank_sum, split = (pandas_work if peer == "pandas" else polars_work)(frame)
-    seconds = time.perf_counter() - started
-    merged = warehouse_split.merge(split, on=["factor", "period", "side"], suffixes=("_sql", "_peer"))
-    return {"seconds": seconds, "values": len(frame), "peak_rss_mb": peak_rss_megabytes(),
-            "rank_sum_difference": abs(rank_sum - warehouse_rank_sum),
-            "split_rows_compared": len(merged),
-            "max_split_difference": float((merged["mean_alpha_sql"] - merged["mean_alpha_peer"]).abs().max())}
+def rebuilds(workdir, seeded, panel, following):
+    database = Path(workdir) / "rebuilds.duckdb"
+    shutil.copyfile(seeded, database)
+    runs = {"cold": dbt_measured(EVERY_SQL_MODEL, database, panel, workdir, "cold.log")}
+    runs["nothing changed"] = dbt_measured(EVERY_SQL_MODEL, database, panel, workdir, "unchanged.log")
+    shutil.copyfile(following, panel)
+    runs["one month appended"] = dbt_measured(EVERY_SQL_MODEL, database, panel, workdir, "appended.log")
+    return runs
 
 
-def report(options, written, sql, peers):
-    models = sql["model_seconds"]
-    like_for_like = models.get("factor_values", 0) + models.get("factor_median_split_alpha", 0)
-    lines = [
-        f"panel: {options.stocks:,} stocks x {options.months:,} months x {options.characteristics} characteristics "
-        f"= {written['rows']:,} stock-months, {written['bytes'] / 1e6:,.0f} MB of Parquet (written in "
-        f"{written['seconds']:.1f} s, not counted)",
-        f"SQL marts, dbt run (2 threads): {sql['wall_seconds']:8.1f} s wall, peak RSS {sql['peak_rss_mb']:,.0f} MB",
-        *(f"    {name:<44} {seconds:8.1f} s" for name, seconds in sorted(models.items(), key=lambda item: -item[1])),
-        f"    ranks + median split (factor_values + factor_median_split_alpha): {like_for_like:.1f} s",
-    ]
-    for name, peer in peers.items():
-        lines.append(
-            f"{name} on the first {options.peer_months} months ({peer['values']:,} values): ranks + median split "
-            f"{peer['seconds']:.1f} s, peak RSS {peer['peak_rss_mb']:,.0f} MB; agreement with the marts: rank sum "
-            f"{peer['rank_sum_difference']:.2g}, median-split mean alpha {peer['max_split_difference']:.2g} over "
-            f"{peer['split_rows_compared']:,} rows")
+def describe(run):
+    if run["failed"]:
+        return f"failed after {run['seconds']:.1f} s ({run['failed']}), peak RSS {run['peak_rss_mb']:,.0f} MB"
+    return f"{run['seconds']:.1f} s, peak RSS {run['peak_rss_mb']:,.0f} MB"
+
+
+def report(options, pairs, compared, rebuild_runs):
+    lines = [f"panel: {options.stocks:,} stocks x {options.months:,} months x {options.characteristics} characteristics",
+             "same work (dbt run --select +factor_median_split_alpha | polars script), whole processes:"]
+    ratios = []
+    for number, pair in enumerate(pairs, start=1):
+        ratio = None if pair["warehouse"]["failed"] or pair["polars"]["failed"] else (
+            pair["warehouse"]["seconds"] / pair["polars"]["seconds"])
+        ratios += [ratio] if ratio is not None else []
+        lines.append(f"    pair {number}: warehouse {describe(pair['warehouse'])} | polars {describe(pair['polars'])}"
+                     + (f" | ratio {ratio:.2f}" if ratio is not None else ""))
+    if ratios:
+        lines.append(f"    warehouse / polars: median {statistics.median(ratios):.2f} (min {min(ratios):.2f}, "
+                     f"max {max(ratios):.2f}) over {len(ratios)} pairs")
+    if compared:
+        lines.append(f"    agreement: {compared['values']:,} values ranked (polars {compared['polars_values']:,}), "
+                     f"rank sums differ by {compared['rank_sum_difference']:.2g}; mean alphas of "
+                     f"{compared['split_rows']:,} median-split rows differ by at most "
+                     f"{compared['max_mean_alpha_difference']:.2g}")
+    if rebuild_runs:
+        cold = rebuild_runs["cold"]
+        lines.append("every SQL model (dbt run --select path:models):")
+        for name, run in rebuild_runs.items():
+            share = "" if run["failed"] or cold["failed"] or name == "cold" else (
+                f" = {run['seconds'] / cold['seconds']:.1%} of cold")
+            lines.append(f"    {name}: {describe(run)}{share}")
     lines.append(load_average_line())
     return "\n".join(lines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_panel_options(parser, stocks=4000, months=1000, characteristics=150)
-    parser.add_argument("--peer-months", type=int, default=120, help="months pandas and polars work on (default 120)")
-    parser.add_argument("--stage", choices=["sql", "pandas", "polars"], help=argparse.SUPPRESS)
+    parser.add_argument("--stocks", type=int, default=2000, help="mean stocks per month (default 2000)")
+    parser.add_argument("--months", type=int, default=240, help="months (default 240)")
+    parser.add_argument("--characteristics", type=int, default=100, help="characteristics (default 100)")
+    parser.add_argument("--pairs", type=int, default=3, help="warehouse/polars pairs (default 3)")
+    parser.add_argument("--skip-rebuilds", action="store_true", help="time only the same-work pairs")
+    parser.add_argument("--workdir", help="directory for the panels, warehouses and logs (default: a temp dir)")
     options = parser.parse_args(argv)
-    if options.stage == "sql":
-        print(json.dumps(timed_dbt_run(SQL_MARTS, options.database, json.loads(options.dbt_vars), options.workdir)))
-        return 0
-    if options.stage in ("pandas", "polars"):
-        print(json.dumps(stage_peer(options.stage, options.database, options.peer_months)))
-        return 0
 
     workdir = Path(options.workdir or tempfile.mkdtemp(prefix="bench_panel_"))
     workdir.mkdir(parents=True, exist_ok=True)
-    written, database, dbt_vars = write_demo_panel(workdir, options.stocks, options.months, options.characteristics)
-    print(f"wrote {workdir / 'panel.parquet'}; timing the SQL marts, then pandas and polars, each in a fresh "
-          "process", flush=True)
-    arguments = ["--database", database, "--workdir", workdir, "--dbt-vars", json.dumps(dbt_vars),
-                 "--peer-months", options.peer_months]
-    sql = run_child(MODULE, "sql", arguments)
-    peers = {peer: run_child(MODULE, peer, arguments) for peer in ("pandas", "polars")}
-    print(report(options, written, sql, peers))
+    panel, following = write_panels(workdir, options.stocks, options.months, options.characteristics)
+    seeded = workdir / "seeded.duckdb"
+    seeding = dbt_measured(["seed"], seeded, panel, workdir, "seed.log")
+    if seeding["failed"]:
+        raise SystemExit(f"dbt seed failed: {seeding['failed']}")
+    print(f"wrote {panel} and {following}; timing whole processes", flush=True)
+    pairs, compared = same_work_pairs(workdir, seeded, panel, options.pairs)
+    rebuild_runs = None if options.skip_rebuilds else rebuilds(workdir, seeded, panel, following)
+    print(report(options, pairs, compared, rebuild_runs))
     return 0
 
 
