@@ -9,22 +9,23 @@ with
 
 stock_factor_values as (
 
-    select factor, period, sort_group, value
+    select factor_key, factor, period, sort_group, value
     from {{ ref('int_factor_sorts__stock_factor_values') }}
-    where {{ factor_batch_filter('factor') }}
+    where {{ factor_batch_filter('factor_key') }}
 
 ),
 
 final as (
 
     select
+        factor_key,
         factor,
         period,
         sort_group,
         count(*) as n_stocks,
         quantile_cont(value, {{ factor_sorts_quantile_levels() }}) as quantile_values
     from stock_factor_values
-    group by factor, period, sort_group
+    group by factor_key, factor, period, sort_group
 
 )
 

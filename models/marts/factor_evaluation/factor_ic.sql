@@ -17,15 +17,15 @@ with
 
 stock_factor_values as (
 
-    select factor, period, stock_id, sort_group, value
+    select factor_key, factor, period, stock_key, sort_group, value
     from {{ ref('int_factor_sorts__stock_factor_values') }}
-    where {{ factor_batch_filter('factor') }}
+    where {{ factor_batch_filter('factor_key') }}
 
 ),
 
 alphas as (
 
-    select stock_id, period_index, sort_group, alpha
+    select stock_key, period_index, sort_group, alpha
     from {{ ref('int_factor_sorts__alpha_ranks') }}
     where alpha is not null
 
@@ -55,10 +55,11 @@ horizons as (
 factor_periods as (
 
     select
+        stock_factor_values.factor_key,
         stock_factor_values.factor,
         stock_factor_values.period,
         periods.period_index,
-        stock_factor_values.stock_id,
+        stock_factor_values.stock_key,
         stock_factor_values.sort_group,
         stock_factor_values.value
     from stock_factor_values
@@ -69,7 +70,7 @@ factor_periods as (
 
 distinct_factor_periods as (
 
-    select distinct factor, period, period_index
+    select distinct factor_key, factor, period, period_index
     from factor_periods
 
 ),
@@ -79,6 +80,7 @@ distinct_factor_periods as (
 factor_period_keys as (
 
     select
+        factor_key,
         factor,
         period,
         period_index,
@@ -91,6 +93,7 @@ factor_period_keys as (
 factor_period_horizons as (
 
     select
+        factor_period_keys.factor_key,
         factor_period_keys.factor,
         factor_period_keys.period,
         factor_period_keys.period_index + horizons.horizon - 1 as target_period_index,
@@ -108,7 +111,7 @@ keyed_values as materialized (
     select
         factor_period_keys.factor_period_key,
         factor_periods.period_index,
-        factor_periods.stock_id,
+        factor_periods.stock_key,
         factor_periods.sort_group,
         factor_periods.value
     from factor_periods
@@ -124,7 +127,7 @@ horizon_targets as (
     select
         (keyed_values.factor_period_key - 1) * horizons.max_horizon + horizons.horizon as pair_group,
         keyed_values.period_index + horizons.horizon - 1 as target_period_index,
-        keyed_values.stock_id,
+        keyed_values.stock_key,
         keyed_values.sort_group,
         keyed_values.value
     from keyed_values
@@ -142,7 +145,7 @@ pairs as (
         alphas.alpha
     from horizon_targets
     inner join alphas
-        on horizon_targets.stock_id = alphas.stock_id
+        on horizon_targets.stock_key = alphas.stock_key
         and horizon_targets.target_period_index = alphas.period_index
 
 ),
@@ -175,6 +178,7 @@ rank_correlations as (
 final as (
 
     select
+        factor_period_horizons.factor_key,
         factor_period_horizons.factor,
         factor_period_horizons.period,
         factor_period_horizons.horizon,

@@ -13,17 +13,17 @@ with
 
 portfolios as (
 
-    select factor, period, stock_id, portfolio, pct_rank
+    select factor_key, factor, period, stock_key, portfolio, pct_rank
     from {{ ref('factor_portfolios') }}
-    where {{ factor_batch_filter('factor') }}
+    where {{ factor_batch_filter('factor_key') }}
 
 ),
 
 portfolio_alpha as (
 
-    select factor, period, grouping, portfolio_count, portfolio
+    select factor_key, factor, period, grouping, portfolio_count, portfolio
     from {{ ref('factor_portfolio_alpha') }}
-    where {{ factor_batch_filter('factor') }}
+    where {{ factor_batch_filter('factor_key') }}
 
 ),
 
@@ -78,7 +78,7 @@ stock_transitions as materialized (
     from indexed_portfolios as current_portfolios
     left join indexed_portfolios as previous_portfolios
         on current_portfolios.factor = previous_portfolios.factor
-        and current_portfolios.stock_id = previous_portfolios.stock_id
+        and current_portfolios.stock_key = previous_portfolios.stock_key
         and previous_portfolios.period_index = current_portfolios.period_index - 1
 
 ),
@@ -115,6 +115,7 @@ rank_autocorrelations as (
 final as (
 
     select
+        portfolio_alpha.factor_key,
         portfolio_alpha.factor,
         portfolio_alpha.period,
         portfolio_alpha.portfolio,

@@ -14,7 +14,7 @@ with
 
 stock_factor_values as (
 
-    select factor, period, stock_id, sort_group, value, value_pct_rank, alpha, alpha_rank
+    select factor_key, factor, period, stock_key, stock_id, sort_group, value, value_pct_rank, alpha, alpha_rank
     from {{ ref('int_factor_sorts__stock_factor_values') }}
 
 ),
@@ -29,8 +29,10 @@ breakpoints as (
 assigned as (
 
     select
+        stock_factor_values.factor_key,
         stock_factor_values.factor,
         stock_factor_values.period,
+        stock_factor_values.stock_key,
         stock_factor_values.stock_id,
         stock_factor_values.sort_group,
         stock_factor_values.value,
@@ -53,8 +55,10 @@ assigned as (
 final as (
 
     select
+        factor_key,
         factor,
         period,
+        stock_key,
         stock_id,
         '{{ factor_sorts_grouping() }}' as grouping,
         sort_group,
