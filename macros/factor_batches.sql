@@ -8,7 +8,7 @@
   The filter is `true` when the model is compiled on its own (dbt compile, unit tests) or built in
   one pass; the materialization renders the model once per batch, the filter then being
   `factor_key in (<the batch's factor keys>)`, applied inside DuckDB's table scan. Batch count, from the
-  larger of int_factor_cells and int_factor_values (the model itself aside), times the model's
+  larger of int_factor_cells_accepted and int_factor_values (the model itself aside), times the model's
   config rows_per_value (the rows its work holds per value: factor_ic's pairs, one per horizon;
   default 1): those rows over the var values_per_batch (an upper bound on a batch's rows), or their
   estimated bytes (rows times the in-memory widths of the table's column types) over half of
@@ -79,7 +79,7 @@
         ~ " from duckdb_tables() as tables"
         ~ " join duckdb_columns() as columns using (database_name, schema_name, table_name)"
         ~ " where tables.database_name = '" ~ this.database ~ "' and tables.schema_name = '" ~ this.schema ~ "'"
-        ~ " and tables.table_name in ('int_factor_cells', 'int_factor_values')"
+        ~ " and tables.table_name in ('int_factor_cells_accepted', 'int_factor_values')"
         ~ " and tables.table_name <> '" ~ this.identifier ~ "'"
         ~ " group by tables.table_name, tables.estimated_size"
         ~ " order by tables.estimated_size desc, tables.table_name limit 1") -%}

@@ -1,10 +1,17 @@
--- Every characteristic value of the input (int_factor_cells), once, with names: an accepted value
--- with its stock-period's file and line (its accepted stock row) and its factor's name (the input's
--- indicator columns), column_number and cell_text null; a rejected value as int_factor_cells keeps
--- it. The view user factor models read by factor name and data_loss counts from.
-with cells as (
+-- Every characteristic value of the input, once, with names: an accepted value
+-- (int_factor_cells_accepted) with its stock-period's file and line (its accepted stock row) and
+-- its factor's name (the input's indicator columns), column_number and cell_text null; a rejected
+-- value as int_factor_cells_rejected keeps it. The view user factor models read by factor name and
+-- data_loss counts from.
+with accepted_cells as (
 
-    select * from {{ ref('int_factor_cells') }}
+    select * from {{ ref('int_factor_cells_accepted') }}
+
+),
+
+rejected_cells as (
+
+    select * from {{ ref('int_factor_cells_rejected') }}
 
 ),
 
@@ -36,39 +43,20 @@ accepted as (
     select
         stock_rows.source_file,
         stock_rows.stock_id,
-        cells.period,
+        accepted_cells.period,
         stock_rows.line_number,
         cast(null as integer) as column_number,
         input_factors.factor,
         cast(null as varchar) as cell_text,
-        cells.value,
-        cells.is_row_rejected,
-        cells.rejection_reason
-    from cells
+        accepted_cells.value,
+        false as is_row_rejected,
+        cast(null as varchar) as rejection_reason
+    from accepted_cells
     inner join stock_rows
-        on cells.stock_key = stock_rows.stock_key
-        and cells.period = stock_rows.period
+        on accepted_cells.stock_key = stock_rows.stock_key
+        and accepted_cells.period = stock_rows.period
     inner join input_factors
-        on cells.factor_key = input_factors.factor_key
-    where cells.rejection_reason is null
-
-),
-
-rejected as (
-
-    select
-        source_file,
-        stock_id,
-        period,
-        line_number,
-        column_number,
-        factor,
-        cell_text,
-        value,
-        is_row_rejected,
-        rejection_reason
-    from cells
-    where rejection_reason is not null
+        on accepted_cells.factor_key = input_factors.factor_key
 
 ),
 
@@ -76,7 +64,7 @@ final as (
 
     select * from accepted
     union all
-    select * from rejected
+    select * from rejected_cells
 
 )
 

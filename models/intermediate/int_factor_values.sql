@@ -8,9 +8,8 @@
 with cells as (
 
     select stock_key, period, factor_key, value
-    from {{ ref('int_factor_cells') }}
-    where rejection_reason is null
-        and {{ factor_batch_filter('factor_key') }}
+    from {{ ref('int_factor_cells_accepted') }}
+    where {{ factor_batch_filter('factor_key') }}
 
 ),
 
