@@ -47,7 +47,7 @@ def test_factor_values_names_are_the_keyed_rows_joined_to_the_dimensions(warehou
 
 
 @pytest.mark.parametrize("table", ["factor_median_split_alpha", "factor_portfolio_alpha", "factor_ic",
-                                   "factor_turnover", "int_factor_sorts__stock_factor_values",
+                                   "factor_turnover",
                                    "int_factor_sorts__breakpoints", "factor_portfolios"])
 def test_per_factor_tables_carry_the_key_of_their_factor_name(warehouse, table):
     rows, mismatched = warehouse.sql(f"""

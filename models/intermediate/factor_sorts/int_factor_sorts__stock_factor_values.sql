@@ -1,8 +1,8 @@
--- One row per (factor, period, stock_id) with a non-null factor value, carrying what
+-- One row per (factor_key, period, stock_key) with a non-null factor value, carrying what
 -- every factor sort needs: the stock's alpha, its ranks, its sector and the group it is
 -- sorted in (sort_group: 'all stocks', or its sector when sort_grouping = 'sector'), the
--- stock-period's columns as int_factor_sorts__alpha_ranks computes them. Joined on keys
--- (int_factor_values), with the factor's and the stock's keys and names.
+-- stock-period's columns as int_factor_sorts__alpha_ranks computes them. On keys: the sorts
+-- join the names (factors, stocks) to their results.
 
 with
 
@@ -21,28 +21,12 @@ alpha_ranks as (
 
 ),
 
-stocks as (
-
-    select stock_key, stock_id
-    from {{ ref('stocks') }}
-
-),
-
-factors as (
-
-    select factor_key, factor
-    from {{ ref('factors') }}
-
-),
-
 final as (
 
     select
         factor_values.factor_key,
-        factors.factor,
         factor_values.period,
         factor_values.stock_key,
-        stocks.stock_id,
         alpha_ranks.sector,
         coalesce(alpha_ranks.sort_group, {{ factor_sorts_sort_group('null') }}) as sort_group,
         factor_values.value,
@@ -51,10 +35,6 @@ final as (
         alpha_ranks.alpha_rank,
         alpha_ranks.group_alpha_rank
     from factor_values
-    inner join factors
-        on factor_values.factor_key = factors.factor_key
-    inner join stocks
-        on factor_values.stock_key = stocks.stock_key
     left join alpha_ranks
         on factor_values.stock_key = alpha_ranks.stock_key
         and factor_values.period = alpha_ranks.period

@@ -17,7 +17,7 @@ with
 
 stock_factor_values as (
 
-    select factor_key, factor, period, stock_key, sort_group, value
+    select factor_key, period, stock_key, sort_group, value
     from {{ ref('int_factor_sorts__stock_factor_values') }}
     where {{ factor_batch_filter('factor_key') }}
 
@@ -35,6 +35,13 @@ periods as (
 
     select period, period_index
     from {{ ref('periods') }}
+
+),
+
+factors as (
+
+    select factor_key, factor
+    from {{ ref('factors') }}
 
 ),
 
@@ -56,7 +63,6 @@ factor_periods as (
 
     select
         stock_factor_values.factor_key,
-        stock_factor_values.factor,
         stock_factor_values.period,
         periods.period_index,
         stock_factor_values.stock_key,
@@ -70,21 +76,19 @@ factor_periods as (
 
 distinct_factor_periods as (
 
-    select distinct factor_key, factor, period, period_index
+    select distinct factor_key, period, period_index
     from factor_periods
 
 ),
 
--- an integer key per factor-period: the pairs carry it into the ranks' sort instead of the
--- factor's name
+-- a dense integer key per factor-period: the pairs carry it into the ranks' sort
 factor_period_keys as (
 
     select
         factor_key,
-        factor,
         period,
         period_index,
-        row_number() over (order by factor, period) as factor_period_key
+        row_number() over (order by factor_key, period) as factor_period_key
     from distinct_factor_periods
 
 ),
@@ -94,7 +98,6 @@ factor_period_horizons as (
 
     select
         factor_period_keys.factor_key,
-        factor_period_keys.factor,
         factor_period_keys.period,
         factor_period_keys.period_index + horizons.horizon - 1 as target_period_index,
         horizons.horizon,
@@ -116,7 +119,7 @@ keyed_values as materialized (
         factor_periods.value
     from factor_periods
     inner join factor_period_keys
-        on factor_periods.factor = factor_period_keys.factor
+        on factor_periods.factor_key = factor_period_keys.factor_key
         and factor_periods.period = factor_period_keys.period
 
 ),
@@ -179,7 +182,7 @@ final as (
 
     select
         factor_period_horizons.factor_key,
-        factor_period_horizons.factor,
+        factors.factor,
         factor_period_horizons.period,
         factor_period_horizons.horizon,
         '{{ factor_sorts_grouping() }}' as grouping,
@@ -194,6 +197,8 @@ final as (
             else 'rank_ic: fewer than 2 stocks have both ranks, or a rank is the same for all of them'
         end as statistics_note
     from factor_period_horizons
+    inner join factors
+        on factor_period_horizons.factor_key = factors.factor_key
     left join periods as target_periods
         on factor_period_horizons.target_period_index = target_periods.period_index
     left join rank_correlations

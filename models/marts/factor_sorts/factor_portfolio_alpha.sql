@@ -12,8 +12,8 @@ with
 
 portfolios as (
 
-    select factor_key, factor, period, portfolio, value, alpha, alpha_rank
-    from {{ ref('factor_portfolios') }}
+    select factor_key, period, portfolio, value, alpha, alpha_rank
+    from {{ ref('int_factor_sorts__portfolios') }}
     where {{ factor_batch_filter('factor_key') }}
 
 ),
@@ -66,7 +66,6 @@ portfolio_statistics as (
 
     select
         factor_key,
-        factor,
         period,
         portfolio,
         count(*) as n_stocks,
@@ -77,7 +76,7 @@ portfolio_statistics as (
         quantile_cont(alpha, 0.5) as median_alpha,
         avg(alpha_rank) as mean_alpha_rank
     from portfolios
-    group by factor_key, factor, period, portfolio
+    group by factor_key, period, portfolio
 
 ),
 
@@ -101,7 +100,7 @@ final as (
         portfolio_statistics.mean_alpha_rank
     from portfolio_grid
     left join portfolio_statistics
-        on portfolio_grid.factor = portfolio_statistics.factor
+        on portfolio_grid.factor_key = portfolio_statistics.factor_key
         and portfolio_grid.period = portfolio_statistics.period
         and portfolio_grid.portfolio = portfolio_statistics.portfolio
 
