@@ -113,7 +113,7 @@ def test_user_factors_are_built_by_the_last_batch(batched_database):
 
 
 def test_non_positive_batch_size_is_refused(batched_database):
-    result = run_dbt(["run", "--select", "factor_values"], database=batched_database,
+    result = run_dbt(["run", "--select", "int_factor_values"], database=batched_database,
                      dbt_vars={**SAMPLE_VARS, "values_per_batch": 0})
     assert not result.success
     messages = " ".join(str(item.message) for item in result.result.results)
