@@ -26,7 +26,7 @@ ADJUSTMENTS = {"PE ratio": {"zero_as_missing": True}, "ROE": {"winsorize": [0.05
 WITHOUT_UNIT_TESTS = ["--exclude", "test_type:unit", "--indirect-selection", "cautious"]
 EVALUATED = ["--select", "+factors", "+factor_median_split_alpha", "+factor_ic", "+factor_mic", "+factor_f_scores",
              *WITHOUT_UNIT_TESTS]
-SQL_TABLES = ["--select", "+factors", "factor_values", *WITHOUT_UNIT_TESTS]
+SQL_TABLES = ["--select", "+factors", "+factor_values", *WITHOUT_UNIT_TESTS]
 
 
 def messages(result):
