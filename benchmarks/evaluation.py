@@ -28,7 +28,7 @@ from benchmarks.common import load_average_line, add_panel_options, peak_rss_meg
 MODULE = "benchmarks.evaluation"
 LOAD = ["+factor_values", "+stock_periods", "+periods"]
 EVALUATION_TABLES = ["+factor_long_short_returns", "+factor_ic", "+factor_turnover", "+factor_fama_macbeth_slopes",
-                     "factor_summary"]
+                     "factor_summary", "factor_portfolios"]
 LOAD_RUN = ["run", "--select", *LOAD]
 EVALUATION_RUN = ["run", "--select", *EVALUATION_TABLES, "--exclude", *LOAD]
 

@@ -3,20 +3,21 @@
   means, rank ICs, turnover) is built a group of factors at a time, so that a research-size panel
   is never sorted or held in one pass. Contract: the model sets
   config(materialized='factor_batched_table'), reads no ephemeral model, and puts
-  factor_batch_filter('factor') in the where clause of each import CTE that reads factor rows.
+  factor_batch_filter('factor_key') in the where clause of each import CTE that reads factor rows
+  (factor_key: macro name_key).
   The filter is `true` when the model is compiled on its own (dbt compile, unit tests) or built in
   one pass; the materialization renders the model once per batch, the filter then being
-  `factor in (<the batch's factors>)`, applied inside DuckDB's table scan. Batch count, from the
-  larger of int_factor_cells_checked and factor_values (the model itself aside), times the model's
+  `factor_key in (<the batch's factor keys>)`, applied inside DuckDB's table scan. Batch count, from the
+  larger of int_factor_cells_accepted and int_factor_values (the model itself aside), times the model's
   config rows_per_value (the rows its work holds per value: factor_ic's pairs, one per horizon;
   default 1): those rows over the var values_per_batch (an upper bound on a batch's rows), or their
   estimated bytes (rows times the in-memory widths of the table's column types) over half of
-  DuckDB's memory_limit, whichever is larger, rounded up. That table's factors, in name order, are
-  cut into that many runs of consecutive names, and the last batch takes every factor not in
-  another batch (a user factor). Storage order: the model's rows have a factor and a period
-  column, and each batch is written ordered by (factor, period), so the table is stored in that
+  DuckDB's memory_limit, whichever is larger, rounded up. That table's factor keys, in order, are
+  cut into that many runs of consecutive keys, and the last batch takes every factor not in
+  another batch (a user factor). Storage order: the model's rows have a factor_key and a period
+  column, and each batch is written ordered by (factor_key, period), so the table is stored in that
   order (user factors in the last batch) and each row group holds one factor or a few: a filter on
-  factor (a one-factor query, a downstream batch) skips the other row groups by their min/max.
+  factor_key (a one-factor query, a downstream batch) skips the other row groups by their min/max.
   DuckDB keeps an ORDER BY's order in `create table as` and `insert` even with
   preserve_insertion_order false.
 #}
@@ -29,16 +30,16 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- the model's SQL for batch number `batch` of `batches` (lists of factor names; [none]: one pass),
+{#- the model's SQL for batch number `batch` of `batches` (lists of factor keys; [none]: one pass),
     its rows in storage order -#}
 {% macro factor_batch_sql(batch, batches) -%}
     {%- if batches | length == 1 -%}
         {{ return(factor_storage_order(compiled_code)) }}
     {%- endif -%}
     {%- if batch < batches | length - 1 -%}
-        {%- set test = 'in (' ~ factor_literals(batches[batch]) ~ ')' -%}
+        {%- set test = 'in (' ~ batches[batch] | join(', ') ~ ')' -%}
     {%- else -%}
-        {%- set test = 'not in (' ~ factor_literals(batches[:-1] | sum(start=[])) ~ ')' -%}
+        {%- set test = 'not in (' ~ batches[:-1] | sum(start=[]) | join(', ') ~ ')' -%}
     {%- endif -%}
     {#- render() renders in this context: factor_batch_filter reads the predicate from model -#}
     {%- do model.update({'factor_batch': test ~ ' /* factor batch ' ~ (batch + 1) ~ ' of ' ~ batches | length ~ ' */'}) -%}
@@ -46,20 +47,14 @@
     {%- if sql == compiled_code -%}
         {{ exceptions.raise_compiler_error(
             "model " ~ model.name ~ " is materialized as factor_batched_table but its SQL has no "
-            ~ "factor_batch_filter(...): put {{ factor_batch_filter('factor') }} in the where "
+            ~ "factor_batch_filter(...): put {{ factor_batch_filter('factor_key') }} in the where "
             ~ "clause of the import CTE that reads the factor rows") }}
     {%- endif -%}
     {{ return(factor_storage_order(sql)) }}
 {%- endmacro %}
 
 {% macro factor_storage_order(sql) -%}
-    {{ return('select * from (\n' ~ sql ~ '\n) as factor_batch\norder by factor, period') }}
-{%- endmacro %}
-
-{% macro factor_literals(names) -%}
-    {%- for name in names -%}
-        '{{ name | replace("'", "''") }}'{{ ', ' if not loop.last }}
-    {%- endfor -%}
+    {{ return('select * from (\n' ~ sql ~ '\n) as factor_batch\norder by factor_key, period') }}
 {%- endmacro %}
 
 {% macro factor_batches() -%}
@@ -84,7 +79,7 @@
         ~ " from duckdb_tables() as tables"
         ~ " join duckdb_columns() as columns using (database_name, schema_name, table_name)"
         ~ " where tables.database_name = '" ~ this.database ~ "' and tables.schema_name = '" ~ this.schema ~ "'"
-        ~ " and tables.table_name in ('int_factor_cells_checked', 'factor_values')"
+        ~ " and tables.table_name in ('int_factor_cells_accepted', 'int_factor_values')"
         ~ " and tables.table_name <> '" ~ this.identifier ~ "'"
         ~ " group by tables.table_name, tables.estimated_size"
         ~ " order by tables.estimated_size desc, tables.table_name limit 1") -%}
@@ -104,8 +99,8 @@
     {%- if batch_count <= 1 -%}
         {{ return([none]) }}
     {%- endif -%}
-    {%- set factors = run_query('select distinct factor from ' ~ this.incorporate(path={'identifier': table_name})
-        ~ ' where factor is not null order by factor').columns[0].values() -%}
+    {%- set factors = run_query('select distinct cast(factor_key as varchar) as factor_key, factor_key as key from ' ~ this.incorporate(path={'identifier': table_name})
+        ~ ' where factor_key is not null order by key').columns[0].values() -%}
     {%- set factor_count = factors | length -%}
     {%- set batch_count = [batch_count, factor_count] | min -%}
     {%- set batches = [] -%}

@@ -1,6 +1,6 @@
 """The factor-batched materialization (macros/factor_batches.sql): the per-factor models built a
-group of factors at a time give the tables the single-pass build gives, stored in (factor, period)
-order, a factor the batches were not dealt from (a user factor) is built by the last batch, and a
+group of factors at a time give the tables the single-pass build gives, stored in (factor_key,
+period) order, a factor the batches were not dealt from (a user factor) is built by the last batch, and a
 bad batch size is refused with the var's name."""
 
 import os
@@ -14,7 +14,8 @@ from factor_warehouse.cli.dbt_runner import run_dbt
 from tests.conftest import KAGGLE_SAMPLE_DIR
 from tests.test_user_factors import COMPOSITE, EXAMPLE_MODELS, PE_NONZERO
 
-# model -> its key; every model materialized as factor_batched_table, and what is built from them
+# model -> its key; every model materialized as factor_batched_table (int_factor_values through its
+# view factor_values, with the factor's name), and what is built from them
 BATCHED_TABLES = {
     "factor_values": ["factor", "period", "stock_id"],
     "int_factor_sorts__breakpoints": ["factor", "period", "sort_group"],
@@ -48,15 +49,15 @@ def batched_database(tmp_path_factory):
 
 def test_batched_build_runs_in_batches(batched_database):
     with duckdb.connect(str(batched_database), read_only=True) as connection:
-        # the largest table upstream of factor_values with a factor column
-        largest_upstream = connection.sql("select count(*) from int_factor_cells_checked").fetchone()[0]
+        # the larger table upstream of int_factor_values with a factor_key column
+        largest_upstream = connection.sql("select count(*) from int_factor_cells_accepted").fetchone()[0]
         # factor_ic's is factor_values, which holds the user factors too
         values, factors = connection.sql("select count(*), count(distinct factor) from factor_values").fetchone()
     batch_count = -(-largest_upstream // 5000)
     assert batch_count > 1
-    first_batch = compiled_run_sql("models/marts/core/factor_values.sql")
-    # a list of factor names, which DuckDB filters inside the scan
-    assert f"factor in ('" in first_batch and f"factor batch 1 of {batch_count} */" in first_batch
+    first_batch = compiled_run_sql("models/intermediate/int_factor_values.sql")
+    # a list of factor keys, which DuckDB filters inside the scan
+    assert "factor_key in (" in first_batch and f"factor batch 1 of {batch_count} */" in first_batch
     # factor_ic holds a pair per value and horizon (4 at most with the default ic_horizons): a batch
     # of 5,000 / 4 values
     ic_batch_count = min(-(-values // (5000 // 4)), factors)
@@ -76,24 +77,32 @@ def test_batched_tables_equal_single_pass_tables(batched_database, kaggle_sample
     pd.testing.assert_frame_equal(batched, expected, check_exact=False, rtol=0, atol=1e-12)
 
 
-@pytest.mark.parametrize("table", [table for table in BATCHED_TABLES if table != "factor_long_short_returns"])
-def test_batched_tables_are_stored_in_factor_period_order(batched_database, table):
-    # rowid is a row's place in storage: each factor's rows are one run, in period order
+STORED_TABLES = ["int_factor_values"] + [table for table in BATCHED_TABLES
+                                        if table not in ("factor_values", "factor_long_short_returns")]
+
+
+@pytest.mark.parametrize("table", STORED_TABLES)
+def test_batched_tables_are_stored_in_factor_key_period_order(batched_database, table):
+    # rowid is a row's place in storage: each factor's rows are one run, in period order, the
+    # factors in key order
     with duckdb.connect(str(batched_database), read_only=True) as connection:
-        factors, factor_changes, periods_backwards = connection.sql(f"""
+        factors, factor_changes, keys_backwards, periods_backwards = connection.sql(f"""
             select
-                count(distinct factor),
-                count(*) filter (where factor <> previous_factor),
-                count(*) filter (where factor = previous_factor and period < previous_period)
+                count(distinct factor_key),
+                count(*) filter (where factor_key <> previous_factor_key),
+                count(*) filter (where factor_key < previous_factor_key),
+                count(*) filter (where factor_key = previous_factor_key and period < previous_period)
             from (
-                select factor, period,
-                    lag(factor) over (order by rowid) as previous_factor,
+                select factor_key, period,
+                    lag(factor_key) over (order by rowid) as previous_factor_key,
                     lag(period) over (order by rowid) as previous_period
                 from {table}
             )
         """).fetchone()
     assert factors > 1
     assert (factor_changes, periods_backwards) == (factors - 1, 0)
+    # each batch in key order; the last batch, which adds the user factors, may start below the one before
+    assert keys_backwards <= 1
 
 
 def test_user_factors_are_built_by_the_last_batch(batched_database):
@@ -104,7 +113,7 @@ def test_user_factors_are_built_by_the_last_batch(batched_database):
 
 
 def test_non_positive_batch_size_is_refused(batched_database):
-    result = run_dbt(["run", "--select", "factor_values"], database=batched_database,
+    result = run_dbt(["run", "--select", "int_factor_values"], database=batched_database,
                      dbt_vars={**SAMPLE_VARS, "values_per_batch": 0})
     assert not result.success
     messages = " ".join(str(item.message) for item in result.result.results)

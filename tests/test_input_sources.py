@@ -80,7 +80,8 @@ def test_every_mart_builds_from_a_third_source(toy_warehouse):
     built = {name for (name,) in connection.sql("select table_name from information_schema.tables").fetchall()}
     assert {"stock_periods", "factor_values", "factor_portfolios", "factor_ic", "factor_mic", "alpha_predictions"} <= built
     # the toy has no rejected input, no factor twins and no user factors: only these tables may be empty
-    assert set(empty) <= {"quarantined_inputs", "factor_duplicates", "int_user_factor_values"}, empty
+    assert set(empty) <= {"quarantined_inputs", "int_factor_cells_rejected", "factor_duplicates",
+                          "int_user_factor_values"}, empty
 
 
 def test_the_third_source_fills_the_contract_and_its_words_reach_the_marts(toy_warehouse):

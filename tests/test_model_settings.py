@@ -51,7 +51,7 @@ def settings(connection, read_directly=None):
 def test_a_full_build_records_the_vars_each_model_reads_with_their_values(kaggle_sample_warehouse):
     read = settings(kaggle_sample_warehouse, read_directly=True)
     assert read["stock_periods"] == {"alpha_method": "null", "panel": "null"}
-    assert read["factor_portfolios"] == {"portfolio_count": "2", "sort_grouping": '"period"'}
+    assert read["int_factor_sorts__portfolios"] == {"portfolio_count": "2", "sort_grouping": '"period"'}
     assert read["int_factor_sorts__breakpoints"] == {"portfolio_count": "2"}  # through a macro calling a macro
     assert read["int_factor_evaluation__settings"] == {"ic_horizons": "null", "newey_west_lags": "null"}
     assert read["stg_kaggle__build_facts"] == {"kaggle_dir": f'"{KAGGLE_SAMPLE_DIR}"', "panel": "null"}

@@ -91,7 +91,7 @@ def test_the_settings_example_makes_sector_neutral_quintiles_of_sector_mean_alph
     assert largest_sector_mean == pytest.approx(0, abs=1e-9)
     read = settings(warehouse, read_directly=True)
     assert read["stock_periods"]["alpha_method"] == '"sector_mean"'
-    assert read["factor_portfolios"] == {"portfolio_count": "5", "sort_grouping": '"sector"'}
+    assert read["int_factor_sorts__portfolios"] == {"portfolio_count": "5", "sort_grouping": '"sector"'}
     assert setting_disagreements(warehouse) == []
 
 

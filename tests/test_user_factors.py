@@ -26,7 +26,7 @@ ADJUSTMENTS = {"PE ratio": {"zero_as_missing": True}, "ROE": {"winsorize": [0.05
 WITHOUT_UNIT_TESTS = ["--exclude", "test_type:unit", "--indirect-selection", "cautious"]
 EVALUATED = ["--select", "+factors", "+factor_median_split_alpha", "+factor_ic", "+factor_mic", "+factor_f_scores",
              *WITHOUT_UNIT_TESTS]
-SQL_TABLES = ["--select", "+factors", *WITHOUT_UNIT_TESTS]
+SQL_TABLES = ["--select", "+factors", "+factor_values", *WITHOUT_UNIT_TESTS]
 
 
 def messages(result):
@@ -136,7 +136,7 @@ def test_winsorize_clips_to_the_quantiles_of_the_period(adjusted, sample):
 def test_the_adjustments_are_recorded_for_the_tables_they_shaped(adjusted):
     rows = adjusted.sql("""
         select model, read_directly from model_settings where var = 'factor_adjustments' order by model""").fetchall()
-    assert ("factor_values", True) in rows and ("factors", False) in rows
+    assert ("int_factor_values", True) in rows and ("factor_values", False) in rows and ("factors", False) in rows
 
 
 @pytest.mark.parametrize("source", ["demo", "panel"])
@@ -206,7 +206,7 @@ def test_a_bad_user_factor_fails_the_build_naming_it(project_with_bad_models, tm
     ({"PE ratio": {"zero_as_missing": "yes"}}, "factor 'PE ratio': zero_as_missing must be true or false"),
 ])
 def test_a_bad_adjustment_is_refused_naming_the_factor(tmp_path, adjustments, message):
-    result = run_dbt(["compile", "--select", "factor_values"], database=tmp_path / "warehouse.duckdb",
+    result = run_dbt(["compile", "--select", "int_factor_values"], database=tmp_path / "warehouse.duckdb",
                      dbt_vars={"kaggle_dir": str(KAGGLE_SAMPLE_DIR), "factor_adjustments": adjustments})
     assert not result.success
     assert any(message in error for error in messages(result)), messages(result)
@@ -216,9 +216,9 @@ def test_a_bad_adjustment_is_refused_naming_the_factor(tmp_path, adjustments, me
 def test_an_adjustment_of_a_factor_that_does_not_exist_stops_the_build(tmp_path, name, hint):
     database = tmp_path / "warehouse.duckdb"
     dbt_vars = {"kaggle_dir": str(KAGGLE_SAMPLE_DIR)}
-    assert run_dbt(["build", "--select", "+factor_values", "--exclude", "factor_values", *WITHOUT_UNIT_TESTS],
+    assert run_dbt(["build", "--select", "+int_factor_values", "--exclude", "int_factor_values", *WITHOUT_UNIT_TESTS],
                    database=database, dbt_vars=dbt_vars).success
-    result = run_dbt(["run", "--select", "factor_values"], database=database,
+    result = run_dbt(["run", "--select", "int_factor_values"], database=database,
                      dbt_vars={**dbt_vars, "factor_adjustments": {name: {"zero_as_missing": True}}})
     assert not result.success
     expected = (f"dbt var factor_adjustments names '{name}'{hint}, which is not a factor of the input or a user "

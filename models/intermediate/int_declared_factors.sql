@@ -51,11 +51,22 @@ user_factor_periods as (
 
 ),
 
-final as (
+declared_factors as (
 
     select * from input_factors
     union all
     select * from user_factor_periods
+
+),
+
+final as (
+
+    select
+        factor,
+        {{ name_key('factor') }} as factor_key,
+        period,
+        column_number
+    from declared_factors
 
 )
 

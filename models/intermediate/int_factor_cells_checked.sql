@@ -1,59 +1,71 @@
--- Every characteristic value of the input, with the reason it is rejected (null when accepted):
--- its stock-period is quarantined (is_row_rejected: the row's own quarantine entry covers the
--- value), or it is not a number by the grammar of macro parse_number, infinite, or NaN (which
--- only a typed Parquet value can be). Every value is here once, so data_loss counts the input
--- from this table and the input is unpivoted only once. Accepted stock-periods are unique on
--- (stock_id, period); a rejected key can only be rejected on every row that has it (duplicates
--- and case twins are rejected together), so the cells are marked by a join to the few rejected
--- keys.
-{{ config(materialized='table') }}
-with cells as (
+-- Every characteristic value of the input, once, with names: an accepted value
+-- (int_factor_cells_accepted) with its stock-period's file and line (its accepted stock row) and
+-- its factor's name (the input's indicator columns), column_number and cell_text null; a rejected
+-- value as int_factor_cells_rejected keeps it. The view user factor models read by factor name and
+-- data_loss counts from.
+with accepted_cells as (
 
-    select * from {{ ref('stg_input__values') }}
+    select * from {{ ref('int_factor_cells_accepted') }}
 
 ),
 
-rejected_stock_periods as (
+rejected_cells as (
 
-    select distinct stock_id, period
+    select * from {{ ref('int_factor_cells_rejected') }}
+
+),
+
+stock_rows as (
+
+    select
+        {{ name_key('stock_id') }} as stock_key,
+        period,
+        stock_id,
+        source_file,
+        line_number
     from {{ ref('int_stock_rows_checked') }}
-    where rejection_reason is not null
+    where rejection_reason is null
 
 ),
 
-flagged as (
+input_factors as (
 
-    select
-        cells.source_file,
-        cells.stock_id,
-        cells.period,
-        cells.line_number,
-        cells.column_number,
-        cells.factor,
-        cells.cell_text,
-        cells.value,
-        cells.stock_id is null
-            or cells.period is null
-            or rejected_stock_periods.stock_id is not null as is_row_rejected
-    from cells
-    left join rejected_stock_periods
-        on cells.stock_id = rejected_stock_periods.stock_id
-        and cells.period = rejected_stock_periods.period
+    select distinct
+        {{ name_key('column_name') }} as factor_key,
+        column_name as factor
+    from {{ ref('stg_input__columns') }}
+    where column_role = 'indicator'
 
 ),
 
-checked as (
+accepted as (
 
     select
-        *,
-        case
-            when is_row_rejected then 'its stock-period is quarantined'
-            when value is null then 'not a number'
-            when isinf(value) then 'infinite value'
-            when isnan(value) then 'NaN value'
-        end as rejection_reason
-    from flagged
+        stock_rows.source_file,
+        stock_rows.stock_id,
+        accepted_cells.period,
+        stock_rows.line_number,
+        cast(null as integer) as column_number,
+        input_factors.factor,
+        cast(null as varchar) as cell_text,
+        accepted_cells.value,
+        false as is_row_rejected,
+        cast(null as varchar) as rejection_reason
+    from accepted_cells
+    inner join stock_rows
+        on accepted_cells.stock_key = stock_rows.stock_key
+        and accepted_cells.period = stock_rows.period
+    inner join input_factors
+        on accepted_cells.factor_key = input_factors.factor_key
+
+),
+
+final as (
+
+    select * from accepted
+    union all
+    select * from rejected_cells
 
 )
 
-select * from checked
+select * from final

@@ -112,8 +112,10 @@ final as (
     select
         user_model,
         stock_id,
+        {{ name_key('stock_id') }} as stock_key,
         period,
         factor,
+        {{ name_key('factor') }} as factor_key,
         case when problem is not null then error(problem) else value end as value
     from checked
 

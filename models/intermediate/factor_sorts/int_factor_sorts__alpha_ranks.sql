@@ -10,7 +10,7 @@ with
 
 stock_periods as (
 
-    select stock_id, period, sector, alpha, alpha_rank
+    select stock_id, stock_key, period, sector, alpha, alpha_rank
     from {{ ref('stock_periods') }}
 
 ),
@@ -26,6 +26,7 @@ grouped as (
 
     select
         stock_periods.stock_id,
+        stock_periods.stock_key,
         stock_periods.period,
         periods.period_index,
         stock_periods.sector,
@@ -42,6 +43,7 @@ final as (
 
     select
         stock_id,
+        stock_key,
         period,
         period_index,
         sector,

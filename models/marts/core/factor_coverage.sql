@@ -15,7 +15,7 @@ periods as (
 
 factor_values as (
 
-    select * from {{ ref('factor_values') }}
+    select * from {{ ref('int_factor_values') }}
 
 ),
 
@@ -23,10 +23,10 @@ values_per_factor_period as (
 
     select
         period,
-        factor,
+        factor_key,
         count(*) as n_values
     from factor_values
-    group by period, factor
+    group by period, factor_key
 
 ),
 
@@ -44,7 +44,7 @@ final as (
         on declared_factors.period = periods.period
     left join values_per_factor_period
         on declared_factors.period = values_per_factor_period.period
-        and declared_factors.factor = values_per_factor_period.factor
+        and declared_factors.factor_key = values_per_factor_period.factor_key
 
 )
 

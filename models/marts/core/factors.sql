@@ -21,9 +21,10 @@ distinct_factors as (
 
     select
         factor,
+        factor_key,
         min(column_number) as column_number
     from declared_factors
-    group by factor
+    group by factor, factor_key
 
 ),
 
@@ -33,6 +34,7 @@ snake_cased as (
     -- 'Net Income - Non-Controlling int' -> 'net_income_non_controlling_int'
     select
         factor,
+        factor_key,
         column_number,
         coalesce(nullif(trim(lower(regexp_replace(
             regexp_replace(factor, '([a-z])([A-Z])', '\1_\2', 'g'),
@@ -48,6 +50,7 @@ identified as (
     -- column order; a leading digit gets the prefix f_ so the result is a bare identifier
     select
         factor,
+        factor_key,
         column_number,
         case when regexp_matches(base_identifier, '^[0-9]') then 'f_' else '' end
         || base_identifier
@@ -76,6 +79,7 @@ final as (
 
     select
         identified.factor,
+        identified.factor_key,
         identified.factor_id,
         coalesce(factor_categories.category, 'other') as category,
         identified.column_number,

@@ -8,9 +8,8 @@ with stock_rows as (
 
 cells as (
 
-    select * from {{ ref('int_factor_cells_checked') }}
-    where rejection_reason is not null
-        and not is_row_rejected
+    select * from {{ ref('int_factor_cells_rejected') }}
+    where not is_row_rejected
 
 ),
 

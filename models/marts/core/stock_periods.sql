@@ -67,6 +67,7 @@ final as (
 
     select
         stock_id,
+        {{ name_key('stock_id') }} as stock_key,
         period,
         period_label,
         fiscal_year,

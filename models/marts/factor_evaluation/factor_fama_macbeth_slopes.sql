@@ -2,41 +2,51 @@
 -- alpha on the factor's percentile rank (factor_values.pct_rank, within the period whatever
 -- sort_grouping says) with an intercept, over the stocks with both. As
 -- factor_warehouse.research.fama_macbeth, a period needs more stocks than regressors (at least
--- 3) and a rank that is not constant; otherwise slope and intercept are null.
+-- 3) and a rank that is not constant; otherwise slope and intercept are null. Computed on the
+-- factor's key; its name is joined to the result.
 
 with
 
 stock_factor_values as (
 
-    select factor, period, value_pct_rank, alpha
+    select factor_key, period, value_pct_rank, alpha
     from {{ ref('int_factor_sorts__stock_factor_values') }}
     where value_pct_rank is not null and alpha is not null
+
+),
+
+factors as (
+
+    select factor_key, factor
+    from {{ ref('factors') }}
 
 ),
 
 regressions as (
 
     select
-        factor,
+        factor_key,
         period,
         count(*) as n_stocks,
         var_pop(value_pct_rank) > 0 as rank_varies,
         regr_slope(alpha, value_pct_rank) as slope,
         regr_intercept(alpha, value_pct_rank) as intercept
     from stock_factor_values
-    group by factor, period
+    group by factor_key, period
 
 ),
 
 final as (
 
     select
-        factor,
-        period,
-        n_stocks,
-        case when n_stocks >= 3 and rank_varies then slope end as slope,
-        case when n_stocks >= 3 and rank_varies then intercept end as intercept
+        factors.factor,
+        regressions.period,
+        regressions.n_stocks,
+        case when regressions.n_stocks >= 3 and regressions.rank_varies then regressions.slope end as slope,
+        case when regressions.n_stocks >= 3 and regressions.rank_varies then regressions.intercept end as intercept
     from regressions
+    inner join factors
+        on regressions.factor_key = factors.factor_key
 
 )
 

@@ -17,15 +17,15 @@ with
 
 stock_factor_values as (
 
-    select factor, period, stock_id, sort_group, value
+    select factor_key, period, stock_key, sort_group, value
     from {{ ref('int_factor_sorts__stock_factor_values') }}
-    where {{ factor_batch_filter('factor') }}
+    where {{ factor_batch_filter('factor_key') }}
 
 ),
 
 alphas as (
 
-    select stock_id, period_index, sort_group, alpha
+    select stock_key, period_index, sort_group, alpha
     from {{ ref('int_factor_sorts__alpha_ranks') }}
     where alpha is not null
 
@@ -35,6 +35,13 @@ periods as (
 
     select period, period_index
     from {{ ref('periods') }}
+
+),
+
+factors as (
+
+    select factor_key, factor
+    from {{ ref('factors') }}
 
 ),
 
@@ -55,10 +62,10 @@ horizons as (
 factor_periods as (
 
     select
-        stock_factor_values.factor,
+        stock_factor_values.factor_key,
         stock_factor_values.period,
         periods.period_index,
-        stock_factor_values.stock_id,
+        stock_factor_values.stock_key,
         stock_factor_values.sort_group,
         stock_factor_values.value
     from stock_factor_values
@@ -69,20 +76,19 @@ factor_periods as (
 
 distinct_factor_periods as (
 
-    select distinct factor, period, period_index
+    select distinct factor_key, period, period_index
     from factor_periods
 
 ),
 
--- an integer key per factor-period: the pairs carry it into the ranks' sort instead of the
--- factor's name
+-- a dense integer key per factor-period: the pairs carry it into the ranks' sort
 factor_period_keys as (
 
     select
-        factor,
+        factor_key,
         period,
         period_index,
-        row_number() over (order by factor, period) as factor_period_key
+        row_number() over (order by factor_key, period) as factor_period_key
     from distinct_factor_periods
 
 ),
@@ -91,7 +97,7 @@ factor_period_keys as (
 factor_period_horizons as (
 
     select
-        factor_period_keys.factor,
+        factor_period_keys.factor_key,
         factor_period_keys.period,
         factor_period_keys.period_index + horizons.horizon - 1 as target_period_index,
         horizons.horizon,
@@ -108,12 +114,12 @@ keyed_values as materialized (
     select
         factor_period_keys.factor_period_key,
         factor_periods.period_index,
-        factor_periods.stock_id,
+        factor_periods.stock_key,
         factor_periods.sort_group,
         factor_periods.value
     from factor_periods
     inner join factor_period_keys
-        on factor_periods.factor = factor_period_keys.factor
+        on factor_periods.factor_key = factor_period_keys.factor_key
         and factor_periods.period = factor_period_keys.period
 
 ),
@@ -124,7 +130,7 @@ horizon_targets as (
     select
         (keyed_values.factor_period_key - 1) * horizons.max_horizon + horizons.horizon as pair_group,
         keyed_values.period_index + horizons.horizon - 1 as target_period_index,
-        keyed_values.stock_id,
+        keyed_values.stock_key,
         keyed_values.sort_group,
         keyed_values.value
     from keyed_values
@@ -142,7 +148,7 @@ pairs as (
         alphas.alpha
     from horizon_targets
     inner join alphas
-        on horizon_targets.stock_id = alphas.stock_id
+        on horizon_targets.stock_key = alphas.stock_key
         and horizon_targets.target_period_index = alphas.period_index
 
 ),
@@ -175,7 +181,8 @@ rank_correlations as (
 final as (
 
     select
-        factor_period_horizons.factor,
+        factor_period_horizons.factor_key,
+        factors.factor,
         factor_period_horizons.period,
         factor_period_horizons.horizon,
         '{{ factor_sorts_grouping() }}' as grouping,
@@ -190,6 +197,8 @@ final as (
             else 'rank_ic: fewer than 2 stocks have both ranks, or a rank is the same for all of them'
         end as statistics_note
     from factor_period_horizons
+    inner join factors
+        on factor_period_horizons.factor_key = factors.factor_key
     left join periods as target_periods
         on factor_period_horizons.target_period_index = target_periods.period_index
     left join rank_correlations

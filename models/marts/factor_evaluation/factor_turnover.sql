@@ -13,17 +13,17 @@ with
 
 portfolios as (
 
-    select factor, period, stock_id, portfolio, pct_rank
-    from {{ ref('factor_portfolios') }}
-    where {{ factor_batch_filter('factor') }}
+    select factor_key, period, stock_key, portfolio, pct_rank
+    from {{ ref('int_factor_sorts__portfolios') }}
+    where {{ factor_batch_filter('factor_key') }}
 
 ),
 
 portfolio_alpha as (
 
-    select factor, period, grouping, portfolio_count, portfolio
+    select factor_key, factor, period, grouping, portfolio_count, portfolio
     from {{ ref('factor_portfolio_alpha') }}
-    where {{ factor_batch_filter('factor') }}
+    where {{ factor_batch_filter('factor_key') }}
 
 ),
 
@@ -45,7 +45,7 @@ indexed_portfolios as (
 
 factor_periods as (
 
-    select distinct factor, period, period_index
+    select distinct factor_key, period, period_index
     from indexed_portfolios
 
 ),
@@ -53,12 +53,12 @@ factor_periods as (
 previous_factor_periods as (
 
     select
-        factor_periods.factor,
+        factor_periods.factor_key,
         factor_periods.period,
         previous.period as previous_period
     from factor_periods
     inner join factor_periods as previous
-        on factor_periods.factor = previous.factor
+        on factor_periods.factor_key = previous.factor_key
         and previous.period_index = factor_periods.period_index - 1
 
 ),
@@ -69,7 +69,7 @@ previous_factor_periods as (
 stock_transitions as materialized (
 
     select
-        current_portfolios.factor,
+        current_portfolios.factor_key,
         current_portfolios.period,
         current_portfolios.portfolio,
         current_portfolios.pct_rank,
@@ -77,8 +77,8 @@ stock_transitions as materialized (
         previous_portfolios.pct_rank as previous_pct_rank
     from indexed_portfolios as current_portfolios
     left join indexed_portfolios as previous_portfolios
-        on current_portfolios.factor = previous_portfolios.factor
-        and current_portfolios.stock_id = previous_portfolios.stock_id
+        on current_portfolios.factor_key = previous_portfolios.factor_key
+        and current_portfolios.stock_key = previous_portfolios.stock_key
         and previous_portfolios.period_index = current_portfolios.period_index - 1
 
 ),
@@ -86,20 +86,20 @@ stock_transitions as materialized (
 memberships as (
 
     select
-        factor,
+        factor_key,
         period,
         portfolio,
         count(*) as n_stocks,
         count(*) filter (where previous_portfolio is distinct from portfolio) as n_stocks_new
     from stock_transitions
-    group by factor, period, portfolio
+    group by factor_key, period, portfolio
 
 ),
 
 rank_autocorrelations as (
 
     select
-        factor,
+        factor_key,
         period,
         count(previous_pct_rank) as rank_autocorrelation_n_stocks,
         case
@@ -108,13 +108,14 @@ rank_autocorrelations as (
                 then corr(pct_rank, previous_pct_rank)
         end as rank_autocorrelation
     from stock_transitions
-    group by factor, period
+    group by factor_key, period
 
 ),
 
 final as (
 
     select
+        portfolio_alpha.factor_key,
         portfolio_alpha.factor,
         portfolio_alpha.period,
         portfolio_alpha.portfolio,
@@ -144,14 +145,14 @@ final as (
         end as statistics_note
     from portfolio_alpha
     left join previous_factor_periods
-        on portfolio_alpha.factor = previous_factor_periods.factor
+        on portfolio_alpha.factor_key = previous_factor_periods.factor_key
         and portfolio_alpha.period = previous_factor_periods.period
     left join memberships
-        on portfolio_alpha.factor = memberships.factor
+        on portfolio_alpha.factor_key = memberships.factor_key
         and portfolio_alpha.period = memberships.period
         and portfolio_alpha.portfolio = memberships.portfolio
     left join rank_autocorrelations
-        on portfolio_alpha.factor = rank_autocorrelations.factor
+        on portfolio_alpha.factor_key = rank_autocorrelations.factor_key
         and portfolio_alpha.period = rank_autocorrelations.period
 
 )

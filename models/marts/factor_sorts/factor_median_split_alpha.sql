@@ -2,25 +2,33 @@
 -- row per (factor, period, side). The median is the period's median of the
 -- factor over stocks with a value; above = value > median, below = value < median, stocks
 -- equal to the median are in neither; mean_alpha is over the side's stocks with an alpha.
--- Always per period, as in the article, whatever sort_grouping says.
+-- Always per period, as in the article, whatever sort_grouping says. Computed on the factor's
+-- key; the factor's name is joined to the result.
 {{ config(materialized='factor_batched_table') }}
 
 with
 
 factor_values as (
 
-    select factor, period, value
-    from {{ ref('factor_values') }}
+    select factor_key, period, value
+    from {{ ref('int_factor_values') }}
     where value is not null
-        and {{ factor_batch_filter('factor') }}
+        and {{ factor_batch_filter('factor_key') }}
 
 ),
 
 stock_factor_values as (
 
-    select factor, period, value, alpha
+    select factor_key, period, value, alpha
     from {{ ref('int_factor_sorts__stock_factor_values') }}
-    where {{ factor_batch_filter('factor') }}
+    where {{ factor_batch_filter('factor_key') }}
+
+),
+
+factors as (
+
+    select factor_key, factor
+    from {{ ref('factors') }}
 
 ),
 
@@ -35,18 +43,18 @@ sides as (
 medians as (
 
     select
-        factor,
+        factor_key,
         period,
         quantile_cont(value, 0.5) as median_value
     from factor_values
-    group by factor, period
+    group by factor_key, period
 
 ),
 
 sided_values as (
 
     select
-        stock_factor_values.factor,
+        stock_factor_values.factor_key,
         stock_factor_values.period,
         case
             when stock_factor_values.value > medians.median_value then 'above'
@@ -55,7 +63,7 @@ sided_values as (
         stock_factor_values.alpha
     from stock_factor_values
     inner join medians
-        on stock_factor_values.factor = medians.factor
+        on stock_factor_values.factor_key = medians.factor_key
         and stock_factor_values.period = medians.period
 
 ),
@@ -63,7 +71,7 @@ sided_values as (
 side_alpha as (
 
     select
-        factor,
+        factor_key,
         period,
         side,
         count(*) as n_stocks,
@@ -71,14 +79,15 @@ side_alpha as (
         avg(alpha) as mean_alpha
     from sided_values
     where side is not null
-    group by factor, period, side
+    group by factor_key, period, side
 
 ),
 
 final as (
 
     select
-        medians.factor,
+        medians.factor_key,
+        factors.factor,
         medians.period,
         sides.side,
         'period' as grouping,
@@ -87,9 +96,11 @@ final as (
         coalesce(side_alpha.n_stocks_with_alpha, 0) as n_stocks_with_alpha,
         side_alpha.mean_alpha
     from medians
+    inner join factors
+        on medians.factor_key = factors.factor_key
     cross join sides
     left join side_alpha
-        on medians.factor = side_alpha.factor
+        on medians.factor_key = side_alpha.factor_key
         and medians.period = side_alpha.period
         and sides.side = side_alpha.side
 

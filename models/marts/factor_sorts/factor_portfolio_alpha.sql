@@ -12,17 +12,17 @@ with
 
 portfolios as (
 
-    select factor, period, portfolio, value, alpha, alpha_rank
-    from {{ ref('factor_portfolios') }}
-    where {{ factor_batch_filter('factor') }}
+    select factor_key, period, portfolio, value, alpha, alpha_rank
+    from {{ ref('int_factor_sorts__portfolios') }}
+    where {{ factor_batch_filter('factor_key') }}
 
 ),
 
 breakpoints as (
 
-    select factor, period, sort_group, quantile_values
+    select factor_key, factor, period, sort_group, quantile_values
     from {{ ref('int_factor_sorts__breakpoints') }}
-    where {{ factor_batch_filter('factor') }}
+    where {{ factor_batch_filter('factor_key') }}
 
 ),
 
@@ -35,6 +35,7 @@ portfolio_numbers as (
 factor_periods as (
 
     select
+        factor_key,
         factor,
         period,
         {% if grouping == 'period' -%}
@@ -43,13 +44,14 @@ factor_periods as (
         cast(null as double[]) as quantile_values
         {%- endif %}
     from breakpoints
-    group by factor, period
+    group by factor_key, factor, period
 
 ),
 
 portfolio_grid as (
 
     select
+        factor_periods.factor_key,
         factor_periods.factor,
         factor_periods.period,
         portfolio_numbers.portfolio,
@@ -63,7 +65,7 @@ portfolio_grid as (
 portfolio_statistics as (
 
     select
-        factor,
+        factor_key,
         period,
         portfolio,
         count(*) as n_stocks,
@@ -74,13 +76,14 @@ portfolio_statistics as (
         quantile_cont(alpha, 0.5) as median_alpha,
         avg(alpha_rank) as mean_alpha_rank
     from portfolios
-    group by factor, period, portfolio
+    group by factor_key, period, portfolio
 
 ),
 
 final as (
 
     select
+        portfolio_grid.factor_key,
         portfolio_grid.factor,
         portfolio_grid.period,
         portfolio_grid.portfolio,
@@ -97,7 +100,7 @@ final as (
         portfolio_statistics.mean_alpha_rank
     from portfolio_grid
     left join portfolio_statistics
-        on portfolio_grid.factor = portfolio_statistics.factor
+        on portfolio_grid.factor_key = portfolio_statistics.factor_key
         and portfolio_grid.period = portfolio_statistics.period
         and portfolio_grid.portfolio = portfolio_statistics.portfolio
 

@@ -1,72 +1,53 @@
--- One row per (factor, period, stock_id): the portfolio 1..J the stock falls in when the
--- factor is sorted within its group (the period, or (period, sector) when
--- sort_grouping = 'sector'). portfolio = 1 + the number of breakpoints (the k/J
--- quantiles, k = 1..J-1) strictly below the value: ties always land together, a value
--- equal to a breakpoint goes to the lower portfolio, portfolio J holds the highest values.
--- A view: assigning ~5 million stock-factor-periods takes less time than writing them to a
--- table, and factor_portfolio_alpha, its one consumer here, reads it once.
-
+-- int_factor_sorts__portfolios with names: one row per (factor, period, stock_id), the portfolio
+-- 1..J the stock falls in when the factor is sorted within its group, its breakpoints, value,
+-- rank and alpha. A view: the portfolios are computed where they are read.
 {{ config(materialized='view') }}
-
-{%- set portfolio_count = factor_sorts_portfolio_count() | int %}
 
 with
 
-stock_factor_values as (
+portfolios as (
 
-    select factor, period, stock_id, sort_group, value, value_pct_rank, alpha, alpha_rank
-    from {{ ref('int_factor_sorts__stock_factor_values') }}
-
-),
-
-breakpoints as (
-
-    select factor, period, sort_group, quantile_values
-    from {{ ref('int_factor_sorts__breakpoints') }}
+    select * from {{ ref('int_factor_sorts__portfolios') }}
 
 ),
 
-assigned as (
+stocks as (
 
-    select
-        stock_factor_values.factor,
-        stock_factor_values.period,
-        stock_factor_values.stock_id,
-        stock_factor_values.sort_group,
-        stock_factor_values.value,
-        stock_factor_values.value_pct_rank,
-        stock_factor_values.alpha,
-        stock_factor_values.alpha_rank,
-        breakpoints.quantile_values,
-        1 + len(list_filter(
-            breakpoints.quantile_values[2:{{ portfolio_count }}],
-            lambda breakpoint: breakpoint < stock_factor_values.value
-        )) as portfolio
-    from stock_factor_values
-    inner join breakpoints
-        on stock_factor_values.factor = breakpoints.factor
-        and stock_factor_values.period = breakpoints.period
-        and stock_factor_values.sort_group = breakpoints.sort_group
+    select stock_key, stock_id
+    from {{ ref('stocks') }}
+
+),
+
+factors as (
+
+    select factor_key, factor
+    from {{ ref('factors') }}
 
 ),
 
 final as (
 
     select
-        factor,
-        period,
-        stock_id,
-        '{{ factor_sorts_grouping() }}' as grouping,
-        sort_group,
-        {{ portfolio_count }} as portfolio_count,
-        portfolio,
-        value,
-        value_pct_rank as pct_rank,
-        quantile_values[portfolio] as lower_breakpoint,
-        quantile_values[portfolio + 1] as upper_breakpoint,
-        alpha,
-        alpha_rank
-    from assigned
+        portfolios.factor_key,
+        factors.factor,
+        portfolios.period,
+        portfolios.stock_key,
+        stocks.stock_id,
+        portfolios.grouping,
+        portfolios.sort_group,
+        portfolios.portfolio_count,
+        portfolios.portfolio,
+        portfolios.value,
+        portfolios.pct_rank,
+        portfolios.lower_breakpoint,
+        portfolios.upper_breakpoint,
+        portfolios.alpha,
+        portfolios.alpha_rank
+    from portfolios
+    inner join factors
+        on portfolios.factor_key = factors.factor_key
+    inner join stocks
+        on portfolios.stock_key = stocks.stock_key
 
 )
 

@@ -1,0 +1,22 @@
+-- The accepted values of int_factor_cells_flagged on keys (macro name_key): one row per
+-- (stock_key, period, factor_key) of the input, with the value. The input's large table.
+{{ config(materialized='table') }}
+with flagged as (
+
+    select * from {{ ref('int_factor_cells_flagged') }}
+    where rejection_reason is null
+
+),
+
+final as (
+
+    select
+        {{ name_key('stock_id') }} as stock_key,
+        period,
+        {{ name_key('factor') }} as factor_key,
+        value
+    from flagged
+
+)
+
+select * from final
