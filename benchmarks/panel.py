@@ -6,7 +6,7 @@ the same Parquet on disk, and the warehouse's rebuilds as shares of its cold bui
 
 Writes the demo panel (not timed) with one month more than --months, and its first --months months
 as panel.parquet. Then:
-1. Same work, --pairs pairs run one after the other: `dbt run --select +factor_median_split_alpha`
+1. Same work, --pairs pairs run one after the other: `dbt run --select +factor_median_split_alpha +factor_values`
    (within-month percentile ranks and the median split's mean alphas) into a fresh copy of a seeded
    warehouse, and benchmarks/polars_median_split.py doing that work from the same panel.parquet.
    Each pair's ratio (warehouse / polars), their median, and the two results' agreement.
@@ -33,7 +33,7 @@ from benchmarks.common import dbt_options, load_average_line
 from factor_warehouse.paths import PROJECT_DIR
 
 POLARS_SCRIPT = Path(__file__).resolve().parent / "polars_median_split.py"
-SAME_WORK = ["run", "--select", "+factor_median_split_alpha"]
+SAME_WORK = ["run", "--select", "+factor_median_split_alpha", "+factor_values"]  # factor_values: a view of names
 EVERY_SQL_MODEL = ["run", "--select", "path:models"]  # the Python models live in python_models/
 
 
@@ -132,7 +132,7 @@ def describe(run):
 
 def report(options, pairs, compared, rebuild_runs):
     lines = [f"panel: {options.stocks:,} stocks x {options.months:,} months x {options.characteristics} characteristics",
-             "same work (dbt run --select +factor_median_split_alpha | polars script), whole processes:"]
+             "same work (dbt run of ranks and median split | polars script), whole processes:"]
     ratios = []
     for number, pair in enumerate(pairs, start=1):
         ratio = None if pair["warehouse"]["failed"] or pair["polars"]["failed"] else (
