@@ -65,7 +65,9 @@ losses as (
         data_loss.quarantined_value_share,
         data_loss.rows_without_return_share,
         data_loss.source_file || ' (' || build_facts.period_word || ' ' || coalesce(data_loss.period_label, 'unread') || '): '
-            || data_loss.loss_summary as loss,
+            || data_loss.loss_summary
+            || case when data_loss.rows_without_return > 0 and not data_loss.returns_not_yet_realized
+                then ' (' || printf('%.1f', 100 * data_loss.rows_without_return_share) || '%)' else '' end as loss,
         coalesce('; quarantined as ' || reasons.reasons, '') as reasons,
         data_loss.quarantined_row_share > {{ max_row_share }} as rows_over_budget,
         coalesce(data_loss.quarantined_value_share > {{ max_value_share }}, false) as values_over_budget,
