@@ -5,8 +5,8 @@
 -- not yet realized and exempt). Above the budget the test fails through error(), whose message
 -- gives the numbers and how to raise the budget (a failing test alone would only say how many rows
 -- it returned); within it, every period that lost anything is returned and dbt warns, and each of
--- those rows is logged first (the file, the period, the counts and the commonest reasons), so the
--- warning says what was lost rather than how many rows the test returned.
+-- those rows is logged first (macro log_warning_lines: the file, the period, the counts and the
+-- commonest reasons), so the warning says what was lost rather than how many rows it returned.
 {{ config(severity='warn') }}
 {%- set max_row_share = data_loss_budget('max_quarantined_row_share') -%}
 {%- set max_value_share = data_loss_budget('max_quarantined_value_share') -%}
@@ -86,16 +86,11 @@ losses as (
 select * from losses
 {%- endset -%}
 
-{%- if execute -%}
-    {%- set warnings = run_query(
-        "select loss || reasons from (" ~ losses_sql ~ ") as losses "
-        ~ "where not exists (select 1 from (" ~ losses_sql ~ ") as over_budget "
-        ~ "where rows_over_budget or values_over_budget or without_return_over_budget) "
-        ~ "order by period, source_file") -%}
-    {%- for warning in warnings -%}
-        {%- do log('data loss within the budget: ' ~ warning[0], info=True) -%}
-    {%- endfor -%}
-{%- endif %}
+{{ log_warning_lines(
+    "select 'data loss within the budget: ' || loss || reasons from (" ~ losses_sql ~ ") as losses "
+    ~ "where not exists (select 1 from (" ~ losses_sql ~ ") as over_budget "
+    ~ "where rows_over_budget or values_over_budget or without_return_over_budget) "
+    ~ "order by period, source_file") }}
 
 with losses as (
 
