@@ -177,7 +177,7 @@ class BuildProgress:
         self.total = None  # models and seeds dbt found
         self.finished = 0
         self.test_lines = {}  # test -> lines it logged, shown if it warns
-        self.errors = {}  # an error's first line -> the model that printed it in full
+        self.errors = {}  # an error's text -> the model that printed it in full
         self.header = None  # the "Failure in model x" line of the failure being reported
         self.repeated = False  # that failure is an error printed in full before
 
@@ -232,12 +232,13 @@ class BuildProgress:
         """The closing report of a failed model: its header and error, or, for an error an earlier
         model printed, a line naming that model."""
         header, self.header = self.header, None
-        lines = [line for line in message.splitlines()[1:] if line.strip() and not line.rstrip().endswith(":")]
-        first = lines[0].strip() if lines else message
-        if first in self.errors:
+        # the error without its first line, which names the model, nor a Python model's "while computing x"
+        error = "\n".join(line.strip() for line in message.splitlines()[1:]
+                          if line.strip() and not line.strip().startswith("while computing "))
+        if error in self.errors:
             self.repeated = True
-            return f"\n{header}: the same error as model {self.errors[first]} above"
-        self.errors[first] = node
+            return f"\n{header}: the same error as model {self.errors[error]} above"
+        self.errors[error] = node
         return f"\n{header}\n{message}"
 
     def summary(self, succeeded, database):
