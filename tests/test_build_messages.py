@@ -1,7 +1,8 @@
 """What the build command prints for every case of the input corpus (tests/input_corpus): each case
 folder found, Kaggle or panel, is built by factor_warehouse.cli.build.main and its whole output is
 scanned for internal names, which must never reach the user: dbt test names (not_null_...,
-unique_..., accepted_values_...), DuckDB's "Binder Error" and "Catalog Error", Python tracebacks.
+unique_..., accepted_values_...), DuckDB's "Binder Error" and "Catalog Error", Python tracebacks;
+nor may a warning be dbt's bare "Got N results" (a warn test logs its lines: log_warning_lines).
 A case's own message (a file error's expected_error.txt, or the `output` lines of a messages/
 case's expected.json) is printed exactly once.
 
@@ -23,6 +24,8 @@ from tests.test_input_corpus import CORPUS, CORPUS_VARS, kaggle_dir_of
 
 INTERNAL_NAMES = re.compile(r"\b(?:not_null|unique|unique_combination|accepted_values|relationships|expression_is_true)"
                             r"_\w+|Binder Error|Catalog Error|Traceback \(most recent call last\)")
+# dbt's words for a warning whose test logged no lines (macro log_warning_lines): it says nothing
+SILENT_WARNING = re.compile(r"Got \d+ results?, configured to warn")
 
 
 def spec_of(case):
@@ -70,6 +73,7 @@ def test_no_internal_name_reaches_the_user_and_the_cases_message_is_printed_once
 
     output = out + err
     assert not INTERNAL_NAMES.findall(output), output
+    assert not SILENT_WARNING.findall(output), output
     if status is None:  # refused before any build: the usage message alone
         assert err.startswith("usage: ") and out == ""
         return
