@@ -107,9 +107,9 @@ def build_warehouse(database, dbt_vars):
             if not result.success:
                 with failing_as("write the failed build's losses next to", database):
                     evidence = keep_evidence(working, database, built_relations(result) if result.result else {})
+                kept = " and ".join(f"{table} rows are in {path}" for table, path in evidence.items())
                 raise BuildFailed("dbt build did not pass; fix the errors it printed above"
-                                  + (f" (the failed build's {' and '.join(f'{name} rows are in {path}' for name, path in evidence.items())})"
-                                     if evidence else "") + f", {AGAIN}")
+                                  + (f" (the failed build's {kept})" if kept else "") + f", {AGAIN}")
             with failing_as("check and checkpoint the new warehouse", working):
                 prove_whole(working, built_relations(result))
             with failing_as(f"move {working} over", database):
@@ -167,7 +167,7 @@ class BuildProgress:
     SILENCED = ("MainStackTrace", "LogCancelLine")  # a traceback; "CANCEL query x" after Ctrl-C
     TEST_OUTCOMES = {"pass": "passed", "warn": "warned", "fail": "failed", "error": "failed", "skipped": "skipped"}
     TALLIES = {"models and seeds": ("built", "failed", "skipped"), "tests": ("passed", "warned", "failed", "skipped")}
-    BUILT_COUNTS = re.compile(r"(\d+) (?:models?|seeds?|snapshots?)\b")  # in dbt's "Found 48 models, 280 data tests, 3 seeds"
+    BUILT_COUNTS = re.compile(r"(\d+) (?:models?|seeds?|snapshots?)\b")  # "Found 48 models, 280 data tests, 3 seeds"
 
     def __init__(self):
         self.started = time.monotonic()
@@ -207,7 +207,8 @@ class BuildProgress:
             if data.status != "pass":
                 return f"test {data.name}: {data.status.upper()}"
         elif name == "SkippingDetails":
-            self.outcomes["tests" if data.resource_type in ("test", "unit_test") else "models and seeds", "skipped"] += 1
+            kind = "tests" if data.resource_type in ("test", "unit_test") else "models and seeds"
+            self.outcomes[kind, "skipped"] += 1
         elif name.startswith("AdapterEvent") and level != "debug":
             return f"{data.name}: {message.removeprefix(f'{data.name} adapter: ')}"
         elif name == "JinjaLogInfo" and data.node_info.resource_type == "test":
