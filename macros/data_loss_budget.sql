@@ -1,8 +1,9 @@
 {#
   The data-loss budget (tests/dbt/core_data_loss_within_budget.sql): the largest share of a
-  fiscal year's input rows, or of its input values, that may be quarantined before the build
-  fails. Read from the dbt var `name` (max_quarantined_row_share or max_quarantined_value_share,
-  default 0.1 in dbt_project.yml) and validated: a number from 0 to 1.
+  period's input rows, or of its input values, that may be quarantined, or of its rows that may
+  lack a return, before the build fails. Read from the dbt var `name` (max_quarantined_row_share,
+  max_quarantined_value_share or max_rows_without_return_share; defaults in dbt_project.yml) and
+  validated: a number from 0 to 1.
   Usage: {{ data_loss_budget('max_quarantined_row_share') }}
 #}
 {% macro data_loss_budget(name) -%}

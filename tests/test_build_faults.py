@@ -1,9 +1,9 @@
 """Fault injection into the build runner (factor_warehouse.cli.build): full disk, no permission,
 read-only file system, a new warehouse whose data is only in its write-ahead log, a model dbt
-reports built but missing or changed, a second runner, an interrupted build's leftovers, an empty
---kaggle-dir. Each failing case checks the exit status, the one-line message (what, path, reason,
-what to do), that the old warehouse is byte-identical and queryable read-only, and that nothing is
-called ready. dbt is replaced by `FakeDbt`, which writes tables with duckdb and returns dbt's
+reports built but missing or changed, a second runner, an interrupted build's leftovers, Ctrl-C, a
+failed build's quarantine and data loss kept next to the warehouse, an empty --kaggle-dir. Each
+failing case checks the exit status, the one-line message (what, path, reason, what to do), that
+the old warehouse is byte-identical and queryable read-only, and that nothing is called ready. dbt is replaced by `FakeDbt`, which writes tables with duckdb and returns dbt's
 result shape; the last test runs the real `dbt build` on the 300-row 2018 sample."""
 
 import errno
@@ -74,16 +74,18 @@ class FakeDbt:
 
     def __init__(self):
         self.calls, self.success, self.wal_only, self.reported = [], True, False, list(MODELS)
+        self.models, self.exception = dict(MODELS), None
 
     def __call__(self, args, database, dbt_vars=None, target="test"):
         self.calls.append(dbt_vars)
-        write_tables(database, MODELS, self.wal_only)
+        write_tables(database, self.models, self.wal_only)
         built = [SimpleNamespace(node=SimpleNamespace(name=name, resource_type="model", config=TABLE,
                                                       relation_name=f'"warehouse"."main"."{name}"'), status="success")
                  for name in self.reported]
         a_test = SimpleNamespace(node=SimpleNamespace(name="not_null_stock_periods_id", resource_type="test",
                                                       relation_name=None), status="pass")
-        return SimpleNamespace(success=self.success, result=SimpleNamespace(results=[*built, a_test]))
+        return SimpleNamespace(success=self.success, exception=self.exception,
+                               result=SimpleNamespace(results=[*built, a_test]))
 
 
 @pytest.fixture
@@ -344,6 +346,51 @@ def test_a_warehouse_with_a_wal_of_its_own_is_not_replaced(old, fake_dbt, capsys
     assert "ready" not in out + err and fake_dbt.calls == []
     assert (digest(old.database), digest(old_wal)) == before
     assert table_names(old.database) == {"stock_periods", "only_in_its_log"}
+
+
+def test_ctrl_c_inside_dbt_says_only_that_and_keeps_the_old_warehouse(old, fake_dbt, capsys):
+    fake_dbt.success, fake_dbt.exception = False, KeyboardInterrupt()  # what dbtRunner returns after Ctrl-C
+
+    status, out, err = run_build(old, capsys)
+
+    assert (status, err) == (runner.INTERRUPTED, "interrupted; the previous warehouse is unchanged\n")
+    assert "ready" not in out
+    assert sorted(path.name for path in old.building.iterdir()) == [old.lock.name]
+    assert_kept(old)
+
+
+def test_ctrl_c_outside_dbt_says_the_same(old, fake_dbt, monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(shutil, "copyfile", interrupted)
+
+    status, _, err = run_build(old, capsys)
+
+    assert (status, fake_dbt.calls) == (runner.INTERRUPTED, [])
+    assert err == "interrupted; the previous warehouse is unchanged\n"
+    assert_kept(old)
+
+
+def test_a_failed_build_leaves_its_quarantine_and_data_loss_next_to_the_warehouse_until_the_next_build(
+        old, fake_dbt, capsys):
+    fake_dbt.models = {**MODELS, "quarantined_inputs": 4, "data_loss": 2}
+    fake_dbt.reported, fake_dbt.success = list(fake_dbt.models), False
+    quarantine = old.database.with_name("warehouse.quarantined_inputs.csv")
+    data_loss = old.database.with_name("warehouse.data_loss.csv")
+
+    status, out, err = run_build(old, capsys)
+
+    assert status == 1
+    assert err == (f"build failed: dbt build did not pass; fix the errors it printed above (the failed build's "
+                   f"quarantined_inputs rows are in {quarantine} and data_loss rows are in {data_loss}), then build "
+                   f"again. {old.database} was left as it was.\n")
+    assert quarantine.read_text().splitlines() == ["id", "0", "1", "2", "3"]
+    assert data_loss.read_text().splitlines() == ["id", "0", "1"]
+    assert_kept(old)
+
+    fake_dbt.success = True
+    assert run_build(old, capsys)[0] == 0
+    assert not quarantine.exists() and not data_loss.exists()
 
 
 # --- which data: demo only when asked ---------------------------------------------------------------------

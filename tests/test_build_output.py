@@ -1,9 +1,13 @@
 """What the build command (factor_warehouse.cli.build.main) prints, on real dbt builds of the
-300-row 2018 sample: by default a line per model, the project's own log lines (MIC progress,
-results reused), failures in full and one summary line, with no colour codes once captured; with
---verbose, dbt's own lines. The failing build selects only what leads to its failing model."""
+300-row 2018 sample: by default a line per model, numbered as they finish, the project's own log
+lines (MIC progress, results reused), failures in full and one summary line, with no colour codes
+once captured; with --verbose, dbt's own lines; after Ctrl-C, one line. The failing build selects
+only what leads to its failing model."""
 
 import re
+import signal
+import subprocess
+import sys
 
 from factor_warehouse.cli import build as runner
 from factor_warehouse.cli.dbt_runner import run_dbt
@@ -43,6 +47,8 @@ def test_the_default_output_is_a_line_per_model_the_projects_own_lines_and_a_sum
     assert lines[-3:-1] == [f"warehouse ready: {database}", f"report ready: {tmp_path / 'report.html'}"]
     model_lines = [line for line in lines if MODEL_LINE.match(line)]
     assert len(model_lines) == built
+    # numbered in the order they finish, out of the models and seeds dbt found (not its tests)
+    assert [line.split(" ")[0] for line in model_lines] == [f"{n}/{built}" for n in range(1, built + 1)]
     assert any(" benchmark_returns: seed, " in line for line in model_lines)
     assert any(" stock_periods: table, " in line for line in model_lines)
     assert any(line.startswith("MIC: factor_mic: ") and "pairs computed" in line for line in lines)
@@ -94,3 +100,22 @@ def test_verbose_prints_dbts_own_line_per_node_and_no_summary(tmp_path, capsys):
     assert "Done. PASS=" in out
     assert not re.search(r"^(done in|failed after) \d+ s", out, flags=re.MULTILINE)
     assert ANSI_ESCAPE not in out + err
+
+
+def test_ctrl_c_prints_one_line_and_keeps_the_old_warehouse(old):
+    build = subprocess.Popen(
+        [sys.executable, "-m", "factor_warehouse.cli.build", "--kaggle-dir", str(KAGGLE_SAMPLE_DIR),
+         "--database", str(old.database), "--report", str(old.database.parent / "report.html")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # a shell's background job ignores it
+    for line in build.stdout:
+        if " stock_periods: table, " in line:  # well inside dbt's run
+            build.send_signal(signal.SIGINT)
+            break
+    out, err = build.communicate()
+
+    assert build.returncode == runner.INTERRUPTED
+    assert err.splitlines()[-1] == "interrupted; the previous warehouse is unchanged"
+    assert not re.search(r"Traceback|KeyboardInterrupt|CANCEL|Encountered an error", out + err)
+    assert sorted(path.name for path in old.building.iterdir()) == [old.lock.name]
+    assert_kept(old)

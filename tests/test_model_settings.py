@@ -25,9 +25,11 @@ REBUILT = "factor_long_short_returns"
 
 def unit_tests(input_source="kaggle"):
     """Every dbt unit test of the project's model paths that a build on `input_source` runs (another
-    source's staging models are disabled, and their unit tests with them): {name: (model, the vars its
-    overrides pin)}."""
+    source's staging models are disabled, and their unit tests with them; so are the example user
+    factors, built only when the var user_factors names them, and the tests of them or enabled with
+    them): {name: (model, the vars its overrides pin)}."""
     model_paths = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["model-paths"]
+    user_factors = {path.stem for path in (PROJECT_DIR / "models" / "user_factors").glob("*.sql")}
     found = {}
     for model_path in model_paths:
         for path in sorted((PROJECT_DIR / model_path).rglob("*.yml")):
@@ -35,6 +37,8 @@ def unit_tests(input_source="kaggle"):
             if folders[:2] == ("models", "staging") and len(folders) > 2 and folders[2] != input_source:
                 continue
             for test in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("unit_tests") or []:
+                if test["model"] in user_factors or "enabled" in (test.get("config") or {}):
+                    continue
                 found[test["name"]] = (test["model"], set(((test.get("overrides") or {}).get("vars") or {})))
     return found
 

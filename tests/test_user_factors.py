@@ -107,6 +107,24 @@ def test_the_examples_are_sorted_evaluated_and_fitted(with_examples):
     assert one("select n_present, f_statistic is not null from factor_f_scores where factor = ?") == (193, True)
 
 
+def test_the_examples_and_the_unit_tests_reading_them_are_built_when_named(tmp_path):
+    result = run_dbt(["build", "--select", "+int_user_factor_values", "--indirect-selection", "cautious"],
+                     database=tmp_path / "warehouse.duckdb", dbt_vars=EXAMPLES)
+    assert result.success, messages(result)
+    names = {item.node.name: str(item.status) for item in result.result.results}
+    assert names["user_pe_ratio_nonzero"] == names["user_earnings_yield_roe_rank"] == "success"
+    unit_tests = ["pe_ratio_nonzero_reads_zeros_as_missing",
+                  "earnings_yield_roe_rank_averages_ranks_within_the_period_of_stocks_with_both",
+                  "user_factor_values_union_the_listed_models_and_keep_missing_values"]
+    assert [names.get(name) for name in unit_tests] == ["pass"] * 3
+
+
+def test_the_examples_are_not_built_unless_named(tmp_path):
+    result = run_dbt(["ls", "--select", "user_factors", "--resource-type", "model"],
+                     database=tmp_path / "warehouse.duckdb", dbt_vars={"kaggle_dir": str(KAGGLE_SAMPLE_DIR)})
+    assert result.success and result.result == []
+
+
 def test_without_user_factors_the_factors_are_the_inputs(adjusted):
     assert adjusted.sql("select count(*), count(column_number) from factors").fetchone() == (221, 221)
 

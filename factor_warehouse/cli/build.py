@@ -6,17 +6,19 @@ is proven whole, then the HTML research report rendered from it.
 
 One build at a time per warehouse (`build_lock`). A failed, refused or interrupted build leaves
 the previous warehouse file byte for byte as it was and says in one line what failed, where,
-why and what to do (`build_failure`); `warehouse ready` is printed only after the swap of a
-copy that `build_check` proved whole.
+why and what to do (`build_failure`); Ctrl-C says only that. `warehouse ready` is printed only
+after the swap of a copy that `build_check` proved whole.
 
 While dbt runs, the command prints one line per model or seed built, the lines the project's
 own code logs (the Kaggle files read, MIC progress, results reused), failing tests and every
-error and warning in full, then one summary line (`BuildProgress`); --verbose prints dbt's
-own output instead. dbt's log file (logs/dbt.log) has everything either way.
+error and warning (each error once, without Python's traceback), then one summary line
+(`BuildProgress`); --verbose prints dbt's own output instead. dbt's log file (logs/dbt.log) has
+everything either way.
 """
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import threading
@@ -25,6 +27,7 @@ from collections import Counter
 from contextlib import suppress
 from pathlib import Path
 
+import duckdb
 import yaml
 
 from factor_warehouse.cli.build_check import built_relations, prove_whole, wal_of
@@ -33,6 +36,9 @@ from factor_warehouse.cli.build_lock import build_lock
 from factor_warehouse.cli.dbt_runner import dbt_output_to, run_dbt
 from factor_warehouse.paths import DEFAULT_DATABASE, DEFAULT_REPORT
 from factor_warehouse.report.document import render
+
+EVIDENCE_TABLES = ("quarantined_inputs", "data_loss")  # kept next to the warehouse by a failed build
+INTERRUPTED = 130  # the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
 
 
 def build(database, dbt_vars, report=None):
@@ -46,6 +52,10 @@ def build(database, dbt_vars, report=None):
         kept = "was left as it was" if database.exists() else "was not created"
         print(f"build failed: {failure}. {database} {kept}.", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        kept = "the previous warehouse is unchanged" if database.exists() else f"{database} was not created"
+        print(f"interrupted; {kept}", file=sys.stderr)
+        return INTERRUPTED
     print(f"warehouse ready: {database}")
     if report is None:
         return 0
@@ -55,6 +65,9 @@ def build(database, dbt_vars, report=None):
     except BuildFailed as failure:
         print(f"report failed: {failure}. The warehouse is ready.", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"interrupted while writing the report {report}; the warehouse is ready", file=sys.stderr)
+        return INTERRUPTED
     print(f"report ready: {report}")
     return 0
 
@@ -74,6 +87,9 @@ def build_warehouse(database, dbt_vars):
     with build_lock(working.with_name(f"{working.name}.lock")):
         with failing_as("remove the working copy of an interrupted build", working):
             stale = remove_working_copy(working)
+        with failing_as("remove the losses an earlier failed build left next to", database):
+            for path in evidence_files(database).values():
+                path.unlink(missing_ok=True)
         if stale:
             print(f"removed the working copy of an interrupted build: {', '.join(map(str, stale))}")
         if wal_of(database).exists():
@@ -86,8 +102,14 @@ def build_warehouse(database, dbt_vars):
                 with failing_as(f"copy {database} to", working):
                     shutil.copyfile(database, working)  # keeps caches (e.g. MIC results) warm
             result = run_dbt(["build"], database=working, dbt_vars=dbt_vars, target="dev")
+            if isinstance(result.exception, KeyboardInterrupt):
+                raise KeyboardInterrupt  # dbt caught Ctrl-C and stopped its run
             if not result.success:
-                raise BuildFailed(f"dbt build did not pass; fix the errors it printed above, {AGAIN}")
+                with failing_as("write the failed build's losses next to", database):
+                    evidence = keep_evidence(working, database, built_relations(result) if result.result else {})
+                kept = " and ".join(f"{table} rows are in {path}" for table, path in evidence.items())
+                raise BuildFailed("dbt build did not pass; fix the errors it printed above"
+                                  + (f" (the failed build's {kept})" if kept else "") + f", {AGAIN}")
             with failing_as("check and checkpoint the new warehouse", working):
                 prove_whole(working, built_relations(result))
             with failing_as(f"move {working} over", database):
@@ -95,6 +117,26 @@ def build_warehouse(database, dbt_vars):
         finally:
             with suppress(OSError):  # best effort: the next build removes what is left
                 remove_working_copy(working)
+
+
+def evidence_files(database):
+    """{table: CSV file} where a failed build leaves what it quarantined and lost, next to the
+    warehouse: data/warehouse.quarantined_inputs.csv and data/warehouse.data_loss.csv."""
+    return {table: database.with_name(f"{database.stem}.{table}.csv") for table in EVIDENCE_TABLES}
+
+
+def keep_evidence(working, database, relations):
+    """Copy the tables of EVIDENCE_TABLES that the failed build in `working` built (`relations`, as
+    `built_relations` gives them) to their `evidence_files`, which the swap would otherwise drop
+    with the working copy; returns {table: file written}."""
+    written = {table: path for table, path in evidence_files(database).items() if table in relations}
+    if not written:
+        return written
+    with duckdb.connect(str(working), read_only=True) as connection:
+        for table, path in written.items():
+            target = str(path).replace("'", "''")
+            connection.execute(f"copy (select * from {relations[table][0]} order by all) to '{target}' (header)")
+    return written
 
 
 def remove_working_copy(working):
@@ -107,55 +149,98 @@ def remove_working_copy(working):
 
 class BuildProgress:
     """A `dbt_output_to` listener printing what the researcher follows: one line per model or seed
-    built, every line the project's own code logs (through dbt's AdapterLogger: the Kaggle files
-    read, MIC progress, results reused; or a macro's `log(..., info=True)`), failing tests, and every
-    warning and error as dbt words them (closing a failed run: the failing node, its message, the
-    path of its compiled code). Passing tests, parsing and timing lines stay in dbt's log file.
-    `summary` is the closing line."""
+    built, numbered in the order they finish out of the models and seeds dbt found, every line the
+    project's own code logs (through dbt's AdapterLogger: the Kaggle files read, MIC progress,
+    results reused; or a macro's `log(..., info=True)`), failing tests, and every warning and error
+    as dbt words them (closing a failed run: the failing node, its message, the path of its compiled
+    code). An error that several models share (one bad input file fails every staging model that
+    reads it) is printed in full once, then named; Python's tracebacks and dbt's own (Ctrl-C,
+    internal errors) stay in dbt's log file, with passing tests, parsing and timing lines. A test
+    that warns shows the lines it logged while it ran (the budget test's losses) in place of dbt's
+    "Got N results". `summary` is the closing line."""
 
     BUILT = ("LogModelResult", "LogSeedResult", "LogSnapshotResult")
+    BUILT_TYPES = ("model", "seed", "snapshot")
     FAILURE_HEADERS = ("RunResultFailure", "RunResultWarning")  # "Failure in model x (path)", set apart
     INFO_LINES = ("SQLCompiledPath", "CheckNodeTestFailure",  # of dbt's failure report
                   "JinjaLogInfo", "PrintEvent")  # a macro's log(..., info=True) or print()
+    SILENCED = ("MainStackTrace", "LogCancelLine")  # a traceback; "CANCEL query x" after Ctrl-C
     TEST_OUTCOMES = {"pass": "passed", "warn": "warned", "fail": "failed", "error": "failed", "skipped": "skipped"}
     TALLIES = {"models and seeds": ("built", "failed", "skipped"), "tests": ("passed", "warned", "failed", "skipped")}
+    BUILT_COUNTS = re.compile(r"(\d+) (?:models?|seeds?|snapshots?)\b")  # "Found 48 models, 280 data tests, 3 seeds"
 
     def __init__(self):
         self.started = time.monotonic()
         self.log_file = None
         self.outcomes = Counter()  # ("models and seeds" or "tests", outcome) -> nodes
         self.lock = threading.Lock()  # dbt calls from its worker threads
+        self.total = None  # models and seeds dbt found
+        self.finished = 0
+        self.test_lines = {}  # test -> lines it logged, shown if it warns
+        self.errors = {}  # an error's text -> the model that printed it in full
+        self.header = None  # the "Failure in model x" line of the failure being reported
+        self.repeated = False  # that failure is an error printed in full before
 
     def __call__(self, event):
         name, level, data = event.info.name, event.info.level, event.data
-        line = None
+        with self.lock:
+            line = self.line_of(name, level, data, event.info.msg)
+            if line is not None:
+                print(line, flush=True)
+
+    def line_of(self, name, level, data, message):
+        """The line to print for one dbt event, or None."""
         if name == "MainReportArgs" and "log_path" in data.args:
             self.log_file = Path(data.args["log_path"]) / "dbt.log"
         elif name == "FoundStats":
-            line = f"dbt found {data.stat_line}"
+            self.total = sum(map(int, self.BUILT_COUNTS.findall(data.stat_line)))
+            return f"dbt found {data.stat_line}"
         elif name in self.BUILT:
             node, failed = data.node_info, level == "error"
-            self.count("models and seeds", "failed" if failed else "built")
-            line = (f"{data.index}/{data.total} {node.node_name}: {node.materialized} FAILED (dbt's error follows "
-                    f"at the end)" if failed else
-                    f"{data.index}/{data.total} {node.node_name}: {node.materialized}, {data.execution_time:.1f} s")
+            self.outcomes["models and seeds", "failed" if failed else "built"] += 1
+            self.finished += 1
+            done = f"{self.finished}/{self.total}"
+            return (f"{done} {node.node_name}: {node.materialized} FAILED (dbt's error follows at the end)" if failed
+                    else f"{done} {node.node_name}: {node.materialized}, {data.execution_time:.1f} s")
         elif name == "LogTestResult":
-            self.count("tests", self.TEST_OUTCOMES[data.status])
+            self.outcomes["tests", self.TEST_OUTCOMES[data.status]] += 1
             if data.status != "pass":
-                line = f"{data.index}/{data.num_models} test {data.name}: {data.status.upper()}"
+                return f"test {data.name}: {data.status.upper()}"
         elif name == "SkippingDetails":
-            self.count("tests" if data.resource_type in ("test", "unit_test") else "models and seeds", "skipped")
+            kind = "tests" if data.resource_type in ("test", "unit_test") else "models and seeds"
+            self.outcomes[kind, "skipped"] += 1
         elif name.startswith("AdapterEvent") and level != "debug":
-            line = f"{data.name}: {event.info.msg.removeprefix(f'{data.name} adapter: ')}"
+            return f"{data.name}: {message.removeprefix(f'{data.name} adapter: ')}"
+        elif name == "JinjaLogInfo" and data.node_info.resource_type == "test":
+            self.test_lines.setdefault(data.node_info.node_name, []).append(message)
+        elif name == "RunResultWarningMessage" and self.test_lines.get(data.node_info.node_name):
+            return "\n".join(f"  {line}" for line in self.test_lines[data.node_info.node_name])
+        elif name == "RunResultFailure" and data.resource_type in self.BUILT_TYPES:
+            self.header, self.repeated = message, False  # printed with its error, in `failure`
+        elif name == "RunResultError" and self.header is not None:
+            return self.failure(data.node_info.node_name, without_traceback(message))
+        elif name == "SQLCompiledPath" and self.repeated:
+            return None
+        elif name == "MainEncounteredError" and not data.exc:  # Ctrl-C: build() says so
+            return None
+        elif name in self.SILENCED:
+            return None
         elif name in self.INFO_LINES or level in ("warn", "error"):
-            line = f"\n{event.info.msg}" if name in self.FAILURE_HEADERS else event.info.msg
-        if line is not None:
-            with self.lock:
-                print(line, flush=True)
+            return f"\n{message}" if name in self.FAILURE_HEADERS else message
+        return None
 
-    def count(self, kind, outcome):
-        with self.lock:
-            self.outcomes[kind, outcome] += 1
+    def failure(self, node, message):
+        """The closing report of a failed model: its header and error, or, for an error an earlier
+        model printed, a line naming that model."""
+        header, self.header = self.header, None
+        # the error without its first line, which names the model, nor a Python model's "while computing x"
+        error = "\n".join(line.strip() for line in message.splitlines()[1:]
+                          if line.strip() and not line.strip().startswith("while computing "))
+        if error in self.errors:
+            self.repeated = True
+            return f"\n{header}: the same error as model {self.errors[error]} above"
+        self.errors[error] = node
+        return f"\n{header}\n{message}"
 
     def summary(self, succeeded, database):
         """The closing line: done or failed, the time since this listener was made, models and
@@ -167,6 +252,21 @@ class BuildProgress:
         tallies = "; ".join(f"{kind}: " + ", ".join(f"{self.outcomes[kind, outcome]} {outcome}" for outcome in outcomes)
                             for kind, outcomes in self.TALLIES.items())
         return f"{verdict}. {tallies}; warehouse: {database}; full dbt log: {self.log_file}"
+
+
+def without_traceback(message):
+    """dbt's message of a failed Python model without the Python traceback it quotes: each
+    "Traceback (most recent call last):" line and the deeper-indented frame lines under it go,
+    the exception's own lines stay."""
+    kept, frames_below = [], None
+    for line in message.splitlines():
+        indent = len(line) - len(line.lstrip())
+        if line.strip() == "Traceback (most recent call last):":
+            frames_below = indent
+        elif frames_below is None or indent <= frames_below:
+            frames_below = None
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def main(argv=None):

@@ -22,6 +22,7 @@ MIC_COLUMNS = (
     "factor", "scope", "target", "n", *STATISTICS, "engine", "estimator", "alpha_param", "c_param",
     FINGERPRINT_COLUMN, COMPUTED_AT_COLUMN,
 )
+MIC_TEXT_COLUMNS = ("factor", "scope", "target", "engine", "estimator", FINGERPRINT_COLUMN)
 # Cost of one MIC pair grows about as n**1.4 (issue 4: n=4,400 0.38 s, n=22,000 3.4 s);
 # used only to order the work (largest first) and to estimate the time left.
 MIC_COST_EXPONENT = 1.4
@@ -97,4 +98,6 @@ def cached_factor_mic(cache, observations, parameters, workers, min_rows, progre
                                                         if skipped else ""))
     computed_at = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
     table = cache.rows(units, "pairs", workers, progress_interval, computed_at).reindex(columns=list(MIC_COLUMNS))
+    if table.empty:  # no pair (e.g. no alpha anywhere): text columns typed as text, so the table's tests bind
+        table = table.astype(dict.fromkeys(MIC_TEXT_COLUMNS, "string"))
     return MicRun(table=table, computed=cache.computed, reused=cache.reused, skipped=skipped)

@@ -3,6 +3,9 @@
 -- factor_values are computed from the user factors, so reading them would be circular. Ranks
 -- rather than raw values, so the extreme values the Kaggle files report do not swamp the mean.
 -- No rows where the input lacks either column (a panel).
+-- An example: built only when the dbt var user_factors names it.
+{{ config(enabled=model.name in (var('user_factors') or [])) }}
+
 with cells as (
 
     select * from {{ ref('int_factor_cells_checked') }}
