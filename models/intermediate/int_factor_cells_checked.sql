@@ -1,7 +1,7 @@
 -- Every characteristic value of the input, with the reason it is rejected (null when accepted):
 -- its stock-period is quarantined (is_row_rejected: the row's own quarantine entry covers the
 -- value), or it is not a number by the grammar of macro parse_number, infinite, or NaN (which
--- only a typed Parquet value can be). Every value is here once, so data_loss counts the input
+-- only a typed Parquet value can be); a long panel's value without a characteristic name is rejected too. Every value is here once, so data_loss counts the input
 -- from this table and the input is unpivoted only once. Accepted stock-periods are unique on
 -- (stock_id, period); a rejected key can only be rejected on every row that has it (duplicates
 -- and case twins are rejected together), so the cells are marked by a join to the few rejected
@@ -48,6 +48,8 @@ checked as (
         *,
         case
             when is_row_rejected then 'its stock-period is quarantined'
+            when factor is null then 'no characteristic name (a long panel''s characteristic column is empty on this'
+                || ' line): name the characteristic, or remove the line'
             when value is null then 'not a number'
             when isinf(value) then 'infinite value'
             when isnan(value) then 'NaN value'

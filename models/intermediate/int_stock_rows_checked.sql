@@ -27,15 +27,33 @@ spellings as (
 
 ),
 
+-- rows of a stock id within a period, and the period texts they give (a panel's 15th and 31st
+-- of one month are one period)
+stock_id_rows as (
+
+    select
+        period,
+        stock_id,
+        count(*) as rows_with_stock_id,
+        list(distinct period_text order by period_text) as period_texts
+    from stock_rows
+    group by period, stock_id
+
+),
+
 counted as (
 
     select
         stock_rows.*,
-        count(*) over (partition by stock_rows.period, stock_rows.stock_id) as rows_with_stock_id,
+        stock_id_rows.rows_with_stock_id,
+        stock_id_rows.period_texts,
         spellings.stock_id_spellings,
         build_facts.stock_word,
         build_facts.period_word
     from stock_rows
+    left join stock_id_rows
+        on stock_rows.period = stock_id_rows.period
+        and stock_rows.stock_id = stock_id_rows.stock_id
     left join spellings
         on stock_rows.period is not distinct from spellings.period
         and upper(stock_rows.stock_id) = spellings.stock_key
@@ -46,7 +64,7 @@ counted as (
 checked as (
 
     select
-        * exclude (stock_id_spellings, stock_word, period_word, sector_rejection_reason),
+        * exclude (stock_id_spellings, period_texts, stock_word, period_word, sector_rejection_reason),
         case
             when stock_id is null
                 then 'missing ' || stock_word
@@ -54,7 +72,11 @@ checked as (
                 then period_word || ' ''' || coalesce(period_text, '') || ''' does not read as a date, a yyyymm or a year:'
                     || ' correct it, or set the dbt var panel.period_type'
             when rows_with_stock_id > 1
-                then 'duplicate ' || stock_word || ' in ' || period_word || ' (' || rows_with_stock_id || ' rows)'
+                then 'duplicate ' || stock_word || ' in ' || period_word || ' (' || rows_with_stock_id || ' rows'
+                    || case when len(period_texts) > 1 then ': '
+                        || array_to_string(list_transform(period_texts, text -> '''' || text || ''''), ', ')
+                        || ' are the same ' || period_word || ' ' || period_label || '; keep one row' else '' end
+                    || ')'
             when len(stock_id_spellings) > 1
                 then stock_word || ' ''' || stock_id || ''' differs only in letter case from another ' || stock_word
                     || ' of the ' || period_word || ' ('
@@ -66,6 +88,9 @@ checked as (
             when return_text is not null and return_pct is null
                 then return_column || ' ''' || return_text || ''' is not a number: write a plain decimal such as -12.5'
                     || ' or 1.2e3, or leave the cell empty (or N/A) when the return is unknown'
+            when isinf(return_pct) and isfinite(try_cast(return_text as double))
+                then return_column || ' ''' || return_text || ''' overflows when scaled to percent (times 100):'
+                    || ' correct the return, or set the dbt var panel.return_unit to percent if the file is in percent'
             when isinf(return_pct)
                 then return_column || ' ''' || return_text || ''' is not finite: correct the return or leave the cell empty'
             when class_text is not null and (class_value is null or class_value not in (0, 1))
