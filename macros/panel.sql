@@ -347,3 +347,47 @@
     {%- endif %}
     {{ panel_identifier(panel_column('period_column', columns)) }} as __panel_period
 {%- endmacro %}
+
+{#
+  Generic test (warns): a panel whose returns are implausible for panel.return_unit decimal, i.e.
+  whose median absolute return exceeds 100% once multiplied by 100, which is what percent returns
+  read as decimal look like (5, meaning 5%, read as 500%). One row per file, with the message.
+#}
+{% test panel_returns_plausible_for_unit(model) %}
+
+with stock_rows as (
+
+    select * from {{ model }}
+    where isfinite(return_pct)
+
+),
+
+per_file as (
+
+    select
+        source_file,
+        any_value(return_column) as return_column,
+        min(return_pct) as lowest,
+        max(return_pct) as highest,
+        median(abs(return_pct)) as median_absolute
+    from stock_rows
+    group by source_file
+
+),
+
+final as (
+
+    select
+        source_file,
+        source_file || ': the returns of column ''' || return_column || ''' run from '
+            || cast(round(lowest) as bigint) || '% to ' || cast(round(highest) as bigint) || '% (median absolute '
+            || cast(round(median_absolute) as bigint) || '%) once read as decimals (0.05 = 5%); if the file writes '
+            || 'them in percent (5 = 5%), set the dbt var panel.return_unit to percent' as message
+    from per_file
+    where {{ panel_setting('return_unit') == 'decimal' }} and median_absolute > 100
+
+)
+
+select * from final
+
+{% endtest %}
