@@ -99,8 +99,14 @@
             ~ "(a " ~ panel_file_format() ~ " file, a directory of them or a glob such as data/*."
             ~ panel_file_format() ~ ")") }}
     {%- endif -%}
-    {%- set described = run_query("describe select * from " ~ source('panel', 'panel_file')) -%}
     {%- set is_text = panel_file_format() == 'csv' -%}
+    {%- if not is_text -%}
+        {%- for problem in run_query("select problem from (select file, panel_parquet_problem(file) as problem from "
+            ~ "glob(" ~ panel_literal(pattern) ~ ")) where problem is not null order by file limit 1").columns[0].values() -%}
+            {{ exceptions.raise_compiler_error("panel '" ~ path ~ "': " ~ problem) }}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set described = run_query("describe select * from " ~ source('panel', 'panel_file')) -%}
     {%- set names = described.columns['column_name'].values() | list -%}
     {#- CSV rows are numbered by `with ordinality`, the last column whatever its name -#}
     {%- set row_column = names[-1] if is_text else 'file_row_number' -%}

@@ -205,6 +205,9 @@ def panel_builds(tmp_path_factory):
             input_file = directory / f"panel.{file_format}"
             if (case / "input.csv").exists():
                 (shutil.copy if file_format == "csv" else typed_parquet)(case / "input.csv", input_file)
+            if "truncated_copy" in expected_of(case):  # the file cut short, beside it
+                whole = input_file.read_bytes()
+                (directory / expected_of(case)["truncated_copy"]).write_bytes(whole[:len(whole) // 2])
             panel = {**expected_of(case)["panel"]}
             panel["path"] = str(directory / panel["path"].format(format=file_format)) if "path" in panel \
                 else str(input_file)
