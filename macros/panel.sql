@@ -100,7 +100,11 @@
             ~ panel_file_format() ~ ")") }}
     {%- endif -%}
     {%- set is_text = panel_file_format() == 'csv' -%}
-    {%- if not is_text -%}
+    {%- if is_text -%}
+        {%- for file in files -%}
+            {{- panel_csv_ragged_check(file) -}}
+        {%- endfor -%}
+    {%- else -%}
         {%- for problem in run_query("select problem from (select file, panel_parquet_problem(file) as problem from "
             ~ "glob(" ~ panel_literal(pattern) ~ ")) where problem is not null order by file limit 1").columns[0].values() -%}
             {{ exceptions.raise_compiler_error("panel '" ~ path ~ "': " ~ problem) }}
@@ -170,22 +174,9 @@
 
 {#
   A CSV panel's header as written (its first file's line 1), checked: an empty or duplicated cell is
-  an error naming its position; a ragged row (DuckDB then reads the whole header as one column) is an
-  error naming the file and the line. Returns {column: header cell} for the columns DuckDB renamed.
+  an error naming its position. Returns {column: header cell} for the columns DuckDB renamed.
 #}
 {% macro panel_header_names(file, columns) -%}
-    {%- if columns | length == 1 and ',' in columns[0] -%}
-        {%- set ragged = run_query("select filename, line, fields, header_fields from (select *, first(fields) over "
-            ~ "(partition by filename order by line) as header_fields from (select filename, ordinality - "
-            ~ "min(ordinality) over (partition by filename) + 1 as line, len(string_split(coalesce(text, ''), ',')) "
-            ~ "as fields from read_csv(" ~ panel_literal(panel_read_pattern()) ~ ", header = false, columns = "
-            ~ "{'text': 'VARCHAR'}, delim = '\x1f', quote = '', escape = '', auto_detect = false, filename = true) "
-            ~ "with ordinality)) where fields != header_fields order by filename, line limit 1") -%}
-        {%- for row in ragged.rows -%}
-            {{ exceptions.raise_compiler_error(row[0] ~ ", line " ~ row[1] ~ ": " ~ row[2] ~ " fields where the "
-                ~ "header has " ~ row[3] ~ "; the row is ragged: fix or remove it") }}
-        {%- endfor -%}
-    {%- endif -%}
     {%- set header = run_query("select * from read_csv(" ~ panel_literal(file) ~ ", header = false, "
         ~ "all_varchar = true) limit 1").rows[0].values() | list -%}
     {%- if header | length != columns | length -%}
@@ -208,6 +199,39 @@
         {%- endif -%}
     {%- endfor -%}
     {{- return(renamed) -}}
+{%- endmacro %}
+
+{#
+  A ragged row among the first lines of a CSV panel file, those DuckDB's sniffer samples (20,480 rows),
+  is an error naming the file and the line: DuckDB would read the header as one column, or fail to
+  sniff, without saying where. Fields are counted by the commas outside double quotes (a line inside
+  a quoted field that spans lines is skipped by its odd count of quotes); a ragged row further down
+  stops DuckDB's read with the line.
+#}
+{% macro panel_csv_ragged_check(file) -%}
+    {%- set sql -%}
+        select line, fields, header_fields from (
+            select *, first(fields) over (order by line) as header_fields from (
+                select line, len(bare) - len(replace(bare, ',', '')) + 1 as fields from (
+                    select
+                        ordinality as line,
+                        regexp_replace(text, chr(34) || '[^' || chr(34) || ']*' || chr(34), '', 'g') as bare,
+                        len(text) - len(replace(text, chr(34), '')) as quotes
+                    from read_csv({{ panel_literal(file) }}, header = false, columns = {'text': 'VARCHAR'},
+                        delim = chr(31), quote = '', escape = '', auto_detect = false) with ordinality
+                    limit 20481
+                )
+                where quotes % 2 = 0
+            )
+        )
+        where fields != header_fields
+        order by line
+        limit 1
+    {%- endset -%}
+    {%- for row in run_query(sql).rows -%}
+        {{ exceptions.raise_compiler_error(file ~ ", line " ~ row[0] ~ ": " ~ row[1] ~ " fields where the header has "
+            ~ row[2] ~ "; the row is ragged: fix or remove it") }}
+    {%- endfor -%}
 {%- endmacro %}
 
 {# A Parquet panel's column names as its first file's schema writes them: {column: name} for the
