@@ -78,8 +78,8 @@
 {#
   The panel's columns checked against the settings, at execution time (DESCRIBE of the source):
   returns {'characteristics': [...], 'factor_names': {column: name}, 'types': {name: type}, 'keys':
-  {setting: column}, 'is_text': bool, 'row_column': name} or raises an error that names the path (or file), the column and what to
-  do. Wide shape: every column that is not a key, the sector or excluded is a characteristic and must
+  {setting: column}, 'is_text': bool, 'row_column': name} or raises an error that names the path (or
+  file), the column and what to do. Wide shape: every column that is not a key, the sector or excluded is a characteristic and must
   be numeric (Parquet); CSV is read as text (`is_text`), each value parsed and quarantined if not a
   number. DuckDB renames header twins that differ only in case (`beta` to `beta_1`): factor_names
   maps such a column to its name as the header writes it, so twins stay two factors.
@@ -179,9 +179,6 @@
 {% macro panel_header_names(file, columns) -%}
     {%- set header = run_query("select * from read_csv(" ~ panel_literal(file) ~ ", header = false, "
         ~ "all_varchar = true) limit 1").rows[0].values() | list -%}
-    {%- if header | length != columns | length -%}
-        {{- return({}) -}}
-    {%- endif -%}
     {%- set seen = {} -%}
     {%- set renamed = {} -%}
     {%- for cell in header -%}
@@ -194,7 +191,8 @@
                 ~ " are both named '" ~ name ~ "'; rename or remove one of them") }}
         {%- endif -%}
         {%- do seen.update({name: loop.index}) -%}
-        {%- if columns[loop.index0] != name -%}
+        {#- positions match DuckDB's columns when every file has this header (else names stay DuckDB's) -#}
+        {%- if header | length == columns | length and columns[loop.index0] != name -%}
             {%- do renamed.update({columns[loop.index0]: name}) -%}
         {%- endif -%}
     {%- endfor -%}
