@@ -318,9 +318,9 @@
     {{- return(columns['keys'].get(key, panel_setting(key))) -}}
 {%- endmacro %}
 
-{# SQL: a panel column read as a field of numbers, null when missing: text (CSV, or a text column of
-   a Parquet) trimmed, a missing marker (dbt var missing_markers) or the empty text null, as for
-   the Kaggle files; a NaN in a float column null (`nan_as_missing`, for returns); else as typed. #}
+{# SQL: a panel column's field, null when missing: text (CSV, or a text column of a Parquet) trimmed,
+   a missing marker (dbt var missing_markers) or the empty text null, as for the Kaggle files; a NaN
+   in a float column null (`nan_as_missing`, for returns); else as typed. #}
 {% macro panel_field(name, columns, nan_as_missing=false) -%}
     {%- set type = columns['types'].get(name) -%}
     {%- if type == 'VARCHAR' -%}
@@ -335,7 +335,7 @@
 
 {# SQL: the dbt var missing_markers, and the empty text, as a list of string literals. #}
 {% macro panel_missing_markers() -%}
-    {%- for marker in var('missing_markers') | list + [''] -%}
+    {%- for marker in (var('missing_markers') | list + ['']) | unique(case_sensitive=true) -%}
         {{ panel_literal(marker) }}{{ ', ' if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}

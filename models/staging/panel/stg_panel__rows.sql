@@ -4,11 +4,11 @@
 -- sector on each of its characteristic rows: they are grouped here, line_number is the
 -- first of them, and distinct_return_count says when the repeats disagree. The return is read
 -- as a field of numbers (macro panel_field): a missing marker, or a NaN in a float column, is a
--- missing return.
+-- missing return; a text sector's missing marker is no sector.
 
 {%- set columns = panel_columns() %}
 {%- set return_column = panel_column('return_column', columns) %}
-{%- set sector = panel_identifier(columns['keys']['sector_column']) if 'sector_column' in columns['keys'] else 'null' %}
+{%- set sector = panel_field(columns['keys']['sector_column'], columns) if 'sector_column' in columns['keys'] else 'null' %}
 
 with source as (
 
@@ -21,7 +21,7 @@ numbered as (
     select
         {{ panel_row_keys(columns) | indent(8) }},
         {{ panel_field(return_column, columns, nan_as_missing=true) | indent(8) }} as __panel_return,
-        {{ sector }} as __panel_sector
+        {{ sector | indent(8) }} as __panel_sector
     from source
 
 ),
