@@ -27,33 +27,15 @@ spellings as (
 
 ),
 
--- rows of a stock id within a period, and the period texts they give (a panel's 15th and 31st
--- of one month are one period)
-stock_id_rows as (
-
-    select
-        period,
-        stock_id,
-        count(*) as rows_with_stock_id,
-        list(distinct period_text order by period_text) as period_texts
-    from stock_rows
-    group by period, stock_id
-
-),
-
 counted as (
 
     select
         stock_rows.*,
-        stock_id_rows.rows_with_stock_id,
-        stock_id_rows.period_texts,
+        count(*) over (partition by stock_rows.period, stock_rows.stock_id) as rows_with_stock_id,
         spellings.stock_id_spellings,
         build_facts.stock_word,
         build_facts.period_word
     from stock_rows
-    left join stock_id_rows
-        on stock_rows.period = stock_id_rows.period
-        and stock_rows.stock_id = stock_id_rows.stock_id
     left join spellings
         on stock_rows.period is not distinct from spellings.period
         and upper(stock_rows.stock_id) = spellings.stock_key
@@ -61,10 +43,26 @@ counted as (
 
 ),
 
+-- the period texts of a duplicate stock id's rows, which differ when two dates (a panel's 15th
+-- and 31st of one month) fall in one period; aggregated over the few duplicates only
+duplicate_dates as (
+
+    select
+        period as duplicate_period,
+        stock_id as duplicate_stock_id,
+        min(period_text) as first_period_text,
+        max(period_text) as last_period_text
+    from counted
+    where rows_with_stock_id > 1
+    group by period, stock_id
+
+),
+
 checked as (
 
     select
-        * exclude (stock_id_spellings, period_texts, stock_word, period_word, sector_rejection_reason),
+        * exclude (stock_id_spellings, stock_word, period_word, sector_rejection_reason, duplicate_period,
+            duplicate_stock_id, first_period_text, last_period_text),
         case
             when stock_id is null
                 then 'missing ' || stock_word
@@ -73,9 +71,9 @@ checked as (
                     || ' correct it, or set the dbt var panel.period_type'
             when rows_with_stock_id > 1
                 then 'duplicate ' || stock_word || ' in ' || period_word || ' (' || rows_with_stock_id || ' rows'
-                    || case when len(period_texts) > 1 then ': '
-                        || array_to_string(list_transform(period_texts, text -> '''' || text || ''''), ', ')
-                        || ' are the same ' || period_word || ' ' || period_label || '; keep one row' else '' end
+                    || case when first_period_text != last_period_text then ', dated ''' || first_period_text
+                        || ''' to ''' || last_period_text || ''': the same ' || period_word || ' ' || period_label
+                        || '; keep one row' else '' end
                     || ')'
             when len(stock_id_spellings) > 1
                 then stock_word || ' ''' || stock_id || ''' differs only in letter case from another ' || stock_word
@@ -98,6 +96,9 @@ checked as (
             else sector_rejection_reason
         end as rejection_reason
     from counted
+    left join duplicate_dates
+        on counted.period = duplicate_dates.duplicate_period
+        and counted.stock_id = duplicate_dates.duplicate_stock_id
 
 )
 
