@@ -79,10 +79,11 @@
   The panel's columns checked against the settings, at execution time (DESCRIBE of the source):
   returns {'characteristics': [...], 'factor_names': {column: name}, 'types': {name: type}, 'keys':
   {setting: column}, 'is_text': bool, 'row_column': name} or raises an error that names the path (or
-  file), the column and what to do. Wide shape: every column that is not a key, the sector or excluded is a characteristic and must
-  be numeric (Parquet); CSV is read as text (`is_text`), each value parsed and quarantined if not a
-  number. DuckDB renames header twins that differ only in case (`beta` to `beta_1`): factor_names
-  maps such a column to its name as the header writes it, so twins stay two factors.
+  file), the column and what to do. Wide shape: every column that is not a key, the sector or
+  excluded is a characteristic and must be numeric (Parquet); CSV is read as text (`is_text`), each
+  value parsed and quarantined if not a number. DuckDB renames header twins that differ only in
+  case (`beta` to `beta_1`): factor_names maps such a column to its name as the header writes it,
+  so twins stay two factors.
 #}
 {% macro panel_columns() -%}
     {%- if not execute -%}
@@ -105,8 +106,9 @@
             {{- panel_csv_ragged_check(file) -}}
         {%- endfor -%}
     {%- else -%}
-        {%- for problem in run_query("select problem from (select file, panel_parquet_problem(file) as problem from "
-            ~ "glob(" ~ panel_literal(pattern) ~ ")) where problem is not null order by file limit 1").columns[0].values() -%}
+        {%- set problems = run_query("select problem from (select file, panel_parquet_problem(file) as problem "
+            ~ "from glob(" ~ panel_literal(pattern) ~ ")) where problem is not null order by file limit 1") -%}
+        {%- for problem in problems.columns[0].values() -%}
             {{ exceptions.raise_compiler_error("panel '" ~ path ~ "': " ~ problem) }}
         {%- endfor -%}
     {%- endif -%}

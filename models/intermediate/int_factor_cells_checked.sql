@@ -1,11 +1,11 @@
 -- Every characteristic value of the input, with the reason it is rejected (null when accepted):
 -- its stock-period is quarantined (is_row_rejected: the row's own quarantine entry covers the
--- value), or it is not a number by the grammar of macro parse_number, infinite, or NaN (which
--- only a typed Parquet value can be); a long panel's value without a characteristic name is rejected too. Every value is here once, so data_loss counts the input
--- from this table and the input is unpivoted only once. Accepted stock-periods are unique on
--- (stock_id, period); a rejected key can only be rejected on every row that has it (duplicates
--- and case twins are rejected together), so the cells are marked by a join to the few rejected
--- keys.
+-- value), it has no characteristic name (a long panel's), or it is not a number by the grammar of
+-- macro parse_number, infinite, or NaN (which only a typed Parquet value can be). Every value is
+-- here once, so data_loss counts the input from this table and the input is unpivoted only once.
+-- Accepted stock-periods are unique on (stock_id, period); a rejected key can only be rejected on
+-- every row that has it (duplicates and case twins are rejected together), so the cells are marked
+-- by a join to the few rejected keys.
 {{ config(materialized='table') }}
 with cells as (
 

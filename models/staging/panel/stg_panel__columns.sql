@@ -24,15 +24,16 @@ declared as (
 
 ),
 {%- else -%}
+{%- set name = panel_identifier(panel_column('characteristic_column', columns)) %}
 declared as (
 
     select
         column_name,
         cast(row_number() over (order by column_name) as integer) as column_number
     from (
-        select distinct cast({{ panel_identifier(panel_column('characteristic_column', columns)) }} as varchar) as column_name
+        select distinct cast({{ name }} as varchar) as column_name
         from source
-        where {{ panel_identifier(panel_column('characteristic_column', columns)) }} is not null
+        where {{ name }} is not null
     )
 
 ),

@@ -8,7 +8,8 @@
 
 {%- set columns = panel_columns() %}
 {%- set return_column = panel_column('return_column', columns) %}
-{%- set sector = panel_field(columns['keys']['sector_column'], columns) if 'sector_column' in columns['keys'] else 'null' %}
+{%- set sector = panel_field(columns['keys']['sector_column'], columns) if 'sector_column' in columns['keys']
+    else 'null' %}
 
 with source as (
 
