@@ -57,24 +57,71 @@
     '{{ text | replace("'", "''") }}'
 {%- endmacro %}
 
+{# The file pattern the panel source reads (its external_location in _panel__sources.yml follows the
+   same rule): the path, or for a directory its *.parquet files (*.csv* with file_format csv). #}
+{% macro panel_read_pattern() -%}
+    {%- set path = panel_setting('path') | string -%}
+    {%- if '*' not in path and '.' not in path.rstrip('/').split('/')[-1] -%}
+        {{- return(path.rstrip('/') ~ ('/*.csv*' if panel_file_format() == 'csv' else '/*.parquet')) -}}
+    {%- endif -%}
+    {{- return(path) -}}
+{%- endmacro %}
+
+{% macro panel_file_format() -%}
+    {%- set setting = panel_setting('file_format') -%}
+    {%- if setting == 'auto' -%}
+        {{- return('csv' if '.csv' in (panel_setting('path') | string | lower) else 'parquet') -}}
+    {%- endif -%}
+    {{- return(setting) -}}
+{%- endmacro %}
+
 {#
   The panel's columns checked against the settings, at execution time (DESCRIBE of the source):
-  returns {'characteristics': [...], 'types': {name: type}, 'is_text': bool} or raises an error that names the
-  file pattern, the missing column, the columns there are and the var to set. Wide shape: every
-  column that is not a key, the sector or excluded is a characteristic and must be numeric
-  (Parquet); CSV is read as text (`is_text`), each value parsed and quarantined if not a number.
+  returns {'characteristics': [...], 'factor_names': {column: name}, 'types': {name: type}, 'keys':
+  {setting: column}, 'is_text': bool, 'row_column': name} or raises an error that names the path (or
+  file), the column and what to do. Wide shape: every column that is not a key, the sector or
+  excluded is a characteristic and must be numeric (Parquet); CSV is read as text (`is_text`), each
+  value parsed and quarantined if not a number. DuckDB renames header twins that differ only in
+  case (`beta` to `beta_1`): factor_names maps such a column to its name as the header writes it,
+  so twins stay two factors.
 #}
 {% macro panel_columns() -%}
     {%- if not execute -%}
-        {{- return({'characteristics': [], 'types': {}}) -}}
+        {{- return({'characteristics': [], 'factor_names': {}, 'types': {}, 'keys': {}, 'is_text': false,
+                    'row_column': 'file_row_number'}) -}}
+    {%- endif -%}
+    {%- set path = panel_setting('path') | string -%}
+    {%- set pattern = panel_read_pattern() -%}
+    {%- set files = run_query("select file from glob(" ~ panel_literal(pattern) ~ ") order by file")
+        .columns[0].values() -%}
+    {%- if not files -%}
+        {{ exceptions.raise_compiler_error("panel '" ~ path ~ "': no file matches "
+            ~ ("this path" if pattern == path else "'" ~ pattern ~ "'") ~ "; correct the dbt var panel.path "
+            ~ "(a " ~ panel_file_format() ~ " file, a directory of them or a glob such as data/*."
+            ~ panel_file_format() ~ ")") }}
+    {%- endif -%}
+    {%- set is_text = panel_file_format() == 'csv' -%}
+    {%- if is_text -%}
+        {%- for file in files -%}
+            {{- panel_csv_ragged_check(file) -}}
+        {%- endfor -%}
+    {%- else -%}
+        {%- set problems = run_query("select problem from (select file, panel_parquet_problem(file) as problem "
+            ~ "from glob(" ~ panel_literal(pattern) ~ ")) where problem is not null order by file limit 1") -%}
+        {%- for problem in problems.columns[0].values() -%}
+            {{ exceptions.raise_compiler_error("panel '" ~ path ~ "': " ~ problem) }}
+        {%- endfor -%}
     {%- endif -%}
     {%- set described = run_query("describe select * from " ~ source('panel', 'panel_file')) -%}
-    {#- the CSV reader (all_varchar) numbers rows with `ordinality`, the Parquet reader with file_row_number -#}
-    {%- set is_text = 'ordinality' in described.columns['column_name'].values() -%}
+    {%- set names = described.columns['column_name'].values() | list -%}
+    {#- CSV rows are numbered by `with ordinality`, the last column whatever its name -#}
+    {%- set row_column = names[-1] if is_text else 'file_row_number' -%}
     {%- set types = {} -%}
-    {%- for row in described.rows if row['column_name'] not in ['filename', 'file_row_number', 'ordinality'] -%}
+    {%- for row in described.rows if row['column_name'] not in ['__panel_file', row_column] -%}
         {%- do types.update({row['column_name']: row['column_type']}) -%}
     {%- endfor -%}
+    {%- set factor_names = panel_header_names(files[0], types.keys() | list) if is_text
+        else panel_parquet_names(files[0], types.keys() | list) -%}
     {%- set by_lower_name = {} -%}
     {%- for name in types -%}
         {%- do by_lower_name.update({name | lower: name}) -%}
@@ -87,19 +134,21 @@
         {%- do required.extend(['characteristic_column', 'value_column']) -%}
     {%- endif -%}
     {%- set named = [] -%}
+    {%- set keys = {} -%}
     {%- for key in required -%}
         {%- set name = panel_setting(key) | string -%}
         {%- if name | lower not in by_lower_name -%}
             {{ exceptions.raise_compiler_error(
-                "panel '" ~ panel_setting('path') ~ "': the " ~ key ~ " '" ~ name ~ "' is not a column of the file. "
+                "panel '" ~ path ~ "': the " ~ key ~ " '" ~ name ~ "' is not a column of the file. "
                 ~ "Its columns are: " ~ types.keys() | join(', ') ~ ". Set the dbt var panel." ~ key ~ " to one of them") }}
         {%- endif -%}
         {%- do named.append(by_lower_name[name | lower]) -%}
+        {%- do keys.update({key: by_lower_name[name | lower]}) -%}
     {%- endfor -%}
     {%- for name in panel_setting('exclude_columns') -%}
         {%- if name | lower not in by_lower_name -%}
             {{ exceptions.raise_compiler_error(
-                "panel '" ~ panel_setting('path') ~ "': exclude_columns names '" ~ name ~ "', which is not a column of "
+                "panel '" ~ path ~ "': exclude_columns names '" ~ name ~ "', which is not a column of "
                 ~ "the file; its columns are: " ~ types.keys() | join(', ') ~ ". Fix the dbt var panel.exclude_columns") }}
         {%- endif -%}
         {%- do named.append(by_lower_name[name | lower]) -%}
@@ -111,17 +160,94 @@
         {%- for name, type in types.items() if name not in named -%}
             {%- if type not in numeric and not type.startswith('DECIMAL') -%}
                 {{ exceptions.raise_compiler_error(
-                    "panel '" ~ panel_setting('path') ~ "': column '" ~ name ~ "' is " ~ type ~ ", not a number, so it "
+                    "panel '" ~ path ~ "': column '" ~ name ~ "' is " ~ type ~ ", not a number, so it "
                     ~ "cannot be a characteristic. List it in the dbt var panel.exclude_columns, or name it as a key") }}
             {%- endif -%}
             {%- do characteristics.append(name) -%}
         {%- endfor -%}
         {%- if not characteristics -%}
-            {{ exceptions.raise_compiler_error("panel '" ~ panel_setting('path') ~ "': no characteristic column is "
+            {{ exceptions.raise_compiler_error("panel '" ~ path ~ "': no characteristic column is "
                 ~ "left once the keys and exclude_columns are set aside; columns: " ~ types.keys() | join(', ')) }}
         {%- endif -%}
     {%- endif -%}
-    {{- return({'characteristics': characteristics, 'types': types, 'is_text': is_text}) -}}
+    {{- return({'characteristics': characteristics, 'factor_names': factor_names, 'types': types,
+                'keys': keys, 'is_text': is_text, 'row_column': row_column}) -}}
+{%- endmacro %}
+
+{#
+  A CSV panel's header as written (its first file's line 1), checked: an empty or duplicated cell is
+  an error naming its position. Returns {column: header cell} for the columns DuckDB renamed.
+#}
+{% macro panel_header_names(file, columns) -%}
+    {%- set header = run_query("select * from read_csv(" ~ panel_literal(file) ~ ", header = false, "
+        ~ "all_varchar = true) limit 1").rows[0].values() | list -%}
+    {%- set seen = {} -%}
+    {%- set renamed = {} -%}
+    {%- for cell in header -%}
+        {%- set name = (cell or '') | trim -%}
+        {%- if not name -%}
+            {{ exceptions.raise_compiler_error(file ~ ", line 1, column " ~ loop.index ~ ": the header cell is "
+                ~ "empty; name the column (or remove it)") }}
+        {%- elif name in seen -%}
+            {{ exceptions.raise_compiler_error(file ~ ", line 1: columns " ~ seen[name] ~ " and " ~ loop.index
+                ~ " are both named '" ~ name ~ "'; rename or remove one of them") }}
+        {%- endif -%}
+        {%- do seen.update({name: loop.index}) -%}
+        {#- positions match DuckDB's columns when every file has this header (else names stay DuckDB's) -#}
+        {%- if header | length == columns | length and columns[loop.index0] != name -%}
+            {%- do renamed.update({columns[loop.index0]: name}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(renamed) -}}
+{%- endmacro %}
+
+{#
+  A ragged row among the first lines of a CSV panel file, those DuckDB's sniffer samples (20,480 rows),
+  is an error naming the file and the line: DuckDB would read the header as one column, or fail to
+  sniff, without saying where. Fields are counted by the commas outside double quotes (a line inside
+  a quoted field that spans lines is skipped by its odd count of quotes); a ragged row further down
+  stops DuckDB's read with the line.
+#}
+{% macro panel_csv_ragged_check(file) -%}
+    {%- set sql -%}
+        select line, fields, header_fields from (
+            select *, first(fields) over (order by line) as header_fields from (
+                select line, len(bare) - len(replace(bare, ',', '')) + 1 as fields from (
+                    select
+                        ordinality as line,
+                        regexp_replace(text, chr(34) || '[^' || chr(34) || ']*' || chr(34), '', 'g') as bare,
+                        len(text) - len(replace(text, chr(34), '')) as quotes
+                    from read_csv({{ panel_literal(file) }}, header = false, columns = {'text': 'VARCHAR'},
+                        delim = chr(31), quote = '', escape = '', auto_detect = false) with ordinality
+                    limit 20481
+                )
+                where quotes % 2 = 0
+            )
+        )
+        where fields != header_fields
+        order by line
+        limit 1
+    {%- endset -%}
+    {%- for row in run_query(sql).rows -%}
+        {{ exceptions.raise_compiler_error(file ~ ", line " ~ row[0] ~ ": " ~ row[1] ~ " fields where the header has "
+            ~ row[2] ~ "; the row is ragged: fix or remove it") }}
+    {%- endfor -%}
+{%- endmacro %}
+
+{# A Parquet panel's column names as its first file's schema writes them: {column: name} for the
+   columns DuckDB renamed (case twins). #}
+{% macro panel_parquet_names(file, columns) -%}
+    {%- set schema = run_query("select name from parquet_schema(" ~ panel_literal(file) ~ ") "
+        ~ "where num_children is null").columns[0].values() | list -%}
+    {%- set renamed = {} -%}
+    {%- if schema | length == columns | length -%}
+        {%- for name in schema -%}
+            {%- if columns[loop.index0] != name -%}
+                {%- do renamed.update({columns[loop.index0]: name}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{- return(renamed) -}}
 {%- endmacro %}
 
 {#
@@ -189,11 +315,38 @@
     {%- endif -%}
 {%- endmacro %}
 
-{# SQL: a numeric panel column as double. Text (CSV) is trimmed and read with the project's
-   number grammar (macro parse_number); typed columns are cast. #}
-{% macro panel_number(expression, columns) -%}
-    {%- if columns['is_text'] -%}
-        {{ parse_number('trim(' ~ expression ~ ')') }}
+{# The panel's column for a key setting (id_column, return_column, ...), as the file spells it. #}
+{% macro panel_column(key, columns) -%}
+    {{- return(columns['keys'].get(key, panel_setting(key))) -}}
+{%- endmacro %}
+
+{# SQL: a panel column's field, null when missing: text (CSV, or a text column of a Parquet) trimmed,
+   a missing marker (dbt var missing_markers) or the empty text null, as for the Kaggle files; a NaN
+   in a float column null (`nan_as_missing`, for returns); else as typed. #}
+{% macro panel_field(name, columns, nan_as_missing=false) -%}
+    {%- set type = columns['types'].get(name) -%}
+    {%- if type == 'VARCHAR' -%}
+        case when trim({{ panel_identifier(name) }}) not in ({{ panel_missing_markers() }})
+            then trim({{ panel_identifier(name) }}) end
+    {%- elif nan_as_missing and type in ['FLOAT', 'DOUBLE'] -%}
+        case when not isnan({{ panel_identifier(name) }}) then {{ panel_identifier(name) }} end
+    {%- else -%}
+        {{ panel_identifier(name) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{# SQL: the dbt var missing_markers, and the empty text, as a list of string literals. #}
+{% macro panel_missing_markers() -%}
+    {%- for marker in (var('missing_markers') | list + ['']) | unique(case_sensitive=true) -%}
+        {{ panel_literal(marker) }}{{ ', ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+{# SQL: a field read by panel_field as double: text through the project's number grammar (macro
+   parse_number), typed values cast. #}
+{% macro panel_number(expression, is_text) -%}
+    {%- if is_text -%}
+        {{ parse_number(expression) }}
     {%- else -%}
         cast({{ expression }} as double)
     {%- endif -%}
@@ -203,17 +356,68 @@
    Kaggle files), the 1-based row for Parquet. #}
 {% macro panel_line_number(columns) -%}
     {%- if columns['is_text'] -%}
-        ordinality - min(ordinality) over (partition by filename) + 2
+        {{ panel_identifier(columns['row_column']) }}
+            - min({{ panel_identifier(columns['row_column']) }}) over (partition by __panel_file) + 2
     {%- else -%}
         file_row_number + 1
     {%- endif -%}
 {%- endmacro %}
 
-{# SQL select list: where a panel row comes from and its raw stock id and period, the keys every
-   panel staging model starts from. #}
+{# SQL select list: where a panel row comes from and its stock id (text trimmed, as the Kaggle
+   loader trims tickers) and raw period, the keys every panel staging model starts from. Internal
+   names start with __panel_, so that no header can collide with them. #}
 {% macro panel_row_keys(columns) -%}
-    filename,
-    {{ panel_line_number(columns) }} as line_number,
-    {{ panel_identifier(panel_setting('id_column')) }} as id_raw,
-    {{ panel_identifier(panel_setting('period_column')) }} as period_raw
+    __panel_file,
+    {{ panel_line_number(columns) }} as __panel_line,
+    {%- set id_column = panel_column('id_column', columns) %}
+    {%- if columns['types'].get(id_column) == 'VARCHAR' %}
+    nullif(trim({{ panel_identifier(id_column) }}), '') as __panel_id,
+    {%- else %}
+    {{ panel_identifier(id_column) }} as __panel_id,
+    {%- endif %}
+    {{ panel_identifier(panel_column('period_column', columns)) }} as __panel_period
 {%- endmacro %}
+
+{#
+  Generic test (warns): a panel whose returns are implausible for panel.return_unit decimal, i.e.
+  whose median absolute return exceeds 100% once multiplied by 100, which is what percent returns
+  read as decimal look like (5, meaning 5%, read as 500%). One row per file, with the message.
+#}
+{% test panel_returns_plausible_for_unit(model) %}
+
+with stock_rows as (
+
+    select * from {{ model }}
+    where isfinite(return_pct)
+
+),
+
+per_file as (
+
+    select
+        source_file,
+        any_value(return_column) as return_column,
+        min(return_pct) as lowest,
+        max(return_pct) as highest,
+        median(abs(return_pct)) as median_absolute
+    from stock_rows
+    group by source_file
+
+),
+
+final as (
+
+    select
+        source_file,
+        source_file || ': the returns of column ''' || return_column || ''' run from '
+            || cast(round(lowest) as bigint) || '% to ' || cast(round(highest) as bigint) || '% (median absolute '
+            || cast(round(median_absolute) as bigint) || '%) once read as decimals (0.05 = 5%); if the file writes '
+            || 'them in percent (5 = 5%), set the dbt var panel.return_unit to percent' as message
+    from per_file
+    where {{ panel_setting('return_unit') == 'decimal' }} and median_absolute > 100
+
+)
+
+select * from final
+
+{% endtest %}

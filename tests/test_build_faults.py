@@ -415,7 +415,7 @@ def test_an_empty_kaggle_dir_is_an_error_that_touches_nothing(kaggle_dir, old, f
     (["--kaggle-dir", "data/kaggle_2018_sample"], {"kaggle_dir": str(KAGGLE_SAMPLE_DIR)}),
     (["--panel", "data/panel.parquet"], {"panel": {"path": str(PROJECT_DIR / "data" / "panel.parquet")}}),
     (["--panel", "data/panel/*.parquet", "--vars", "{panel: {id_column: permno}, portfolio_count: 5}"],
-     {"panel": {"id_column": "permno", "path": "data/panel/*.parquet"}, "portfolio_count": 5}),
+     {"panel": {"id_column": "permno", "path": str(PROJECT_DIR / "data" / "panel" / "*.parquet")}, "portfolio_count": 5}),
     (["--vars", "{sort_grouping: sector}"], {"sort_grouping": "sector"}),
 ])
 def test_the_demo_is_built_only_without_a_kaggle_dir_or_panel(argv, dbt_vars, monkeypatch):

@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pyarrow.csv
+import pyarrow.parquet
 import pytest
 from dbt.adapters.duckdb.utils import SourceConfig
 
@@ -170,3 +172,92 @@ def test_a_budget_that_is_not_a_share_is_refused_with_how_to_set_it(tmp_path):
     assert not result.success
     assert ("dbt var max_quarantined_row_share must be a share from 0 to 1 (got '10%'); "
             "set it with --vars '{max_quarantined_row_share: 0.2}' for 20%") in str(result.exception)
+
+
+# --- the panel part: tests/input_corpus/panel (CSV, and the same values in a typed Parquet) ---------
+
+PANEL_CASES = sorted(path for path in (CORPUS / "panel").iterdir() if path.is_dir())
+PANEL_SELECTION = ["--select", "+path:models/marts/core", "--indirect-selection", "cautious"]
+PLAUSIBILITY_TEST = "stg_panel__rows_returns_plausible_for_unit"
+
+
+def panel_runs():
+    return [pytest.param(case, file_format, id=f"{case.name}-{file_format}") for case in PANEL_CASES
+            for file_format in expected_of(case).get("formats", ["csv", "parquet"])]
+
+
+def typed_parquet(csv_path, parquet_path):
+    """The CSV as a typed Parquet, headers exactly as written: each column typed as pyarrow infers it
+    (so `NaN` is a DOUBLE NaN, `n/a` makes a text column), only the empty field null."""
+    table = pyarrow.csv.read_csv(csv_path, convert_options=pyarrow.csv.ConvertOptions(
+        null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False))
+    pyarrow.parquet.write_table(table, parquet_path)
+
+
+@pytest.fixture(scope="module")
+def panel_builds(tmp_path_factory):
+    """Each panel case built once per format (core models and their tests), on demand."""
+    built = {}
+
+    def build(case, file_format):
+        if (case, file_format) not in built:
+            directory = tmp_path_factory.mktemp(f"{case.name}_{file_format}")
+            input_file = directory / f"panel.{file_format}"
+            if (case / "input.csv").exists():
+                (shutil.copy if file_format == "csv" else typed_parquet)(case / "input.csv", input_file)
+            if "truncated_copy" in expected_of(case):  # the file cut short, beside it
+                whole = input_file.read_bytes()
+                (directory / expected_of(case)["truncated_copy"]).write_bytes(whole[:len(whole) // 2])
+            panel = {**expected_of(case)["panel"]}
+            panel["path"] = str(directory / panel["path"].format(format=file_format)) if "path" in panel \
+                else str(input_file)
+            database = directory / "warehouse.duckdb"
+            result = run_dbt(["build", *PANEL_SELECTION], database=database, dbt_vars={"panel": panel})
+            built[case, file_format] = database, result, input_file, panel["path"]
+        return built[case, file_format]
+
+    return build
+
+
+def error_messages(result):
+    if result.result is None:
+        return str(result.exception)
+    return "\n".join(str(node.message) for node in result.result.results if str(node.status) in ("error", "fail"))
+
+
+@pytest.mark.parametrize("case, file_format", panel_runs())
+def test_panel_case_behaves_as_written_next_to_it_in_csv_and_parquet(case, file_format, panel_builds):
+    expected = expected_of(case)
+    database, result, input_file, path = panel_builds(case, file_format)
+    if "error" in expected:
+        assert not result.success
+        assert expected["error"].format(file=input_file, path=path, format=file_format) in error_messages(result)
+        return
+    assert result.success, error_messages(result)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        quarantined = connection.execute(
+            "select rejected, stock_id, period_text, column_name, reason from quarantined_inputs "
+            "order by period_text, stock_id, column_name").fetchall()
+        columns = ["rejected", "stock_id", "period_text", "column_name", "reason"]
+        assert [dict(zip(columns, row)) for row in quarantined] == expected["quarantined"]
+        loss = connection.execute(
+            "select sum(input_rows), sum(quarantined_rows), sum(input_values), sum(quarantined_values), "
+            "sum(rows_without_return) from data_loss").fetchone()
+        assert dict(zip(expected["data_loss"], loss)) == expected["data_loss"]
+        # the reconciliation: every input row is loaded (with or without a return) or quarantined
+        loaded, without_return, stocks = connection.execute(
+            "select count(*), count(*) filter (where return_pct is null), count(distinct stock_id) "
+            "from stock_periods").fetchone()
+        assert loaded + expected["data_loss"]["quarantined_rows"] == expected["data_loss"]["input_rows"]
+        assert without_return == expected["data_loss"]["rows_without_return"]
+        assert stocks == expected["stocks"]
+        files = connection.execute("select source_file, status, missing_markers from input_files").fetchall()
+        assert files == [(str(input_file), "read", expected["missing_markers"])]
+        factors = connection.execute("select factor from factors order by column_number, factor").fetchall()
+        assert [factor for factor, in factors] == expected["factors"]
+        statuses = {node.node.name: node for node in result.result.results}
+        warning = statuses[PLAUSIBILITY_TEST]
+        messages = [message for message, in connection.execute(
+            f"select message from ({warning.node.compiled_code})").fetchall()]
+    assert messages == [expected["warning"].format(file=input_file)] if "warning" in expected else messages == []
+    assert str(warning.status) == ("warn" if "warning" in expected else "pass")

@@ -140,11 +140,13 @@ def test_a_text_column_that_is_not_excluded_is_an_error_saying_how_to_exclude_it
     assert result.success
 
 
-def test_a_path_that_matches_no_file_is_an_error_naming_it(tmp_path_factory, tmp_path):
-    _, result = build(tmp_path_factory, "no_file", {"path": str(tmp_path / "missing" / "*.parquet")})
+def test_a_directory_without_panel_files_is_an_error_naming_the_files_it_looked_for(tmp_path_factory, tmp_path):
+    (tmp_path / "notes.txt").write_text("not a panel")
+    _, result = build(tmp_path_factory, "no_file", {"path": str(tmp_path)})
     assert not result.success
     messages = " ".join(str(r.message) for r in result.result.results if r.status == "error")
-    assert "No files found that match the pattern" in messages and str(tmp_path / "missing") in messages
+    assert (f"panel '{tmp_path}': no file matches '{tmp_path}/*.parquet'; correct the dbt var panel.path "
+            "(a parquet file, a directory of them or a glob such as data/*.parquet)") in messages
 
 
 def test_bad_rows_and_values_of_a_panel_are_quarantined_with_their_reason_and_reconcile(tmp_path_factory, tmp_path):

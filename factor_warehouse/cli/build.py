@@ -298,8 +298,7 @@ def main(argv=None):
         dbt_vars["kaggle_dir"] = str(Path(options.kaggle_dir).resolve())
     if options.panel is not None:
         panel = dbt_vars.get("panel") or {}
-        dbt_vars["panel"] = {**panel, "path": str(Path(options.panel).resolve()) if "*" not in options.panel
-                             else options.panel}
+        dbt_vars["panel"] = {**panel, "path": os.path.abspath(options.panel)}  # a glob too
     if options.verbose:
         return build(options.database, dbt_vars, report=options.report)
     with dbt_output_to(BuildProgress()) as progress:

@@ -1,4 +1,5 @@
-"""dbt-duckdb plugin that serves the Kaggle files as the `kaggle` source.
+"""dbt-duckdb plugin that serves the Kaggle files as the `kaggle` source, and gives the panel
+source's file check (`panel_files`) to DuckDB as the function panel_parquet_problem.
 
 profiles.yml registers it (alias `kaggle`); models/staging/_sources.yml points
 each source table at it. The source's `kaggle_dir` (the dbt var of that name)
@@ -18,7 +19,7 @@ import threading
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt.adapters.events.logging import AdapterLogger
 
-from factor_warehouse.sources import demo, kaggle
+from factor_warehouse.sources import demo, kaggle, panel_files
 
 # The schema of the `kaggle` source in models/staging/_sources.yml. Created when
 # the connection opens: dbt loads source tables from parallel threads, and two
@@ -51,6 +52,9 @@ def log_input(directory, tables, logger=None):
 class Plugin(BasePlugin):
     def configure_connection(self, conn):
         conn.execute(f"create schema if not exists {SOURCE_SCHEMA}")
+        # for macro panel_columns: the panel source's Parquet files checked before DuckDB reads them
+        conn.create_function("panel_parquet_problem", panel_files.parquet_problem, ["VARCHAR"], "VARCHAR",
+                             null_handling="special")
 
     def initialize(self, plugin_config):
         self._lock = threading.Lock()

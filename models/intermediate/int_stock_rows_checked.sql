@@ -43,10 +43,26 @@ counted as (
 
 ),
 
+-- the period texts of a duplicate stock id's rows, which differ when two dates (a panel's 15th
+-- and 31st of one month) fall in one period; aggregated over the few duplicates only
+duplicate_dates as (
+
+    select
+        period as duplicate_period,
+        stock_id as duplicate_stock_id,
+        min(period_text) as first_period_text,
+        max(period_text) as last_period_text
+    from counted
+    where rows_with_stock_id > 1
+    group by period, stock_id
+
+),
+
 checked as (
 
     select
-        * exclude (stock_id_spellings, stock_word, period_word, sector_rejection_reason),
+        * exclude (stock_id_spellings, stock_word, period_word, sector_rejection_reason, duplicate_period,
+            duplicate_stock_id, first_period_text, last_period_text),
         case
             when stock_id is null
                 then 'missing ' || stock_word
@@ -54,7 +70,11 @@ checked as (
                 then period_word || ' ''' || coalesce(period_text, '') || ''' does not read as a date, a yyyymm or a year:'
                     || ' correct it, or set the dbt var panel.period_type'
             when rows_with_stock_id > 1
-                then 'duplicate ' || stock_word || ' in ' || period_word || ' (' || rows_with_stock_id || ' rows)'
+                then 'duplicate ' || stock_word || ' in ' || period_word || ' (' || rows_with_stock_id || ' rows'
+                    || case when first_period_text != last_period_text then ', dated ''' || first_period_text
+                        || ''' to ''' || last_period_text || ''': the same ' || period_word || ' ' || period_label
+                        || '; keep one row' else '' end
+                    || ')'
             when len(stock_id_spellings) > 1
                 then stock_word || ' ''' || stock_id || ''' differs only in letter case from another ' || stock_word
                     || ' of the ' || period_word || ' ('
@@ -66,6 +86,9 @@ checked as (
             when return_text is not null and return_pct is null
                 then return_column || ' ''' || return_text || ''' is not a number: write a plain decimal such as -12.5'
                     || ' or 1.2e3, or leave the cell empty (or N/A) when the return is unknown'
+            when isinf(return_pct) and isfinite(try_cast(return_text as double))
+                then return_column || ' ''' || return_text || ''' overflows when scaled to percent (times 100):'
+                    || ' correct the return, or set the dbt var panel.return_unit to percent if the file is in percent'
             when isinf(return_pct)
                 then return_column || ' ''' || return_text || ''' is not finite: correct the return or leave the cell empty'
             when class_text is not null and (class_value is null or class_value not in (0, 1))
@@ -73,6 +96,9 @@ checked as (
             else sector_rejection_reason
         end as rejection_reason
     from counted
+    left join duplicate_dates
+        on counted.period = duplicate_dates.duplicate_period
+        and counted.stock_id = duplicate_dates.duplicate_stock_id
 
 )
 

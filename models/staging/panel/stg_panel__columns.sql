@@ -17,21 +17,23 @@ declared as (
     select column_name, cast(column_number as integer) as column_number
     from (values
         {%- for characteristic in columns['characteristics'] %}
-        ({{ panel_literal(characteristic) }}, {{ loop.index }}){{ ',' if not loop.last }}
+        ({{ panel_literal(columns['factor_names'].get(characteristic, characteristic)) }}, {{ loop.index }})
+            {{- ',' if not loop.last }}
         {%- endfor %}
     ) as characteristics (column_name, column_number)
 
 ),
 {%- else -%}
+{%- set name = panel_identifier(panel_column('characteristic_column', columns)) %}
 declared as (
 
     select
         column_name,
         cast(row_number() over (order by column_name) as integer) as column_number
     from (
-        select distinct cast({{ panel_identifier(panel_setting('characteristic_column')) }} as varchar) as column_name
+        select distinct cast({{ name }} as varchar) as column_name
         from source
-        where {{ panel_identifier(panel_setting('characteristic_column')) }} is not null
+        where {{ name }} is not null
     )
 
 ),

@@ -2,11 +2,14 @@
 -- The panel's stock-periods in the stock-period contract every source fills
 -- (models/staging/_staging__docs.md). A long panel repeats a stock-period's return and
 -- sector on each of its characteristic rows: they are grouped here, line_number is the
--- first of them, and distinct_return_count says when the repeats disagree.
+-- first of them, and distinct_return_count says when the repeats disagree. The return is read
+-- as a field of numbers (macro panel_field): a missing marker, or a NaN in a float column, is a
+-- missing return; a text sector's missing marker is no sector.
 
 {%- set columns = panel_columns() %}
-{%- set return = panel_identifier(panel_setting('return_column')) %}
-{%- set sector = panel_identifier(panel_setting('sector_column')) if panel_setting('sector_column') is not none else 'null' %}
+{%- set return_column = panel_column('return_column', columns) %}
+{%- set sector = panel_field(columns['keys']['sector_column'], columns) if 'sector_column' in columns['keys']
+    else 'null' %}
 
 with source as (
 
@@ -18,8 +21,8 @@ numbered as (
 
     select
         {{ panel_row_keys(columns) | indent(8) }},
-        {{ return }} as return_raw,
-        {{ sector }} as sector_raw
+        {{ panel_field(return_column, columns, nan_as_missing=true) | indent(8) }} as __panel_return,
+        {{ sector | indent(8) }} as __panel_sector
     from source
 
 ),
@@ -28,15 +31,15 @@ numbered as (
 stock_periods as (
 
     select
-        filename,
-        min(line_number) as line_number,
-        id_raw,
-        period_raw,
-        any_value(return_raw) as return_raw,
-        count(distinct return_raw) as distinct_return_count,
-        any_value(sector_raw) as sector_raw
+        __panel_file,
+        min(__panel_line) as __panel_line,
+        __panel_id,
+        __panel_period,
+        any_value(__panel_return) as __panel_return,
+        count(distinct __panel_return) as distinct_return_count,
+        any_value(__panel_sector) as __panel_sector
     from numbered
-    group by filename, id_raw, period_raw
+    group by __panel_file, __panel_id, __panel_period
 
 ),
 {%- else -%}
@@ -52,7 +55,7 @@ read as (
 
     select
         *,
-        {{ panel_period('period_raw', columns) }} as period
+        {{ panel_period('__panel_period', columns) }} as period
     from stock_periods
 
 ),
@@ -60,19 +63,19 @@ read as (
 renamed as (
 
     select
-        filename as source_file,
-        cast(line_number as integer) as line_number,
-        cast(id_raw as varchar) as stock_id,
+        __panel_file as source_file,
+        cast(__panel_line as integer) as line_number,
+        cast(__panel_id as varchar) as stock_id,
         period,
-        cast(period_raw as varchar) as period_text,
+        cast(__panel_period as varchar) as period_text,
         {{ panel_period_label('period', columns) }} as period_label,
         '{{ panel_frequency(columns) }}' as frequency,
         {{ 'year(period)' if panel_frequency(columns) == 'yearly' else 'cast(null as integer)' }} as fiscal_year,
-        cast(sector_raw as varchar) as sector,
+        cast(__panel_sector as varchar) as sector,
         cast(null as varchar) as sector_rejection_reason,
         {{ panel_literal(panel_setting('return_column')) }} as return_column,
-        cast(return_raw as varchar) as return_text,
-        {{ panel_number('return_raw', columns) }}{{ ' * 100' if panel_setting('return_unit') == 'decimal' }} as return_pct,
+        cast(__panel_return as varchar) as return_text,
+        {{ panel_number('__panel_return', columns['types'].get(return_column) == 'VARCHAR') }}{{ ' * 100' if panel_setting('return_unit') == 'decimal' }} as return_pct,
         cast(distinct_return_count as integer) as distinct_return_count,
         cast(null as varchar) as class_text,
         cast(null as double) as class_value

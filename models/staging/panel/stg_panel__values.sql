@@ -2,9 +2,11 @@
 -- The panel's non-empty characteristic values in the value contract every source fills
 -- (models/staging/_staging__docs.md): the characteristic's name exactly as the header (wide)
 -- or the characteristic column (long) has it, the value as read and, for text input, the
--- text it was read from.
+-- text it was read from (trimmed; a missing marker is no value, as an empty cell).
 
 {%- set columns = panel_columns() %}
+{%- set value_column = panel_column('value_column', columns) %}
+{%- set is_text = columns['is_text'] or columns['types'].get(value_column) == 'VARCHAR' %}
 
 with source as (
 
@@ -19,23 +21,30 @@ long_values as (
         select
             {{ panel_row_keys(columns) | indent(12) }},
             {%- for characteristic in columns['characteristics'] %}
-            {{ panel_identifier(characteristic) }}{{ ',' if not loop.last }}
+            {{ panel_field(characteristic, columns) | indent(12) }} as {{ panel_identifier(characteristic) }}
+                {{- ',' if not loop.last }}
             {%- endfor %}
         from source
     )
-    on columns(* exclude (filename, line_number, id_raw, period_raw))
-    into name factor value value_raw
+    on
+        {%- for characteristic in columns['characteristics'] %}
+        {{ panel_identifier(characteristic) }} as {{ panel_literal(columns['factor_names'].get(characteristic, characteristic)) }}
+            {{- ',' if not loop.last }}
+        {%- endfor %}
+    into name __panel_factor value __panel_value
 
 ),
 {%- else -%}
 long_values as (
 
-    select
-        {{ panel_row_keys(columns) | indent(8) }},
-        cast({{ panel_identifier(panel_setting('characteristic_column')) }} as varchar) as factor,
-        {{ panel_identifier(panel_setting('value_column')) }} as value_raw
-    from source
-    where {{ panel_identifier(panel_setting('value_column')) }} is not null
+    select * from (
+        select
+            {{ panel_row_keys(columns) | indent(12) }},
+            cast({{ panel_identifier(panel_column('characteristic_column', columns)) }} as varchar) as __panel_factor,
+            {{ panel_field(value_column, columns) | indent(12) }} as __panel_value
+        from source
+    )
+    where __panel_value is not null
 
 ),
 {%- endif %}
@@ -43,14 +52,14 @@ long_values as (
 renamed as (
 
     select
-        filename as source_file,
-        cast(line_number as integer) as line_number,
-        cast(id_raw as varchar) as stock_id,
-        {{ panel_period('period_raw', columns) }} as period,
+        __panel_file as source_file,
+        cast(__panel_line as integer) as line_number,
+        cast(__panel_id as varchar) as stock_id,
+        {{ panel_period('__panel_period', columns) }} as period,
         cast(null as integer) as column_number,
-        factor,
-        {{ 'cast(value_raw as varchar)' if columns['is_text'] else 'cast(null as varchar)' }} as cell_text,
-        {{ panel_number('value_raw', columns) }} as value
+        __panel_factor as factor,
+        {{ 'cast(__panel_value as varchar)' if is_text else 'cast(null as varchar)' }} as cell_text,
+        {{ panel_number('__panel_value', is_text) }} as value
     from long_values
 
 )
