@@ -381,10 +381,12 @@
 {#
   Generic test (warns): a panel whose returns are implausible for panel.return_unit decimal, i.e.
   whose median absolute return exceeds 100% once multiplied by 100, which is what percent returns
-  read as decimal look like (5, meaning 5%, read as 500%). One row per file, with the message.
+  read as decimal look like (5, meaning 5%, read as 500%). One row per file, with the message,
+  which the build prints (macro log_warning_lines).
 #}
 {% test panel_returns_plausible_for_unit(model) %}
 
+{%- set implausible_sql -%}
 with stock_rows as (
 
     select * from {{ model }}
@@ -419,5 +421,10 @@ final as (
 )
 
 select * from final
+{%- endset -%}
+
+{{ log_warning_lines('select message from (' ~ implausible_sql ~ ') as implausible order by all') }}
+
+{{ implausible_sql }}
 
 {% endtest %}
