@@ -322,13 +322,13 @@
 
 {# SQL: a panel column's field, null when missing: text (CSV, or a text column of a Parquet) trimmed,
    a missing marker (dbt var missing_markers) or the empty text null, as for the Kaggle files; a NaN
-   in a float column null (`nan_as_missing`, for returns); else as typed. #}
-{% macro panel_field(name, columns, nan_as_missing=false) -%}
+   in a float column null, as the marker NaN is in a CSV; else as typed. #}
+{% macro panel_field(name, columns) -%}
     {%- set type = columns['types'].get(name) -%}
     {%- if type == 'VARCHAR' -%}
         case when trim({{ panel_identifier(name) }}) not in ({{ panel_missing_markers() }})
             then trim({{ panel_identifier(name) }}) end
-    {%- elif nan_as_missing and type in ['FLOAT', 'DOUBLE'] -%}
+    {%- elif type in ['FLOAT', 'DOUBLE'] -%}
         case when not isnan({{ panel_identifier(name) }}) then {{ panel_identifier(name) }} end
     {%- else -%}
         {{ panel_identifier(name) }}

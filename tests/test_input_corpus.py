@@ -34,7 +34,8 @@ OVER_BUDGET_MESSAGE = (
     "2012_Financial_Data.csv (fiscal year 2012): 3 of 3 rows (100.0%) and 15 of 15 values (100.0%) quarantined, "
     "0 rows kept without a return. "
     "The budget allows 10.0% of a fiscal year's rows (dbt var max_quarantined_row_share) and 10.0% of its values "
-    "(dbt var max_quarantined_value_share). See why in table quarantined_inputs and fix the files, or raise the "
+    "(dbt var max_quarantined_value_share). See why in this build's quarantined_inputs (the build command writes "
+    "them to a CSV file next to the warehouse and names it) and fix the files, or raise the "
     "budget: --vars '{max_quarantined_row_share: 1.0, max_quarantined_value_share: 1.0}'"
 )
 

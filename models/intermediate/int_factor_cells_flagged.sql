@@ -1,11 +1,11 @@
 -- Every characteristic value of the input, with the reason it is rejected (null when accepted):
 -- its stock-period is quarantined (is_row_rejected: the row's own quarantine entry covers the
 -- value), it has no characteristic name (a long panel's), or it is not a number by the grammar of
--- macro parse_number, infinite, or NaN (which only a typed Parquet value can be). Accepted
--- stock-periods are unique on (stock_id, period); a rejected key can only be rejected on every row
--- that has it (duplicates and case twins are rejected together), so the cells are marked by a join
--- to the few rejected keys. A view: the tables int_factor_cells_accepted (keys and value) and
--- int_factor_cells_rejected (provenance) split it, so that the many accepted values carry no
+-- macro parse_number, infinite, or NaN (a contract check: the sources read NaN as missing).
+-- Accepted stock-periods are unique on (stock_id, period); a rejected key can only be rejected on
+-- every row that has it (duplicates and case twins are rejected together), so the cells are marked
+-- by a join to the few rejected keys. A view: the tables int_factor_cells_accepted (keys and value)
+-- and int_factor_cells_rejected (provenance) split it, so that the many accepted values carry no
 -- provenance.
 with cells as (
 

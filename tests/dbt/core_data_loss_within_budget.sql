@@ -131,7 +131,8 @@ final as (
                 then ' to be quarantined, and ' || printf('%.1f', 100 * {{ max_without_return_share }})
                     || '% of its rows to have no return (dbt var max_rows_without_return_share)'
                 else '' end || '.'
-            || ' See why in table quarantined_inputs and fix the files, or raise the budget: --vars ''{'
+            || ' See why in this build''s quarantined_inputs (the build command writes them to a CSV file next to the'
+            || ' warehouse and names it) and fix the files, or raise the budget: --vars ''{'
             || concat_ws(', ',
                 'max_quarantined_row_share: ' || over_budget.row_share_needed,
                 'max_quarantined_value_share: ' || over_budget.value_share_needed,

@@ -26,7 +26,7 @@ read_files as (
         {%- if columns['types'].get(name) == 'VARCHAR' %}
             + count_if(trim({{ panel_identifier(name) }}) <> ''
                 and trim({{ panel_identifier(name) }}) in ({{ panel_missing_markers() }}))
-        {%- elif name == return_column and columns['types'].get(name) in ['FLOAT', 'DOUBLE'] %}
+        {%- elif columns['types'].get(name) in ['FLOAT', 'DOUBLE'] %}
             + count_if(isnan({{ panel_identifier(name) }}))
         {%- endif %}
         {%- endfor %} as missing_markers

@@ -21,7 +21,7 @@ numbered as (
 
     select
         {{ panel_row_keys(columns) | indent(8) }},
-        {{ panel_field(return_column, columns, nan_as_missing=true) | indent(8) }} as __panel_return,
+        {{ panel_field(return_column, columns) | indent(8) }} as __panel_return,
         {{ sector | indent(8) }} as __panel_sector
     from source
 
