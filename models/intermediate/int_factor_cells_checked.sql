@@ -6,10 +6,11 @@
 -- (stock_id, period); a rejected key can only be rejected on every row that has it (duplicates
 -- and case twins are rejected together), so the cells are marked by a join to the few rejected
 -- keys.
-{{ config(materialized='table') }}
+{{ config(materialized='period_table') }}
 with cells as (
 
     select * from {{ ref('stg_input__values') }}
+    where {{ period_filter('period', 'int_input_period_digests') }}
 
 ),
 
@@ -18,6 +19,7 @@ rejected_stock_periods as (
     select distinct stock_id, period
     from {{ ref('int_stock_rows_checked') }}
     where rejection_reason is not null
+        and {{ period_filter('period', 'int_input_period_digests') }}
 
 ),
 

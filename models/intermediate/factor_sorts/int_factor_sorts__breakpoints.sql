@@ -12,6 +12,7 @@ stock_factor_values as (
     select factor, period, sort_group, value
     from {{ ref('int_factor_sorts__stock_factor_values') }}
     where {{ factor_batch_filter('factor') }}
+        and {{ period_filter('period') }}
 
 ),
 

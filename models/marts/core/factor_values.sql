@@ -10,6 +10,7 @@ with cells as (
     select * from {{ ref('int_factor_cells_checked') }}
     where rejection_reason is null
         and {{ factor_batch_filter('factor') }}
+        and {{ period_filter('period') }}
 
 ),
 
@@ -18,6 +19,7 @@ user_factor_values as (
     select * from {{ ref('int_user_factor_values') }}
     where value is not null
         and {{ factor_batch_filter('factor') }}
+        and {{ period_filter('period') }}
 
 ),
 

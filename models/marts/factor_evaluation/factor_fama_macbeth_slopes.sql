@@ -3,6 +3,7 @@
 -- sort_grouping says) with an intercept, over the stocks with both. As
 -- factor_warehouse.research.fama_macbeth, a period needs more stocks than regressors (at least
 -- 3) and a rank that is not constant; otherwise slope and intercept are null.
+{{ config(materialized='period_table') }}
 
 with
 
@@ -11,6 +12,7 @@ stock_factor_values as (
     select factor, period, value_pct_rank, alpha
     from {{ ref('int_factor_sorts__stock_factor_values') }}
     where value_pct_rank is not null and alpha is not null
+        and {{ period_filter('period') }}
 
 ),
 

@@ -13,6 +13,7 @@ factor_values as (
     from {{ ref('factor_values') }}
     where value is not null
         and {{ factor_batch_filter('factor') }}
+        and {{ period_filter('period') }}
 
 ),
 
@@ -21,6 +22,7 @@ stock_factor_values as (
     select factor, period, value, alpha
     from {{ ref('int_factor_sorts__stock_factor_values') }}
     where {{ factor_batch_filter('factor') }}
+        and {{ period_filter('period') }}
 
 ),
 
