@@ -9,10 +9,11 @@
   periods before / after its own (by periods.period_index) a period's rows read (factor_turnover
   1, factor_ic its longest horizon - 1); 0 by default.
   Table period_build_state holds, per model and period, the settings hash and the digest its rows
-  were built from, and when (built_at: the start of that dbt command, UTC). The settings hash covers the code of the model and of every model and seed under it
-  (with the project macros they call) and the values of the dbt vars they read, except where the
-  input lies (kaggle_dir, panel.path: the digests cover what is read there). The table is built
-  in full when it or its state is missing, or the settings hash differs, or every period changed;
+  were built from, and when (built_at: the start of that dbt command). The settings hash covers
+  the code of the model and of every model and seed under it (with the project macros they call)
+  and the values of the dbt vars they read, except where the input lies (kaggle_dir, panel.path:
+  the digests cover what is read there). The table is built in full when it or its state is
+  missing, on --full-refresh, when the settings hash differs, or when every period changed;
   otherwise the changed periods (digest changed, period added or removed), widened by the reach of
   the model and of every incremental model under it, are deleted and inserted again, computed
   from their periods plus the reach (period_filter). Nothing changed: nothing runs. The state is
@@ -153,7 +154,7 @@
     {%- set plan = {'mode': 'full', 'settings_hash': period_settings_hash(),
                     'digests': this.incorporate(path={'identifier': digests_name})} -%}
     {%- set state = period_state_relation() -%}
-    {%- if existing_relation is none or existing_relation.type != 'table' -%}
+    {%- if existing_relation is none or existing_relation.type != 'table' or should_full_refresh() -%}
         {{ return(plan) }}
     {%- endif -%}
     {%- set lookback, lookahead = period_total_reach() -%}
