@@ -60,10 +60,17 @@
         ~ period_list_test('period', model.period_targets)) }}
 {%- endmacro %}
 
-{#- md5 of what a model's rows depend on besides its input's periods: the code and settings of the
-    model and of everything under it -#}
-{% macro period_settings_hash() -%}
-    {%- set parts = [] -%}
+{#- the input's rows of a group (a period) as n_rows and two order-independent sums of 64-bit row
+    hashes: content_sum without the columns `location` (where a row sits), provenance_sum with them -#}
+{% macro period_hash_sums(location) -%}
+    count(*) as n_rows,
+    sum(cast(hash(*columns(* exclude ({{ location | join(', ') }}))) as hugeint)) as content_sum,
+    sum(cast(hash(*columns(*)) as hugeint)) as provenance_sum
+{%- endmacro %}
+
+{#- the model and the models and seeds under it, as graph nodes -#}
+{% macro period_upstream_nodes() -%}
+    {%- set found = [] -%}
     {%- set seen = [] -%}
     {%- set frontier = [model.unique_id] -%}
     {%- for depth in range(100) if frontier -%}
@@ -71,22 +78,31 @@
         {%- do frontier.clear() -%}
         {%- for node_id in current if node_id not in seen and node_id in graph.nodes -%}
             {%- do seen.append(node_id) -%}
-            {%- set node = graph.nodes[node_id] -%}
-            {%- if node.resource_type == 'seed' -%}
-                {%- do parts.append(node_id ~ ' ' ~ node.checksum.checksum) -%}
-            {%- elif node.resource_type == 'model' -%}
-                {%- set settings = model_settings_read(node) -%}
-                {%- do settings.pop('kaggle_dir', none) -%}
-                {%- if 'panel' in settings and var('panel') is mapping -%}
-                    {%- set panel = dict(var('panel')) -%}
-                    {%- do panel.pop('path', none) -%}
-                    {%- do settings.update({'panel': tojson(panel, sort_keys=true)}) -%}
-                {%- endif -%}
-                {%- do parts.append(node_id ~ ' ' ~ local_md5(model_settings_texts(node) | join('\n'))
-                    ~ ' ' ~ tojson(settings, sort_keys=true) ~ ' ' ~ tojson(period_reach(node))) -%}
-                {%- do frontier.extend(node.depends_on.nodes) -%}
-            {%- endif -%}
+            {%- do found.append(graph.nodes[node_id]) -%}
+            {%- do frontier.extend(graph.nodes[node_id].depends_on.nodes) -%}
         {%- endfor -%}
+    {%- endfor -%}
+    {{ return(found) }}
+{%- endmacro %}
+
+{#- md5 of what a model's rows depend on besides its input's periods: the code and settings of the
+    model and of everything under it -#}
+{% macro period_settings_hash() -%}
+    {%- set parts = [] -%}
+    {%- for node in period_upstream_nodes() -%}
+        {%- if node.resource_type == 'seed' -%}
+            {%- do parts.append(node.unique_id ~ ' ' ~ node.checksum.checksum) -%}
+        {%- elif node.resource_type == 'model' -%}
+            {%- set settings = model_settings_read(node) -%}
+            {%- do settings.pop('kaggle_dir', none) -%}
+            {%- if 'panel' in settings and var('panel') is mapping -%}
+                {%- set panel = dict(var('panel')) -%}
+                {%- do panel.pop('path', none) -%}
+                {%- do settings.update({'panel': tojson(panel, sort_keys=true)}) -%}
+            {%- endif -%}
+            {%- do parts.append(node.unique_id ~ ' ' ~ local_md5(model_settings_texts(node) | join('\n'))
+                ~ ' ' ~ tojson(settings, sort_keys=true) ~ ' ' ~ tojson(period_reach(node))) -%}
+        {%- endif -%}
     {%- endfor -%}
     {{ return(local_md5(parts | sort | join('\n'))) }}
 {%- endmacro %}
@@ -99,21 +115,11 @@
 {#- [lookback, lookahead] summed over the model and every incremental model under it: how far a
     changed period reaches into this model's periods -#}
 {% macro period_total_reach() -%}
-    {%- set total = period_reach(model) -%}
-    {%- set seen = [] -%}
-    {%- set frontier = model.depends_on.nodes | list -%}
-    {%- for depth in range(100) if frontier -%}
-        {%- set current = frontier[:] -%}
-        {%- do frontier.clear() -%}
-        {%- for node_id in current if node_id not in seen and node_id in graph.nodes -%}
-            {%- do seen.append(node_id) -%}
-            {%- set node = graph.nodes[node_id] -%}
-            {%- if node.config.materialized in ['period_table', 'factor_batched_table'] -%}
-                {%- set reach = period_reach(node) -%}
-                {%- do total.extend([total.pop(0) + reach[0], total.pop(0) + reach[1]]) -%}
-            {%- endif -%}
-            {%- do frontier.extend(node.depends_on.nodes) -%}
-        {%- endfor -%}
+    {%- set total = [0, 0] -%}
+    {%- for node in period_upstream_nodes()
+          if node.resource_type == 'model' and node.config.materialized in ['period_table', 'factor_batched_table'] -%}
+        {%- set reach = period_reach(node) -%}
+        {%- do total.extend([total.pop(0) + reach[0], total.pop(0) + reach[1]]) -%}
     {%- endfor -%}
     {{ return(total) }}
 {%- endmacro %}

@@ -27,12 +27,7 @@ benchmark_returns as (
 
 row_sums as (
 
-    select
-        period,
-        any_value(frequency) as frequency,
-        count(*) as n_rows,
-        sum(cast(hash(*columns(* exclude (source_file, line_number))) as hugeint)) as content_sum,
-        sum(cast(hash(*columns(*)) as hugeint)) as provenance_sum
+    select period, any_value(frequency) as frequency, {{ period_hash_sums(['source_file', 'line_number']) }}
     from stock_rows
     group by period
 
@@ -40,11 +35,7 @@ row_sums as (
 
 value_sums as (
 
-    select
-        period,
-        count(*) as n_values,
-        sum(cast(hash(*columns(* exclude (source_file, line_number, column_number))) as hugeint)) as content_sum,
-        sum(cast(hash(*columns(*)) as hugeint)) as provenance_sum
+    select period, {{ period_hash_sums(['source_file', 'line_number', 'column_number']) }}
     from cell_values
     group by period
 
@@ -52,11 +43,7 @@ value_sums as (
 
 benchmark_sums as (
 
-    select
-        period,
-        count(*) as n_returns,
-        sum(cast(hash(*columns(* exclude (source_file, line_number))) as hugeint)) as content_sum,
-        sum(cast(hash(*columns(*)) as hugeint)) as provenance_sum
+    select period, {{ period_hash_sums(['source_file', 'line_number']) }}
     from benchmark_returns
     group by period
 
@@ -69,13 +56,13 @@ final as (
         {{ period_index('row_sums.period', 'row_sums.frequency') }} as period_index,
         hash(
             row_sums.n_rows, row_sums.content_sum,
-            value_sums.n_values, value_sums.content_sum,
-            benchmark_sums.n_returns, benchmark_sums.content_sum
+            value_sums.n_rows, value_sums.content_sum,
+            benchmark_sums.n_rows, benchmark_sums.content_sum
         ) as content_digest,
         hash(
             row_sums.n_rows, row_sums.provenance_sum,
-            value_sums.n_values, value_sums.provenance_sum,
-            benchmark_sums.n_returns, benchmark_sums.provenance_sum
+            value_sums.n_rows, value_sums.provenance_sum,
+            benchmark_sums.n_rows, benchmark_sums.provenance_sum
         ) as digest
     from row_sums
     left join value_sums
