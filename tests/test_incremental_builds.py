@@ -142,7 +142,7 @@ def test_panel_changes_rebuild_only_their_periods_and_equal_a_cold_build(months,
     # the last month changed: a characteristic of it doubled
     doubled = f"* replace (case when eom = date '{new}' then be_me * 2 else be_me end as be_me)"
     write(panel, select=doubled)
-    build(database, panel_vars(panel))
+    build(database, panel_vars(panel, values_per_batch=100))  # the increment in factor batches too
     check_against_cold(panel_vars, "month_changed")
     assert rebuilt_periods(database, "factor_values") == {new}
     assert rebuilt_periods(database, "stock_periods") == {new}  # its rows are the same, the month's digest is not
