@@ -44,7 +44,7 @@ def test_the_default_output_is_a_line_per_model_the_projects_own_lines_and_a_sum
     model_lines = [line for line in lines if MODEL_LINE.match(line)]
     assert len(model_lines) == built
     assert any(" benchmark_returns: seed, " in line for line in model_lines)
-    assert any(" stock_periods: table, " in line for line in model_lines)
+    assert any(" stock_periods: period_table, " in line for line in model_lines)
     assert any(line.startswith("MIC: factor_mic: ") and "pairs computed" in line for line in lines)
     assert any(re.match(r"result_cache: alpha_predictions: \d+ of \d+ refits reused", line) for line in lines)
     assert any(line.startswith("kaggle: ") and "read 2018_Financial_Data.csv" in line for line in lines)
