@@ -50,7 +50,7 @@ def test_the_default_output_is_a_line_per_model_the_projects_own_lines_and_a_sum
     # numbered in the order they finish, out of the models and seeds dbt found (not its tests)
     assert [line.split(" ")[0] for line in model_lines] == [f"{n}/{built}" for n in range(1, built + 1)]
     assert any(" benchmark_returns: seed, " in line for line in model_lines)
-    assert any(" stock_periods: table, " in line for line in model_lines)
+    assert any(" stock_periods: period_table, " in line for line in model_lines)
     assert any(line.startswith("MIC: factor_mic: ") and "pairs computed" in line for line in lines)
     assert any(re.match(r"result_cache: alpha_predictions: \d+ of \d+ refits reused", line) for line in lines)
     assert any(line.startswith("kaggle: ") and "read 2018_Financial_Data.csv" in line for line in lines)
