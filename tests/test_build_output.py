@@ -109,7 +109,7 @@ def test_ctrl_c_prints_one_line_and_keeps_the_old_warehouse(old):
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # a shell's background job ignores it
     for line in build.stdout:
-        if " stock_periods: table, " in line:  # well inside dbt's run
+        if " stock_periods: period_table, " in line:  # well inside dbt's run
             build.send_signal(signal.SIGINT)
             break
     out, err = build.communicate()
