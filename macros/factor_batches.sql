@@ -31,10 +31,10 @@
 {%- endmacro %}
 
 {#- the model's SQL for batch number `batch` of `batches` (lists of factor keys; [none]: one pass),
-    its rows in storage order -#}
+    its rows in storage order (of an increment's target periods, macros/period_increments.sql) -#}
 {% macro factor_batch_sql(batch, batches) -%}
     {%- if batches | length == 1 -%}
-        {{ return(factor_storage_order(compiled_code)) }}
+        {{ return(factor_storage_order(period_targets_only(render(model.raw_code) if 'period_reads' in model else compiled_code))) }}
     {%- endif -%}
     {%- if batch < batches | length - 1 -%}
         {%- set test = 'in (' ~ batches[batch] | join(', ') ~ ')' -%}
@@ -42,22 +42,25 @@
         {%- set test = 'not in (' ~ batches[:-1] | sum(start=[]) | join(', ') ~ ')' -%}
     {%- endif -%}
     {#- render() renders in this context: factor_batch_filter reads the predicate from model -#}
+    {%- do model.pop('factor_batch', none) -%}
+    {%- set unbatched = render(model.raw_code) if batch == 0 else none -%}
     {%- do model.update({'factor_batch': test ~ ' /* factor batch ' ~ (batch + 1) ~ ' of ' ~ batches | length ~ ' */'}) -%}
     {%- set sql = render(model.raw_code) -%}
-    {%- if sql == compiled_code -%}
+    {%- if sql == unbatched -%}
         {{ exceptions.raise_compiler_error(
             "model " ~ model.name ~ " is materialized as factor_batched_table but its SQL has no "
             ~ "factor_batch_filter(...): put {{ factor_batch_filter('factor_key') }} in the where "
             ~ "clause of the import CTE that reads the factor rows") }}
     {%- endif -%}
-    {{ return(factor_storage_order(sql)) }}
+    {{ return(factor_storage_order(period_targets_only(sql))) }}
 {%- endmacro %}
 
 {% macro factor_storage_order(sql) -%}
     {{ return('select * from (\n' ~ sql ~ '\n) as factor_batch\norder by factor_key, period') }}
 {%- endmacro %}
 
-{% macro factor_batches() -%}
+{#- share: the part of the model's periods the build computes (an increment's, macros/period_increments.sql) -#}
+{% macro factor_batches(share=1) -%}
     {%- set values_per_batch = var('values_per_batch') | int -%}
     {%- if values_per_batch < 1 -%}
         {{ exceptions.raise_compiler_error("dbt var values_per_batch must be a positive integer (rows per factor batch), got " ~ var('values_per_batch')) }}
@@ -91,7 +94,7 @@
         {{ exceptions.raise_compiler_error("factor batches: cannot read DuckDB's memory_limit as bytes from current_setting('memory_limit')") }}
     {%- endif -%}
     {#- at most values_per_batch rows of the model's work a batch, and a batch in at most half of memory_limit -#}
-    {%- set work_rows = rows | int * (config.get('rows_per_value') or 1) | int -%}
+    {%- set work_rows = (rows | int * (config.get('rows_per_value') or 1) | int * share) | round(0, 'ceil') | int -%}
     {%- set batch_count = [
         (work_rows + values_per_batch - 1) // values_per_batch,
         (work_rows * row_bytes * 2 / memory_limit_bytes) | round(0, 'ceil') | int
@@ -110,43 +113,7 @@
     {{ return(batches) }}
 {%- endmacro %}
 
+{#- built incrementally by period like period_table (macros/period_increments.sql), in factor batches -#}
 {% materialization factor_batched_table, adapter='duckdb' %}
-
-    {%- set existing_relation = load_cached_relation(this) -%}
-    {%- set target_relation = this.incorporate(type='table') -%}
-    {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
-    {%- set backup_relation = make_backup_relation(target_relation, 'table' if existing_relation is none else existing_relation.type) -%}
-    {{ drop_relation_if_exists(load_cached_relation(intermediate_relation)) }}
-    {{ drop_relation_if_exists(load_cached_relation(backup_relation)) }}
-
-    {{ run_hooks(pre_hooks, inside_transaction=False) }}
-    {{ run_hooks(pre_hooks, inside_transaction=True) }}
-
-    {%- set batches = factor_batches() -%}
-    {% call statement('main') -%}
-        {{ create_table_as(False, intermediate_relation, factor_batch_sql(0, batches)) }}
-    {%- endcall %}
-    {% for batch in range(1, batches | length) %}
-        {% call statement('factor_batch_' ~ batch) -%}
-            insert into {{ intermediate_relation }}
-            {{ factor_batch_sql(batch, batches) }}
-        {%- endcall %}
-    {% endfor %}
-    {% if batches | length > 1 %}
-        {% do log(model.name ~ ': built in ' ~ batches | length ~ ' factor batches', info=True) %}
-    {% endif %}
-
-    {% if existing_relation is not none %}
-        {{ adapter.rename_relation(existing_relation, backup_relation) }}
-    {% endif %}
-    {{ adapter.rename_relation(intermediate_relation, target_relation) }}
-
-    {{ run_hooks(post_hooks, inside_transaction=True) }}
-    {% do persist_docs(target_relation, model) %}
-    {{ adapter.commit() }}
-    {{ drop_relation_if_exists(backup_relation) }}
-    {{ run_hooks(post_hooks, inside_transaction=False) }}
-
-    {{ return({'relations': [target_relation]}) }}
-
+    {{ return(period_materialization(factor_batched=true)) }}
 {% endmaterialization %}

@@ -41,6 +41,14 @@
     {{ return(4 if raw is none else factor_evaluation_ic_horizon_texts(raw) | unique | list | length) }}
 {%- endmacro %}
 
+{# How many periods after its own a period of factor_ic reads (macros/period_increments.sql): the
+   longest horizon - 1, of the var's list or of the monthly default [1, 3, 6, 12] when it is unset. #}
+{% macro factor_evaluation_ic_horizon_reach() -%}
+    {%- set raw = var('ic_horizons') -%}
+    {%- set texts = ['12'] if raw is none else factor_evaluation_ic_horizon_texts(raw) -%}
+    {{ return([texts | map('int') | max - 1, 0] | max) }}
+{%- endmacro %}
+
 {% macro factor_evaluation_newey_west_lags() -%}
     {%- set raw = var('newey_west_lags') -%}
     {%- if raw is none -%}

@@ -69,8 +69,22 @@
    value; for a Python model, each config key its code reads (dbt's config_keys_used), with the value
    its YAML config gave it. #}
 {% macro model_settings_read(node) -%}
-    {%- set call_pattern -%} ([A-Za-z_][A-Za-z0-9_]*)[ \t\n]*[(] {%- endset -%}
     {%- set var_pattern -%} (?<![A-Za-z0-9_])var[(][ \t\n]*['"]([A-Za-z_][A-Za-z0-9_]*)['"] {%- endset -%}
+    {%- set texts = model_settings_texts(node) -%}
+    {%- set settings = {} -%}
+    {%- for name in modules.re.findall(var_pattern | trim, texts | join('\n')) -%}
+        {%- do settings.update({name: tojson(var(name), sort_keys=true)}) -%}
+    {%- endfor -%}
+    {%- for key in node.config.get('config_keys_used') or [] -%}
+        {%- do settings.update({key: tojson(node.config.get(key), sort_keys=true)}) -%}
+    {%- endfor -%}
+    {{- return(settings) -}}
+{%- endmacro %}
+
+{# The texts of a model node's code and of every project macro it calls, followed through macros
+   calling macros. #}
+{% macro model_settings_texts(node) -%}
+    {%- set call_pattern -%} ([A-Za-z_][A-Za-z0-9_]*)[ \t\n]*[(] {%- endset -%}
     {%- set texts = [node.raw_code] -%}
     {%- set frontier = [node.raw_code] -%}
     {%- set seen = [] -%}
@@ -86,14 +100,7 @@
             {%- endif -%}
         {%- endfor -%}
     {%- endfor -%}
-    {%- set settings = {} -%}
-    {%- for name in modules.re.findall(var_pattern | trim, texts | join('\n')) -%}
-        {%- do settings.update({name: tojson(var(name), sort_keys=true)}) -%}
-    {%- endfor -%}
-    {%- for key in node.config.get('config_keys_used') or [] -%}
-        {%- do settings.update({key: tojson(node.config.get(key), sort_keys=true)}) -%}
-    {%- endfor -%}
-    {{- return(settings) -}}
+    {{- return(texts) -}}
 {%- endmacro %}
 
 {# {'tables': [...], 'views': [...]}: the models whose tables the model node reads, directly or under

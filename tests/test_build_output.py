@@ -50,7 +50,7 @@ def test_the_default_output_is_a_line_per_model_the_projects_own_lines_and_a_sum
     # numbered in the order they finish, out of the models and seeds dbt found (not its tests)
     assert [line.split(" ")[0] for line in model_lines] == [f"{n}/{built}" for n in range(1, built + 1)]
     assert any(" benchmark_returns: seed, " in line for line in model_lines)
-    assert any(" stock_periods: table, " in line for line in model_lines)
+    assert any(" stock_periods: period_table, " in line for line in model_lines)
     assert any(line.startswith("MIC: factor_mic: ") and "pairs computed" in line for line in lines)
     assert any(re.match(r"result_cache: alpha_predictions: \d+ of \d+ refits reused", line) for line in lines)
     assert any(line.startswith("kaggle: ") and "read 2018_Financial_Data.csv" in line for line in lines)
@@ -109,7 +109,7 @@ def test_ctrl_c_prints_one_line_and_keeps_the_old_warehouse(old):
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # a shell's background job ignores it
     for line in build.stdout:
-        if " stock_periods: table, " in line:  # well inside dbt's run
+        if " stock_periods: period_table, " in line:  # well inside dbt's run
             build.send_signal(signal.SIGINT)
             break
     out, err = build.communicate()

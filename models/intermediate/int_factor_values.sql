@@ -10,6 +10,7 @@ with cells as (
     select stock_key, period, factor_key, value
     from {{ ref('int_factor_cells_accepted') }}
     where {{ factor_batch_filter('factor_key') }}
+        and {{ period_filter('period') }}
 
 ),
 
@@ -19,6 +20,7 @@ user_factor_values as (
     from {{ ref('int_user_factor_values') }}
     where value is not null
         and {{ factor_batch_filter('factor_key') }}
+        and {{ period_filter('period') }}
 
 ),
 

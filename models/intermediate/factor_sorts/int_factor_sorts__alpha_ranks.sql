@@ -4,7 +4,7 @@
 -- computed: int_factor_sorts__stock_factor_values reads them for each factor value, factor_ic
 -- reads alpha and the sort group at the target period. A table: every factor batch of every
 -- factor sort reads it, and the window runs once.
-{{ config(materialized='table') }}
+{{ config(materialized='period_table') }}
 
 with
 
@@ -12,6 +12,7 @@ stock_periods as (
 
     select stock_id, stock_key, period, sector, alpha, alpha_rank
     from {{ ref('stock_periods') }}
+    where {{ period_filter('period') }}
 
 ),
 
@@ -19,6 +20,7 @@ periods as (
 
     select period, period_index
     from {{ ref('periods') }}
+    where {{ period_filter('period') }}
 
 ),
 

@@ -13,6 +13,7 @@ stock_factor_values as (
     select factor_key, period, sort_group, value
     from {{ ref('int_factor_sorts__stock_factor_values') }}
     where {{ factor_batch_filter('factor_key') }}
+        and {{ period_filter('period') }}
 
 ),
 

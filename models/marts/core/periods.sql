@@ -45,10 +45,7 @@ final as (
         period_facts.frequency,
         period_facts.fiscal_year,
         year(period_facts.period) as period_year,
-        case period_facts.frequency
-            when 'monthly' then year(period_facts.period) * 12 + month(period_facts.period) - 1
-            else year(period_facts.period)
-        end as period_index,
+        {{ period_index('period_facts.period', 'period_facts.frequency') }} as period_index,
         stocks.n_stocks,
         stocks.n_stocks_with_alpha
     from period_facts

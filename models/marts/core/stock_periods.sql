@@ -1,15 +1,18 @@
+{{ config(materialized='period_table') }}
 {%- set method = alpha_method() %}
 
 with stock_rows as (
 
     select * from {{ ref('int_stock_rows_checked') }}
     where rejection_reason is null
+        and {{ period_filter('period', 'int_input_period_digests') }}
 
 ),
 
 benchmark_returns as (
 
     select * from {{ ref('stg_input__benchmark_returns') }}
+    where {{ period_filter('period', 'int_input_period_digests') }}
 
 ),
 

@@ -4,6 +4,7 @@
 -- factor_warehouse.research.fama_macbeth, a period needs more stocks than regressors (at least
 -- 3) and a rank that is not constant; otherwise slope and intercept are null. Computed on the
 -- factor's key; its name is joined to the result.
+{{ config(materialized='period_table') }}
 
 with
 
@@ -12,6 +13,7 @@ stock_factor_values as (
     select factor_key, period, value_pct_rank, alpha
     from {{ ref('int_factor_sorts__stock_factor_values') }}
     where value_pct_rank is not null and alpha is not null
+        and {{ period_filter('period') }}
 
 ),
 

@@ -9,7 +9,8 @@
 -- A target period the warehouse does not hold gives target_period null, n_stocks 0 and a null
 -- rank_ic; statistics_note says why a rank_ic is null.
 -- Its pairs are up to one row per value and horizon: a factor batch holds values_per_batch rows of pairs.
-{{ config(materialized='factor_batched_table', rows_per_value=factor_evaluation_ic_horizon_count()) }}
+{{ config(materialized='factor_batched_table', rows_per_value=factor_evaluation_ic_horizon_count(),
+    period_lookahead=factor_evaluation_ic_horizon_reach()) }}
 
 {%- set sector_neutral = factor_sorts_grouping() == 'sector' %}
 
@@ -20,6 +21,7 @@ stock_factor_values as (
     select factor_key, period, stock_key, sort_group, value
     from {{ ref('int_factor_sorts__stock_factor_values') }}
     where {{ factor_batch_filter('factor_key') }}
+        and {{ period_filter('period') }}
 
 ),
 
@@ -28,6 +30,7 @@ alphas as (
     select stock_key, period_index, sort_group, alpha
     from {{ ref('int_factor_sorts__alpha_ranks') }}
     where alpha is not null
+        and {{ period_filter('period') }}
 
 ),
 
@@ -35,6 +38,7 @@ periods as (
 
     select period, period_index
     from {{ ref('periods') }}
+    where {{ period_filter('period') }}
 
 ),
 

@@ -7,7 +7,7 @@
 -- in the previous period (its first period, or after a gap); turnover is null for an empty
 -- portfolio, and the autocorrelation when either rank is constant over the common stocks;
 -- statistics_note says which is null and why.
-{{ config(materialized='factor_batched_table') }}
+{{ config(materialized='factor_batched_table', period_lookback=1) }}
 
 with
 
@@ -16,6 +16,7 @@ portfolios as (
     select factor_key, period, stock_key, portfolio, pct_rank
     from {{ ref('int_factor_sorts__portfolios') }}
     where {{ factor_batch_filter('factor_key') }}
+        and {{ period_filter('period') }}
 
 ),
 
@@ -24,6 +25,7 @@ portfolio_alpha as (
     select factor_key, factor, period, grouping, portfolio_count, portfolio
     from {{ ref('factor_portfolio_alpha') }}
     where {{ factor_batch_filter('factor_key') }}
+        and {{ period_filter('period') }}
 
 ),
 
@@ -31,6 +33,7 @@ periods as (
 
     select period, period_index
     from {{ ref('periods') }}
+    where {{ period_filter('period') }}
 
 ),
 

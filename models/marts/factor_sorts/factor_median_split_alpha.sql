@@ -14,6 +14,7 @@ factor_values as (
     from {{ ref('int_factor_values') }}
     where value is not null
         and {{ factor_batch_filter('factor_key') }}
+        and {{ period_filter('period') }}
 
 ),
 
@@ -22,6 +23,7 @@ stock_factor_values as (
     select factor_key, period, value, alpha
     from {{ ref('int_factor_sorts__stock_factor_values') }}
     where {{ factor_batch_filter('factor_key') }}
+        and {{ period_filter('period') }}
 
 ),
 

@@ -15,6 +15,7 @@ portfolios as (
     select factor_key, period, portfolio, value, alpha, alpha_rank
     from {{ ref('int_factor_sorts__portfolios') }}
     where {{ factor_batch_filter('factor_key') }}
+        and {{ period_filter('period') }}
 
 ),
 
@@ -23,6 +24,7 @@ breakpoints as (
     select factor_key, factor, period, sort_group, quantile_values
     from {{ ref('int_factor_sorts__breakpoints') }}
     where {{ factor_batch_filter('factor_key') }}
+        and {{ period_filter('period') }}
 
 ),
 

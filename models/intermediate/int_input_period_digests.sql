@@ -1,0 +1,75 @@
+-- One row per period of the input (null: the rows whose period does not read): digests of its
+-- stock rows, characteristic values and benchmark return, each an order-independent sum of
+-- 64-bit row hashes with the row count. content_digest leaves out where a row sits (source file,
+-- line, column number), so rows added to another period of a file leave it unchanged; digest
+-- covers those too, for the incremental tables that carry them (macros/period_increments.sql).
+{{ config(materialized='table') }}
+
+with
+
+stock_rows as (
+
+    select * from {{ ref('stg_input__rows') }}
+
+),
+
+cell_values as (
+
+    select * from {{ ref('stg_input__values') }}
+
+),
+
+benchmark_returns as (
+
+    select * from {{ ref('stg_input__benchmark_returns') }}
+
+),
+
+row_sums as (
+
+    select period, any_value(frequency) as frequency, {{ period_hash_sums(['source_file', 'line_number']) }}
+    from stock_rows
+    group by period
+
+),
+
+value_sums as (
+
+    select period, {{ period_hash_sums(['source_file', 'line_number', 'column_number']) }}
+    from cell_values
+    group by period
+
+),
+
+benchmark_sums as (
+
+    select period, {{ period_hash_sums(['source_file', 'line_number']) }}
+    from benchmark_returns
+    group by period
+
+),
+
+final as (
+
+    select
+        row_sums.period,
+        {{ period_index('row_sums.period', 'row_sums.frequency') }} as period_index,
+        hash(
+            row_sums.n_rows, row_sums.content_sum,
+            value_sums.n_rows, value_sums.content_sum,
+            benchmark_sums.n_rows, benchmark_sums.content_sum
+        ) as content_digest,
+        hash(
+            row_sums.n_rows, row_sums.provenance_sum,
+            value_sums.n_rows, value_sums.provenance_sum,
+            benchmark_sums.n_rows, benchmark_sums.provenance_sum
+        ) as digest
+    from row_sums
+    left join value_sums
+        on row_sums.period is not distinct from value_sums.period
+    left join benchmark_sums
+        on row_sums.period is not distinct from benchmark_sums.period
+
+)
+
+select * from final
