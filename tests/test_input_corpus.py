@@ -76,17 +76,23 @@ def fiscal_year_of(case):
     return expected_of(case)["fiscal_year"]
 
 
-@pytest.fixture(scope="module")
-def corpus_build(tmp_path_factory):
-    """Every quarantine case's input in one directory, built once (core models and their tests)
-    with the default budget, then the budget test alone again with the budget raised."""
-    directory = tmp_path_factory.mktemp("corpus_input")
+def quarantine_cases_together(directory):
+    """`directory` filled with every quarantine case's input files: one Kaggle directory, a fiscal
+    year per case."""
     years = [fiscal_year_of(case) for case in QUARANTINE_CASES]
     assert len(set(years)) == len(years), "each quarantine case needs a fiscal year of its own"
     for case in QUARANTINE_CASES:
         for entry in (case / "input").iterdir():
             assert not (directory / entry.name).exists(), f"{entry.name} is in two quarantine cases"
             (shutil.copytree if entry.is_dir() else shutil.copy)(entry, directory / entry.name)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def corpus_build(tmp_path_factory):
+    """Every quarantine case's input in one directory, built once (core models and their tests)
+    with the default budget, then the budget test alone again with the budget raised."""
+    directory = quarantine_cases_together(tmp_path_factory.mktemp("corpus_input"))
     database = tmp_path_factory.mktemp("corpus_warehouse") / "warehouse.duckdb"
     dbt_vars = {"kaggle_dir": str(directory), **CORPUS_VARS}
     built = run_dbt(["build", *CORE_SELECTION], database=database, dbt_vars=dbt_vars)
