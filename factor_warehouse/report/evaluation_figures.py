@@ -4,8 +4,8 @@ against the |t| = 3 hurdle. Each function takes a read-only connection and retur
 figure or the reason its panel is empty, which names the periods it needs."""
 
 from factor_warehouse.report.drawing import Drawn, new_figure, plain_text
-from factor_warehouse.report.queries import (count_and_list, factor_twins, missing_tables_reason, period_labels,
-                                             twins_note)
+from factor_warehouse.report.queries import (PRIMARY_SCHEME_SQL, count_and_list, factor_twins, missing_tables_reason,
+                                             period_labels, twins_note)
 
 TOP_FACTOR_COUNT = 5  # factors drawn in the cumulative long-short and IC decay panels
 T_HURDLE = 3.0  # Harvey, Liu and Zhu's hurdle for a new factor (factor_summary.exceeds_t_hurdle)
@@ -42,7 +42,7 @@ def figure_cumulative_long_short(connection):
         return too_few_periods_reason(connection)
     data = connection.execute(
         "select factor, period, cumulative_long_short_return from factor_long_short_returns "
-        "where list_contains(?, factor) order by factor, period", [factors]).df()
+        f"where list_contains(?, factor) and scheme = {PRIMARY_SCHEME_SQL} order by factor, period", [factors]).df()
     figure, axes = new_figure(8, 4.2)
     axis = axes[0][0]
     for factor in factors:
