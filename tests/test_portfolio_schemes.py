@@ -12,8 +12,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 
 from factor_warehouse.cli.dbt_runner import run_dbt
+from tests.test_readme_settings import README_EXAMPLES
 
 TOLERANCE = 1e-10
 PORTFOLIO_COUNT = 5
@@ -34,7 +36,7 @@ SCHEMES = [
 DEFAULTS = {"breakpoints": "all", "weights": "equal", "size_universe": "nyse", "size_percentile": 20,
             "cap_percentile": 80, "min_price": None, "exclude_microcaps": False, "min_stocks_per_leg": 1,
             "min_breakpoint_stocks": 1, "holding_periods": 1, "cost_bps": 0}
-SELECTION = ["--select", "+path:models/marts/factor_sorts", "+factor_long_short_returns", "+factor_turnover",
+SELECTION = ["--select", "+path:models/marts/factor_sorts", "+factor_scheme_summary", "+factor_summary",
              "--indirect-selection", "cautious"]
 
 
@@ -203,6 +205,47 @@ def test_portfolio_returns_equal_the_pandas_reference(warehouse, panel, scheme, 
         assert (merged["trading_cost_pct"].isna() == merged["reference_cost"].isna()).all()
         assert np.allclose(merged["trading_cost_pct"], merged["reference_cost"], rtol=0, atol=TOLERANCE,
                            equal_nan=True)
+
+
+def test_scheme_summary_t_equals_statsmodels_newey_west_of_the_reference_series(warehouse, panel):
+    """factor_scheme_summary's Newey-West t of the 6-month hold's long-short series, against statsmodels'
+    HAC regression on a constant over the pandas reference's series; the primary scheme's equals
+    factor_summary's."""
+    reference = reference_returns(stock_months(panel), "f1", SCHEMES[5]).pivot(
+        index="period_index", columns="portfolio", values="reference_mean_alpha")
+    series = (reference[PORTFOLIO_COUNT] - reference[1]).dropna().to_numpy()
+    lags = int(warehouse.sql("select newey_west_lags from int_factor_evaluation__settings").fetchone()[0])
+    fit = sm.OLS(series, np.ones(len(series))).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    found = warehouse.sql("select long_short_nw_t, spread_periods from factor_scheme_summary "
+                          "where factor = 'f1' and scheme = 'jt6'").fetchone()
+    assert found == (pytest.approx(fit.tvalues[0], abs=1e-9), len(series))
+    compared = warehouse.sql(
+        """
+        select schemes.long_short_nw_t, schemes.spread_t_statistic, summary.long_short_nw_t, summary.spread_t_statistic
+        from factor_scheme_summary as schemes inner join factor_summary as summary using (factor)
+        where schemes.scheme_index = 1
+        """).fetchall()
+    assert len(compared) == 5
+    for scheme_nw_t, scheme_t, summary_nw_t, summary_t in compared:
+        assert (scheme_nw_t, scheme_t) == (pytest.approx(summary_nw_t, abs=1e-12), pytest.approx(summary_t, abs=1e-12))
+
+
+def test_the_readme_scheme_example_builds_on_a_jkp_shaped_panel(panel, tmp_path):
+    """The README's portfolio_schemes example (JKP's column names) on the panel renamed to them."""
+    example = next(example for example in README_EXAMPLES if "portfolio_schemes" in example)
+    path = tmp_path / "jkp.parquet"
+    panel.rename(columns={"ret": "ret_exc_lead1m", "exch": "crsp_exchcd"}).drop(columns=["prc", "spread"]).to_parquet(
+        path, index=False)
+    database = tmp_path / "warehouse.duckdb"
+    result = run_dbt(["build", "--select", "+factor_scheme_summary", "--exclude", "test_type:data"], database=database,
+                     dbt_vars={**example, "panel": {**example["panel"], "path": str(path)}})
+    assert result.success, result.exception
+    with duckdb.connect(str(database), read_only=True) as connection:
+        schemes = connection.sql("select factor, list(scheme order by scheme_index) from factor_scheme_summary "
+                                 "group by factor").fetchall()
+        portfolio_counts = connection.sql("select distinct portfolio_count from factor_portfolio_alpha").fetchall()
+    assert {tuple(names) for _, names in schemes} == {tuple(scheme["name"] for scheme in example["portfolio_schemes"])}
+    assert len(schemes) == 3 and portfolio_counts == [(example["portfolio_count"],)]
 
 
 def test_the_schemes_differ_where_their_constructions_do(warehouse):

@@ -1,7 +1,8 @@
 -- One row: the evaluation settings of this warehouse (macros/factor_evaluation_settings.sql),
 -- the vars' defaults resolved against the data's frequency: the rank IC horizons, the
 -- Newey-West lags, the periods per year that annualize a Sharpe ratio and the primary portfolio
--- scheme (the first of the dbt var portfolio_schemes), whose long-short returns factor_summary reads.
+-- scheme (the first of the dbt var portfolio_schemes), whose long-short returns factor_summary reads,
+-- and the schemes' names in the var's order.
 
 with
 
@@ -26,7 +27,8 @@ final as (
         {{ factor_evaluation_ic_horizons() }} as ic_horizons,
         {{ factor_evaluation_newey_west_lags() }} as newey_west_lags,
         case when frequency = 'monthly' then 12 else 1 end as periods_per_year,
-        '{{ portfolio_schemes()[0].name }}' as primary_scheme
+        '{{ portfolio_schemes()[0].name }}' as primary_scheme,
+        [{% for scheme in portfolio_schemes() %}'{{ scheme.name }}'{{ ', ' if not loop.last }}{% endfor %}] as scheme_names
     from frequencies
 
 )
