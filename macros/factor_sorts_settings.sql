@@ -40,8 +40,7 @@
    is the k/J quantile, so the interior elements are the J - 1 breakpoints and the two ends
    are the minimum and the maximum. #}
 {% macro factor_sorts_quantile_levels() -%}
-    {%- set portfolio_count = factor_sorts_portfolio_count() | int -%}
-    [{% for k in range(portfolio_count + 1) %}{{ k / portfolio_count }}{{ ', ' if not loop.last }}{% endfor %}]
+    {{- quantile_levels(factor_sorts_portfolio_count() | int) -}}
 {%- endmacro %}
 
 {#
@@ -200,4 +199,86 @@
         when {{ weights }} = 'equal' then avg({{ value }})
         else sum({{ value }} * {{ weight }}) / sum(case when {{ value }} is not null then {{ weight }} end)
     end
+{%- endmacro %}
+
+{#- SQL aggregate: the list of the continuous quantiles (quantile_cont, as pandas quantile) of
+    `value` at `levels` over the rows where `condition` holds. Between two tied values quantile_cont
+    returns a value a few ulps from them (it weighs both ends); the quantile is then the tied value
+    itself, as pandas and R give: quantile_disc is the value at or below each position, and a
+    quantile that close to it is it. -#}
+{% macro factor_sorts_quantiles(value, levels, condition='true') -%}
+    list_transform(
+        list_zip(
+            quantile_cont({{ value }}, {{ levels }}) filter (where {{ condition }}),
+            quantile_disc({{ value }}, {{ levels }}) filter (where {{ condition }})),
+        quantiles -> case
+            when abs(quantiles[1] - quantiles[2]) <= 4 * 2.220446049250313e-16 * abs(quantiles[2]) then quantiles[2]
+            else quantiles[1]
+        end)
+{%- endmacro %}
+
+{#
+  The double sorts (dbt var double_sorts): a list of named 2-way sorts of every factor with a
+  control, each a mapping whose keys default as double_sort_defaults says; [] (the default) builds
+  none. Keys:
+    name            [a-z0-9_]+, unique
+    control         size (market equity at the period) or a factor's exact name
+    control_groups  groups of the control (2: small and big, as Fama-French)
+    factor_groups   groups of the factor within them (3, as Fama-French's 2 x 3)
+    method          dependent (the factor's breakpoints within each control group, conditional) or
+                    independent (the factor's breakpoints over all stocks)
+#}
+{% macro double_sort_defaults() -%}
+    {{- return({'name': none, 'control': 'size', 'control_groups': 2, 'factor_groups': 3, 'method': 'dependent'}) -}}
+{%- endmacro %}
+
+{% macro double_sorts() -%}
+    {%- set raw = var('double_sorts') -%}
+    {%- set raw = fromyaml(raw) if raw is string else raw -%}
+    {%- set defaults = double_sort_defaults() -%}
+    {%- if raw is not iterable or raw is string or raw is mapping -%}
+        {{ exceptions.raise_compiler_error("dbt var double_sorts must be a list of double sorts; got '" ~ raw ~ "'") }}
+    {%- endif -%}
+    {%- set sorts = [] -%}
+    {%- set names = [] -%}
+    {%- for given in raw -%}
+        {%- set where = "dbt var double_sorts, sort " ~ loop.index -%}
+        {%- if given is not mapping -%}
+            {{ exceptions.raise_compiler_error(where ~ ": a double sort is a mapping with a name; got '" ~ given ~ "'") }}
+        {%- endif -%}
+        {%- set unknown = given.keys() | reject('in', defaults.keys()) | list -%}
+        {%- if unknown -%}
+            {{ exceptions.raise_compiler_error(where ~ ": unknown key(s) " ~ unknown | join(', ') ~ "; the keys are "
+                ~ defaults.keys() | join(', ') ~ " (macros/factor_sorts_settings.sql)") }}
+        {%- endif -%}
+        {%- set sort = {} -%}
+        {%- do sort.update(defaults) -%}
+        {%- do sort.update(given) -%}
+        {%- set name = sort['name'] | string -%}
+        {%- if sort['name'] is none or not modules.re.fullmatch('[a-z0-9_]+', name) or name in names -%}
+            {{ exceptions.raise_compiler_error(where ~ ": name must be lowercase letters, digits and _ and unique; got '"
+                ~ sort['name'] ~ "'") }}
+        {%- endif -%}
+        {%- for key in ['control_groups', 'factor_groups'] -%}
+            {%- if sort[key] is not number or sort[key] is sameas true or sort[key] < 2 or sort[key] != sort[key] | int -%}
+                {{ exceptions.raise_compiler_error(where ~ ": " ~ key ~ " must be a whole number >= 2; got '" ~ sort[key] ~ "'") }}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if sort['method'] not in ['dependent', 'independent'] -%}
+            {{ exceptions.raise_compiler_error(where ~ ": method must be dependent or independent; got '" ~ sort['method'] ~ "'") }}
+        {%- endif -%}
+        {%- if sort['control'] == 'size' and 'market_equity' not in portfolio_scheme_input_columns() -%}
+            {{ exceptions.raise_compiler_error(where ~ " controls for size, which needs the stocks' market equity: "
+                ~ "set the dbt var panel.market_equity_column to the panel's column, or name a factor as control") }}
+        {%- endif -%}
+        {%- do sort.update({'name': name, 'control': sort['control'] | string}) -%}
+        {%- do names.append(name) -%}
+        {%- do sorts.append(sort) -%}
+    {%- endfor -%}
+    {{- return(sorts) -}}
+{%- endmacro %}
+
+{#- The constant list of quantile levels 0/n, 1/n, ..., n/n. -#}
+{% macro quantile_levels(count) -%}
+    [{% for k in range(count + 1) %}{{ k / count }}{{ ', ' if not loop.last }}{% endfor %}]
 {%- endmacro %}

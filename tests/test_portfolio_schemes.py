@@ -4,7 +4,8 @@ equity, prices, a per-stock cost, ties and missing values: value- and capped-val
 quintile returns on NYSE breakpoints (Tidy Finance's value weights, market equity at formation,
 and NYSE breakpoints; JKP's capped weights, market equity winsorized at the NYSE 80th percentile),
 the price and microcap screens, JKP's non-microcap breakpoints with minimum stocks, a 6-month
-overlapping hold (Jegadeesh-Titman) and net returns (gross - turnover x cost). Also: the panel's
+overlapping hold (Jegadeesh-Titman), net returns (gross - turnover x cost), and 2 x 3 dependent and
+3 x 2 independent double sorts. Also: the panel's
 stock-level columns reach stock_periods, and a scheme that needs a column the input lacks is an
 error naming the panel key to set."""
 
@@ -36,6 +37,8 @@ SCHEMES = [
 DEFAULTS = {"breakpoints": "all", "weights": "equal", "size_universe": "nyse", "size_percentile": 20,
             "cap_percentile": 80, "min_price": None, "exclude_microcaps": False, "min_stocks_per_leg": 1,
             "min_breakpoint_stocks": 1, "holding_periods": 1, "cost_bps": 0}
+DOUBLE_SORTS = [{"name": "ff_2x3"}, {"name": "on_f2", "control": "f2", "method": "independent", "control_groups": 3,
+                                      "factor_groups": 2}]
 SELECTION = ["--select", "+path:models/marts/factor_sorts", "+factor_scheme_summary", "+factor_summary",
              "--indirect-selection", "cautious"]
 
@@ -81,7 +84,7 @@ def warehouse(panel, tmp_path_factory):
     database = directory / "warehouse.duckdb"
     result = run_dbt(["build", *SELECTION], database=database,
                      dbt_vars={"panel": {"path": str(path), **PANEL_KEYS}, "portfolio_count": PORTFOLIO_COUNT,
-                               "portfolio_schemes": SCHEMES})
+                               "portfolio_schemes": SCHEMES, "double_sorts": DOUBLE_SORTS})
     assert result.success, result.exception or [r.message for r in result.result.results
                                                 if r.status not in ("success", "pass")]
     connection = duckdb.connect(str(database), read_only=True)
@@ -205,6 +208,73 @@ def test_portfolio_returns_equal_the_pandas_reference(warehouse, panel, scheme, 
         assert (merged["trading_cost_pct"].isna() == merged["reference_cost"].isna()).all()
         assert np.allclose(merged["trading_cost_pct"], merged["reference_cost"], rtol=0, atol=TOLERANCE,
                            equal_nan=True)
+
+
+def groups(values, breakpoint_values, count):
+    """1 + the number of the k/count quantiles (numpy linear) of breakpoint_values strictly below each value."""
+    edges = np.quantile(breakpoint_values, np.arange(1, count) / count)
+    return 1 + np.searchsorted(edges, values, side="left")
+
+
+def reference_double_sort(frame, factor, scheme, double_sort):
+    """Rows (period_index, control_group, factor_group, mean_alpha) and the controlled long-short per month."""
+    scheme, double_sort = {**DEFAULTS, **scheme}, {"control": "size", "control_groups": 2, "factor_groups": 3,
+                                                  "method": "dependent", **double_sort}
+    cells, spreads = [], []
+    for index, month in frame.groupby("period_index"):
+        stocks = scheme_stocks(month, scheme)
+        control = stocks["positive_me"] if double_sort["control"] == "size" else stocks[double_sort["control"]]
+        stocks = stocks.assign(control=control).dropna(subset=[factor, "control"])
+        breakpoint_stocks = stocks[stocks["is_breakpoint"]]
+        if breakpoint_stocks.empty:
+            continue
+        stocks["control_group"] = groups(stocks["control"], breakpoint_stocks["control"], double_sort["control_groups"])
+        parts = ([stocks[stocks["control_group"] == group] for group in sorted(stocks["control_group"].unique())]
+                 if double_sort["method"] == "dependent" else [stocks])
+        assigned = []
+        for part in parts:
+            if part["is_breakpoint"].any():
+                assigned.append(part.assign(factor_group=groups(part[factor], part.loc[part["is_breakpoint"], factor],
+                                                                double_sort["factor_groups"])))
+        month_cells = {}
+        for (control_group, factor_group), cell in pd.concat(assigned).groupby(["control_group", "factor_group"]):
+            mean, count = weighted_mean(cell["alpha"], cell["weight"])
+            month_cells[control_group, factor_group] = mean if count >= scheme["min_stocks_per_leg"] else np.nan
+            cells.append((index, control_group, factor_group, month_cells[control_group, factor_group]))
+        legs = [month_cells.get((group, double_sort["factor_groups"]), np.nan) - month_cells.get((group, 1), np.nan)
+                for group in range(1, double_sort["control_groups"] + 1)]
+        spreads.append((index, np.mean(legs) if not np.isnan(legs).any() else np.nan))
+    return (pd.DataFrame(cells, columns=["period_index", "control_group", "factor_group", "reference_mean_alpha"]),
+            pd.DataFrame(spreads, columns=["period_index", "reference_long_short"]))
+
+
+@pytest.mark.parametrize("double_sort", DOUBLE_SORTS, ids=[double_sort["name"] for double_sort in DOUBLE_SORTS])
+@pytest.mark.parametrize("scheme", [SCHEMES[0], SCHEMES[1], SCHEMES[4]], ids=["equal", "vw_nyse", "jkp"])
+def test_double_sorts_equal_the_pandas_reference(warehouse, panel, scheme, double_sort):
+    expected_cells, expected_spreads = reference_double_sort(stock_months(panel), "f1", scheme, double_sort)
+    cells = warehouse.execute(
+        """
+        select periods.period_index, control_group, factor_group, mean_alpha
+        from factor_double_sort_portfolios inner join periods using (period)
+        where double_sort = ? and scheme = ? and factor = 'f1'
+        """, [double_sort["name"], scheme["name"]]).df()
+    spreads = warehouse.execute(
+        """
+        select periods.period_index, long_short_return
+        from factor_controlled_long_short inner join periods using (period)
+        where double_sort = ? and scheme = ? and factor = 'f1'
+        """, [double_sort["name"], scheme["name"]]).df()
+    for found in (cells, spreads):
+        found["period_index"] -= found["period_index"].min() - 1
+    merged = expected_cells.merge(cells, on=["period_index", "control_group", "factor_group"], how="outer",
+                                  indicator=True)
+    assert (merged["_merge"] == "both").all() and len(merged) >= N_MONTHS * 4
+    assert np.allclose(merged["mean_alpha"], merged["reference_mean_alpha"], rtol=0, atol=TOLERANCE, equal_nan=True)
+    merged = expected_spreads.merge(spreads, on="period_index", how="outer", indicator=True)
+    assert (merged["_merge"] == "both").all() and len(merged) == N_MONTHS
+    assert merged["long_short_return"].notna().sum() >= N_MONTHS - 2
+    assert np.allclose(merged["long_short_return"], merged["reference_long_short"], rtol=0, atol=TOLERANCE,
+                       equal_nan=True)
 
 
 def test_scheme_summary_t_equals_statsmodels_newey_west_of_the_reference_series(warehouse, panel):

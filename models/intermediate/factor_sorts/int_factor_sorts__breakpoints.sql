@@ -1,8 +1,8 @@
 {{ config(materialized='factor_batched_table') }}
 -- One row per (scheme, factor, period, sort_group) with a value in the scheme's sample: the
 -- continuous quantiles 0/J .. J/J of the factor's values of the group's breakpoint stocks
--- (quantile_cont, as pandas quantile; a quantile between tied values is that value), one aggregate
--- per group for every scheme. Element k + 1 of
+-- (macro factor_sorts_quantiles: quantile_cont, as pandas quantile; a quantile between tied values
+-- is that value), one aggregate per group for every scheme. Element k + 1 of
 -- quantile_values is the k/J quantile: elements 2..J are the breakpoints, the ends are the minimum
 -- and the maximum. Null, with breakpoints_note, when the breakpoint stocks are fewer than the
 -- scheme's min_breakpoint_stocks: the group then has no portfolios. A table because
@@ -42,29 +42,10 @@ breakpoints as (
         period,
         sort_group,
         count(*) filter (where is_breakpoint_stock) as n_stocks,
-        quantile_cont(value, {{ factor_sorts_quantile_levels() }}) filter (where is_breakpoint_stock)
-            as continuous_values,
-        quantile_disc(value, {{ factor_sorts_quantile_levels() }}) filter (where is_breakpoint_stock) as lower_values
+        {{ factor_sorts_quantiles('value', factor_sorts_quantile_levels(), 'is_breakpoint_stock') | indent(8) }}
+            as quantile_values
     from scheme_values
     group by scheme, factor_key, period, sort_group
-
-),
-
--- between two tied values quantile_cont returns a value a few ulps from them (it weighs both ends);
--- the quantile is then the tied value itself, as pandas and R give: lower_values holds the value at
--- or below each quantile's position, and a quantile that close to it is it
-snapped as (
-
-    select
-        * exclude (continuous_values, lower_values),
-        list_transform(range(1, len(continuous_values) + 1), position ->
-            case
-                when abs(continuous_values[position] - lower_values[position])
-                    <= 4 * 2.220446049250313e-16 * abs(lower_values[position])
-                    then lower_values[position]
-                else continuous_values[position]
-            end) as quantile_values
-    from breakpoints
 
 ),
 
@@ -84,7 +65,7 @@ final as (
                 then 'no portfolios: ' || breakpoints.n_stocks || ' breakpoint stocks (' || schemes.breakpoints
                     || '), fewer than min_breakpoint_stocks ' || schemes.min_breakpoint_stocks
         end as breakpoints_note
-    from snapped as breakpoints
+    from breakpoints
     inner join factors
         on breakpoints.factor_key = factors.factor_key
     inner join schemes
