@@ -74,18 +74,33 @@
 {%- endmacro %}
 
 {#- The stock-level columns this build's input can give: market equity (the Kaggle files' Market Cap,
-    a panel's market_equity_column), exchange, price, cost (panel keys). -#}
+    a panel's market_equity_column), exchange, price, cost (keys of the dbt var panel; their
+    panel_defaults are null, and reading only the var keeps panel_defaults out of the sorts' settings). -#}
 {% macro portfolio_scheme_input_columns() -%}
     {%- if input_source() == 'kaggle' -%}
-        {{- return({'market_equity': 'the Kaggle files'' Market Cap'}) -}}
+        {{- return(['market_equity']) -}}
     {%- endif -%}
-    {%- set given = {} -%}
-    {%- if input_source() == 'panel' -%}
-        {%- for column in ['market_equity', 'exchange', 'price', 'cost'] if panel_setting(column ~ '_column') is not none -%}
-            {%- do given.update({column: 'panel.' ~ column ~ '_column'}) -%}
-        {%- endfor -%}
-    {%- endif -%}
+    {%- set panel = var('panel') or {} -%}
+    {%- set given = [] -%}
+    {%- for column in ['market_equity', 'exchange', 'price', 'cost']
+          if input_source() == 'panel' and panel.get(column ~ '_column') is not none -%}
+        {%- do given.append(column) -%}
+    {%- endfor -%}
     {{- return(given) -}}
+{%- endmacro %}
+
+{#- Raises, naming the panel key to set, when a scheme needs a stock-level column this input does
+    not give; called where the schemes meet the stocks (int_factor_sorts__scheme_values). -#}
+{% macro portfolio_schemes_input_check() -%}
+    {%- set available = portfolio_scheme_input_columns() -%}
+    {%- for scheme in portfolio_schemes() -%}
+        {%- for column, needed in scheme.needs.items() if needed and column not in available -%}
+            {{ exceptions.raise_compiler_error("dbt var portfolio_schemes, scheme '" ~ scheme.name ~ "' needs the stocks' "
+                ~ column | replace('_', ' ') ~ ", which this input does not give: set the dbt var panel."
+                ~ column ~ "_column to the panel's column"
+                ~ (", or use size_universe: all" if column == 'exchange' and scheme.breakpoints != 'nyse' else "")) }}
+        {%- endfor -%}
+    {%- endfor -%}
 {%- endmacro %}
 
 {#- The schemes of the var, validated, every key filled. -#}
@@ -101,7 +116,6 @@
     {%- endif -%}
     {%- set schemes = [] -%}
     {%- set names = [] -%}
-    {%- set available = portfolio_scheme_input_columns() -%}
     {%- for given in raw -%}
         {%- set where = "dbt var portfolio_schemes, scheme " ~ loop.index -%}
         {%- if given is not mapping -%}
@@ -149,12 +163,7 @@
             'price': scheme['min_price'] is not none,
             'cost': scheme['cost_bps'] == 'column',
         } -%}
-        {%- for column, needed in needs.items() if needed and column not in available -%}
-            {{ exceptions.raise_compiler_error(where ~ " needs the stocks' " ~ column | replace('_', ' ')
-                ~ ", which this input does not give: set the dbt var panel." ~ column ~ "_column to the panel's column"
-                ~ (", or use size_universe: all" if column == 'exchange' and scheme['breakpoints'] != 'nyse' else "")) }}
-        {%- endfor -%}
-        {%- do scheme.update({'name': name, 'needs_stocks': sized or scheme['weights'] != 'equal'
+        {%- do scheme.update({'name': name, 'needs': needs, 'needs_stocks': sized or scheme['weights'] != 'equal'
             or scheme['breakpoints'] != 'all' or scheme['min_price'] is not none or scheme['cost_bps'] == 'column'}) -%}
         {%- do names.append(name) -%}
         {%- do schemes.append(scheme) -%}

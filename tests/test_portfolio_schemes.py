@@ -406,7 +406,8 @@ def test_a_scheme_the_input_cannot_build_is_an_error_naming_what_to_set(tmp_path
     result = run_dbt(["compile", "--select", "int_factor_sorts__scheme_values"], database=tmp_path / "w.duckdb",
                      dbt_vars={"portfolio_schemes": [scheme]})
     assert not result.success
-    assert message in str(result.exception)
+    messages = [str(result.exception)] + [str(node.message) for node in getattr(result.result, "results", [])]
+    assert any(message in text for text in messages), messages
 
 
 def test_kaggle_value_weights_use_market_cap_and_all_stocks(tmp_path):

@@ -6,6 +6,7 @@
 -- scheme that does keeps the stocks int_factor_sorts__scheme_stocks has in its sample. On keys,
 -- a view: the sorts read it with their batch and period filters.
 {%- set need_stocks = portfolio_schemes_need_stocks() %}
+{{- portfolio_schemes_input_check() }}
 
 with
 
