@@ -21,6 +21,13 @@
     benchmark_path         optional CSV of the benchmark's return per period (columns period, return;
                            the period written as period_column, the return over the same span as
                            return_column, in return_unit); alpha is then the return minus it by default
+  The stock-level columns of the portfolio schemes (macros/portfolio_schemes.sql), each optional:
+    market_equity_column   market equity at the period (value and capped-value weights, size screens)
+    exchange_column        the exchange code; not a characteristic
+    nyse_exchange_values   the exchange codes (as text) that mean NYSE (NYSE breakpoints and percentiles)
+    price_column           the share price at the period (the price screen; its absolute value, as CRSP's
+                           negative bid-ask midpoints)
+    cost_column            the per-stock trading cost (e.g. a bid-ask spread), in return_unit
 #}
 
 {% macro panel_setting(key) -%}
@@ -41,7 +48,7 @@
         {{ exceptions.raise_compiler_error("dbt var panel." ~ key ~ " must be one of "
             ~ choices[key] | join(', ') ~ "; got '" ~ value ~ "'") }}
     {%- endif -%}
-    {%- if key == 'exclude_columns' and value is string -%}
+    {%- if key in ['exclude_columns', 'nyse_exchange_values'] and value is string -%}
         {%- set value = [value] -%}
     {%- endif -%}
     {{- return(value) -}}
@@ -127,9 +134,11 @@
         {%- do by_lower_name.update({name | lower: name}) -%}
     {%- endfor -%}
     {%- set required = ['id_column', 'period_column', 'return_column'] -%}
-    {%- if panel_setting('sector_column') is not none -%}
-        {%- do required.append('sector_column') -%}
-    {%- endif -%}
+    {%- for key in ['sector_column', 'exchange_column', 'market_equity_column', 'price_column', 'cost_column'] -%}
+        {%- if panel_setting(key) is not none -%}
+            {%- do required.append(key) -%}
+        {%- endif -%}
+    {%- endfor -%}
     {%- if panel_setting('shape') == 'long' -%}
         {%- do required.extend(['characteristic_column', 'value_column']) -%}
     {%- endif -%}
@@ -142,7 +151,10 @@
                 "panel '" ~ path ~ "': the " ~ key ~ " '" ~ name ~ "' is not a column of the file. "
                 ~ "Its columns are: " ~ types.keys() | join(', ') ~ ". Set the dbt var panel." ~ key ~ " to one of them") }}
         {%- endif -%}
-        {%- do named.append(by_lower_name[name | lower]) -%}
+        {#- market equity, price and cost stay characteristics too (JKP's me is its size factor) -#}
+        {%- if key not in ['market_equity_column', 'price_column', 'cost_column'] -%}
+            {%- do named.append(by_lower_name[name | lower]) -%}
+        {%- endif -%}
         {%- do keys.update({key: by_lower_name[name | lower]}) -%}
     {%- endfor -%}
     {%- for name in panel_setting('exclude_columns') -%}
@@ -333,6 +345,31 @@
     {%- else -%}
         {{ panel_identifier(name) }}
     {%- endif -%}
+{%- endmacro %}
+
+{# SQL: the field (panel_field) of an optional key's column (sector_column, market_equity_column, ...),
+   or null when the key is not set. #}
+{% macro panel_optional_field(key, columns) -%}
+    {%- if key in columns['keys'] -%}
+        {{ panel_field(columns['keys'][key], columns) }}
+    {%- else -%}
+        null
+    {%- endif -%}
+{%- endmacro %}
+
+{# SQL: an optional numeric key's field as double (panel_number), null when the key is not set. #}
+{% macro panel_optional_number(key, expression, columns) -%}
+    {%- if key in columns['keys'] -%}
+        {{ panel_number(expression, columns['types'].get(columns['keys'][key]) == 'VARCHAR') }}
+    {%- else -%}
+        cast(null as double)
+    {%- endif -%}
+{%- endmacro %}
+
+{# SQL: the exchange code as text, compared with panel.nyse_exchange_values: a whole number stored as
+   a float reads without its '.0' (CRSP's exchcd 1.0 is '1'). #}
+{% macro panel_exchange_text(expression) -%}
+    regexp_replace(cast({{ expression }} as varchar), '^(-?[0-9]+)\.0$', '\1')
 {%- endmacro %}
 
 {# SQL: the dbt var missing_markers, and the empty text, as a list of string literals. #}

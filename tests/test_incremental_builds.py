@@ -189,3 +189,32 @@ def test_a_kaggle_year_added_rebuilds_its_year(tmp_path):
     year = years[-1].name[:4] + "-12-31"
     assert rebuilt_periods(database, "int_factor_values") == {year}
     assert rebuilt_periods(database, "int_factor_cells_accepted") == {year}
+
+
+def test_portfolio_schemes_with_a_holding_period_rebuild_their_reach_and_equal_a_cold_build(months, tmp_path):
+    """A scheme holding 3 months reads the portfolios formed 2 months before: a changed month rebuilds
+    the cohort returns of it and the 2 months after; a month appended, of itself only."""
+    dates, write = months
+    panel = tmp_path / "panel" / "panel.parquet"
+    panel.parent.mkdir()
+    database = tmp_path / "incremental.duckdb"
+    schemes = [{"name": "equal"}, {"name": "capped_jt3", "weights": "capped_value", "size_universe": "all",
+                                   "exclude_microcaps": True, "holding_periods": 3}]
+
+    def scheme_vars(path):
+        return {"panel": {"path": str(path), "sector_column": "sector", "market_equity_column": "market_equity"},
+                "portfolio_schemes": schemes}
+
+    write(panel, f"eom < date '{dates[-1]}'")
+    build(database, scheme_vars(panel))
+    write(panel)
+    build(database, scheme_vars(panel))
+    assert rebuilt_periods(database, "int_factor_sorts__cohort_returns") == {dates[-1]}
+    assert rebuilt_periods(database, "int_factor_sorts__scheme_stocks") == {dates[-1]}
+    changed = dates[10]
+    write(panel, select=f"* replace (case when eom = date '{changed}' then be_me * 2 else be_me end as be_me)")
+    build(database, scheme_vars(panel))
+    assert rebuilt_periods(database, "int_factor_sorts__cohort_returns") == set(dates[10:13])
+    reference = tmp_path / "cold.duckdb"
+    build(reference, scheme_vars(panel))
+    assert tables_differing(database, reference) == {}

@@ -56,8 +56,9 @@ def test_a_full_build_records_the_vars_each_model_reads_with_their_values(kaggle
     read = settings(kaggle_sample_warehouse, read_directly=True)
     assert read["stock_periods"] == {"alpha_method": "null", "panel": "null"}
     assert read["int_factor_sorts__portfolios"] == {"portfolio_count": "2", "sort_grouping": '"period"'}
-    assert read["int_factor_sorts__breakpoints"] == {"portfolio_count": "2"}  # through a macro calling a macro
-    assert read["int_factor_evaluation__settings"] == {"ic_horizons": "null", "newey_west_lags": "null"}
+    schemes = {"portfolio_schemes": '[{"name": "equal"}]'}
+    assert read["int_factor_sorts__breakpoints"] == {"portfolio_count": "2", **schemes}  # through a macro calling a macro
+    assert read["int_factor_evaluation__settings"] == {"ic_horizons": "null", "newey_west_lags": "null", **schemes}
     assert read["stg_kaggle__build_facts"] == {"kaggle_dir": f'"{KAGGLE_SAMPLE_DIR}"', "panel": "null"}
     # a Python model: the config keys its code reads, with the values its YAML gave them
     assert read["factor_mic"] == {"mic_estimator": '"mic_e"', "mic_alpha": "0.6", "mic_c": "15", "mic_engine": '"numba"',
@@ -73,7 +74,8 @@ def test_a_full_build_records_the_vars_that_shaped_the_tables_under_each_model(k
     input_vars = {"panel": "null", "kaggle_dir": f'"{KAGGLE_SAMPLE_DIR}"'}
     user_factor_vars = {"factor_adjustments": "{}", "user_factors": "[]"}
     assert inherited["factor_summary"] == {"alpha_method": "null", "portfolio_count": "2", "sort_grouping": '"period"',
-                                           "ic_horizons": "null", "newey_west_lags": "null", **input_vars,
+                                           "ic_horizons": "null", "newey_west_lags": "null",
+                                           "portfolio_schemes": '[{"name": "equal"}]', **input_vars,
                                            **user_factor_vars}
     assert inherited["factor_mic"] == {"alpha_method": "null", **input_vars, **user_factor_vars}
     assert inherited["build_facts"] == input_vars

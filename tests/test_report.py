@@ -25,7 +25,7 @@ from factor_warehouse.report import model_figures
 from factor_warehouse.report.mic_figures import LABELLED_IC_FACTORS, LABELLED_MIC_FACTORS, figure_mic_against_rank_ic
 from factor_warehouse.report.model_figures import BINS, figure_regression_lines, figure_walk_forward_rank_ic
 
-FIGURE_COUNT = 11
+FIGURE_COUNT = 12
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

@@ -35,10 +35,10 @@ def sample_report(kaggle_sample_database, tmp_path_factory):
 def test_figures_over_time_say_how_many_periods_they_need(sample_report):
     figures = parse(sample_report).figures
     assert len(figures) == FIGURE_COUNT
-    cumulative, decay, hurdle = (figures[f"figure-{number}"] for number in (9, 10, 11))
+    cumulative, decay, hurdle, schemes = (figures[f"figure-{number}"] for number in (9, 10, 11, 12))
     assert cumulative["images"] == [] and cumulative["empty"] == [
         "This panel is empty: a cumulative return needs two periods or more; this warehouse has 1 (2018)"]
-    for figure in (decay, hurdle):
+    for figure in (decay, hurdle, schemes):
         assert figure["images"] == []
         assert "needs at least 3 periods" in figure["empty"][0] and "this warehouse has 1 (2018)" in figure["empty"][0]
 

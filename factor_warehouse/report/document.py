@@ -15,7 +15,7 @@ from factor_warehouse.report.drawing import DOTS_PER_INCH, Drawn
 from factor_warehouse.report.null_statistics import null_statistics
 from factor_warehouse.report.facts import run_facts, setting_disagreements
 from factor_warehouse.report.evaluation_figures import (figure_cumulative_long_short, figure_ic_decay,
-                                                        figure_t_statistics)
+                                                        figure_scheme_t_statistics, figure_t_statistics)
 from factor_warehouse.report.factor_sort_figures import (figure_median_split_alpha, figure_portfolio_alpha,
                                                          figure_spread_t_statistics)
 from factor_warehouse.report.mic_figures import figure_mic_against_rank_ic
@@ -76,6 +76,10 @@ FIGURES = (
     ("Long-short t-statistics and the |t| = 3 hurdle", figure_t_statistics,
      "Newey-West t of every factor's mean long-short return (lags: dbt var newey_west_lags), sorted; the dashed "
      "lines are Harvey, Liu and Zhu's |t| = 3 hurdle for testing many factors at once. Source: factor_summary."),
+    ("Long-short t across portfolio schemes", figure_scheme_t_statistics,
+     "Newey-West t of the strongest factors' mean long-short return under each portfolio scheme of the dbt var "
+     "portfolio_schemes (breakpoints, weights, screens, holding period): how much a factor's verdict depends on "
+     "how its portfolios are built; the dashed lines are the |t| = 3 hurdle. Source: factor_scheme_summary."),
 )
 
 

@@ -4,8 +4,8 @@ against the |t| = 3 hurdle. Each function takes a read-only connection and retur
 figure or the reason its panel is empty, which names the periods it needs."""
 
 from factor_warehouse.report.drawing import Drawn, new_figure, plain_text
-from factor_warehouse.report.queries import (count_and_list, factor_twins, missing_tables_reason, period_labels,
-                                             twins_note)
+from factor_warehouse.report.queries import (PRIMARY_SCHEME_SQL, count_and_list, factor_twins, missing_tables_reason,
+                                             period_labels, twins_note)
 
 TOP_FACTOR_COUNT = 5  # factors drawn in the cumulative long-short and IC decay panels
 T_HURDLE = 3.0  # Harvey, Liu and Zhu's hurdle for a new factor (factor_summary.exceeds_t_hurdle)
@@ -42,7 +42,7 @@ def figure_cumulative_long_short(connection):
         return too_few_periods_reason(connection)
     data = connection.execute(
         "select factor, period, cumulative_long_short_return from factor_long_short_returns "
-        "where list_contains(?, factor) order by factor, period", [factors]).df()
+        f"where list_contains(?, factor) and scheme = {PRIMARY_SCHEME_SQL} order by factor, period", [factors]).df()
     figure, axes = new_figure(8, 4.2)
     axis = axes[0][0]
     for factor in factors:
@@ -57,14 +57,22 @@ def figure_cumulative_long_short(connection):
     return Drawn(figure, [note for note in [twins_note(left_out)] if note])
 
 
-def figure_ic_decay(connection):
-    """Mean rank IC by horizon for the top factors by |t|: how fast the signal's information decays."""
-    reason = missing_tables_reason(connection, "factor_ic", "factor_summary")
+def top_factors_or_reason(connection, table):
+    """(factors, left_out) of top_factors_by_t for a figure drawn from `table` and factor_summary, or
+    the reason the figure is empty (a table missing, or no factor with a t)."""
+    reason = missing_tables_reason(connection, table, "factor_summary")
     if reason:
         return reason
     factors, left_out = top_factors_by_t(connection, TOP_FACTOR_COUNT)
-    if not factors:
-        return too_few_periods_reason(connection)
+    return (factors, left_out) if factors else too_few_periods_reason(connection)
+
+
+def figure_ic_decay(connection):
+    """Mean rank IC by horizon for the top factors by |t|: how fast the signal's information decays."""
+    chosen = top_factors_or_reason(connection, "factor_ic")
+    if isinstance(chosen, str):
+        return chosen
+    factors, left_out = chosen
     data = connection.execute(
         "select factor, horizon, avg(rank_ic) as mean_rank_ic, count(rank_ic) as n_periods from factor_ic "
         "where list_contains(?, factor) group by factor, horizon order by factor, horizon", [factors]).df()
@@ -113,4 +121,34 @@ def figure_t_statistics(connection):
              f"{significant} have a Benjamini-Hochberg q-value below 0.05"]
     if untested:
         notes.append(f"untested factors: {untested} have too few periods for a t (factor_summary.statistics_note)")
+    return Drawn(figure, notes)
+
+
+def figure_scheme_t_statistics(connection):
+    """The strongest factors' long-short Newey-West t under each portfolio scheme (factor_scheme_summary):
+    how much a factor's verdict depends on how its portfolios are built."""
+    chosen = top_factors_or_reason(connection, "factor_scheme_summary")
+    if isinstance(chosen, str):
+        return chosen
+    factors, left_out = chosen
+    data = connection.execute(
+        "select factor, scheme, scheme_index, long_short_nw_t from factor_scheme_summary "
+        "where list_contains(?, factor) order by scheme_index, factor", [factors]).df()
+    figure, axes = new_figure(8, 4.2)
+    axis = axes[0][0]
+    positions = {factor: position for position, factor in enumerate(factors)}
+    for scheme, rows in data.groupby(["scheme_index", "scheme"], sort=True):
+        axis.plot([positions[factor] for factor in rows["factor"]], rows["long_short_nw_t"], "o", label=scheme[1])
+    for level in (T_HURDLE, -T_HURDLE):
+        axis.axhline(level, color="black", linestyle="--", linewidth=0.9)
+    axis.axhline(0, color="grey", linewidth=0.8)
+    axis.set_xticks(range(len(factors)))
+    axis.set_xticklabels([plain_text(factor) for factor in factors], rotation=20, ha="right", fontsize=8)
+    axis.set_ylabel("long-short Newey-West t")
+    axis.legend(loc="best", fontsize=8, title="scheme")
+    axis.grid(axis="y", alpha=0.3)
+    schemes = data["scheme"].nunique()
+    notes = [note for note in [twins_note(left_out)] if note]
+    if schemes == 1:
+        notes.append("one portfolio scheme: list more in the dbt var portfolio_schemes to compare constructions")
     return Drawn(figure, notes)

@@ -7,8 +7,8 @@ import textwrap
 
 from factor_warehouse.report.drawing import (Drawn, critical_value, interval_label, name_positions, new_figure,
                                              plain_text)
-from factor_warehouse.report.queries import (PERIOD_LABELS_SQL, PERIODS_DRAWN_ONE_BY_ONE, absent_factor_reason,
-                                             count_and_list, factor_twins, missing_tables_reason,
+from factor_warehouse.report.queries import (PERIOD_LABELS_SQL, PERIODS_DRAWN_ONE_BY_ONE, PRIMARY_SCHEME_SQL,
+                                             absent_factor_reason, count_and_list, factor_twins, missing_tables_reason,
                                              nonlinear_candidates, period_labels, strongest_factors, table_exists,
                                              time_axis, twins_note)
 
@@ -208,10 +208,10 @@ def figure_portfolio_alpha(connection):
     if not factors:
         return "no factor has a spread in factor_summary"
     data = connection.execute(
-        """
+        f"""
         select factor, portfolio, avg(mean_alpha) as mean_alpha, any_value(portfolio_count) as portfolio_count
         from factor_portfolio_alpha
-        where list_contains(?, factor)
+        where list_contains(?, factor) and scheme = {PRIMARY_SCHEME_SQL}
         group by factor, portfolio
         order by factor, portfolio
         """,

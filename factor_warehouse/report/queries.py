@@ -12,6 +12,10 @@ PERIODS_DRAWN_ONE_BY_ONE = 12
 # The period labels of the warehouse, as a CTE body for queries on tables that hold only `period`.
 PERIOD_LABELS_SQL = "select period, any_value(period_label) as period_label from stock_periods group by period"
 
+# The primary portfolio scheme (the first of the dbt var portfolio_schemes), whose portfolios and
+# long-short returns the figures draw and factor_summary summarizes, as a scalar subquery.
+PRIMARY_SCHEME_SQL = "(select primary_scheme from int_factor_evaluation__settings)"
+
 
 def table_exists(connection, table):
     return connection.execute(

@@ -1,7 +1,8 @@
 -- Every input stock-period with the reason it is rejected (null when it is accepted). A
 -- reason names the value it rejects and what to do about it, in the source's words for its
 -- keys (stg_input__build_facts: ticker and fiscal year for the Kaggle files, stock id and
--- period for a panel).
+-- period for a panel). The optional stock-level columns of the portfolio schemes (market equity,
+-- price, cost) reject their row when given but not a finite number.
 with stock_rows as (
 
     select * from {{ ref('stg_input__rows') }}
@@ -93,6 +94,10 @@ checked as (
                 then return_column || ' ''' || return_text || ''' is not finite: correct the return or leave the cell empty'
             when class_text is not null and (class_value is null or class_value not in (0, 1))
                 then 'Class ''' || class_text || ''' is not 0 or 1: correct it or leave the cell empty'
+            {%- for field, number in [('market_equity', 'market_equity'), ('price', 'price'), ('cost', 'cost_pct')] %}
+            when {{ field }}_text is not null and not isfinite(coalesce({{ number }}, 'nan'::double))
+                then {{ field }}_column || ' ''' || {{ field }}_text || ''' is not a finite number: correct it or leave the cell empty'
+            {%- endfor %}
             else sector_rejection_reason
         end as rejection_reason
     from counted

@@ -17,5 +17,16 @@ select
     return_pct,
     distinct_return_count,
     class_text,
-    class_value
+    class_value,
+    market_equity_column,
+    market_equity_text,
+    market_equity,
+    price_column,
+    price_text,
+    price,
+    cost_column,
+    cost_text,
+    cost_pct,
+    exchange,
+    is_nyse
 from {{ input_model('rows') }}

@@ -1,4 +1,4 @@
--- Each long-short return (the spread) lies within the range of its factor-period's portfolio
+-- Each long-short return (the spread) lies within the range of its scheme's factor-period's portfolio
 -- mean alphas (the long and short legs are two of those means), the legs are portfolios J and
 -- 1, and every rank IC (factor_ic, horizon 1) is a correlation. Returns one row per violation
 -- with the reason.
@@ -8,6 +8,7 @@ with
 spreads as (
 
     select
+        long_short.scheme,
         long_short.factor,
         long_short.period,
         long_short.portfolio_count,
@@ -25,7 +26,7 @@ spreads as (
 
 portfolio_alpha as (
 
-    select factor, period, portfolio, mean_alpha
+    select scheme, factor, period, portfolio, mean_alpha
     from {{ ref('factor_portfolio_alpha') }}
 
 ),
@@ -33,19 +34,21 @@ portfolio_alpha as (
 portfolio_ranges as (
 
     select
+        scheme,
         factor,
         period,
         min(mean_alpha) as lowest_mean_alpha,
         max(mean_alpha) as highest_mean_alpha,
         max(portfolio) as last_portfolio
     from portfolio_alpha
-    group by factor, period
+    group by scheme, factor, period
 
 ),
 
 checked as (
 
     select
+        spreads.scheme,
         spreads.factor,
         spreads.period,
         spreads.spread,
@@ -63,7 +66,8 @@ checked as (
         end as failure
     from spreads
     left join portfolio_ranges
-        on spreads.factor = portfolio_ranges.factor
+        on spreads.scheme = portfolio_ranges.scheme
+        and spreads.factor = portfolio_ranges.factor
         and spreads.period = portfolio_ranges.period
 
 ),

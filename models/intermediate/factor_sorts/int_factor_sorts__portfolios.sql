@@ -1,6 +1,8 @@
--- One row per (factor_key, period, stock_key): the portfolio 1..J the stock falls in when the
--- factor is sorted within its group (the period, or (period, sector) when
--- sort_grouping = 'sector'). portfolio = 1 + the number of breakpoints (the k/J
+-- One row per (scheme, factor_key, period, stock_key) in the scheme's sample: the portfolio 1..J the
+-- stock falls in when the factor is sorted within its group (the period, or (period, sector) when
+-- sort_grouping = 'sector') on the scheme's breakpoints (a group without breakpoints, below the
+-- scheme's min_breakpoint_stocks, has no portfolios), with the stock's weight and trading cost in
+-- the scheme. portfolio = 1 + the number of breakpoints (the k/J
 -- quantiles, k = 1..J-1) strictly below the value: ties always land together, a value
 -- equal to a breakpoint goes to the lower portfolio, portfolio J holds the highest values.
 -- On keys; factor_portfolios adds the names. A view (the folder's default): assigning ~5 million
@@ -11,47 +13,56 @@
 
 with
 
-stock_factor_values as (
+scheme_values as (
 
-    select factor_key, period, stock_key, sort_group, value, value_pct_rank, alpha, alpha_rank
-    from {{ ref('int_factor_sorts__stock_factor_values') }}
+    select
+        scheme, factor_key, period, stock_key, sort_group, value, value_pct_rank, alpha, alpha_rank,
+        is_breakpoint_stock, weight, cost_pct
+    from {{ ref('int_factor_sorts__scheme_values') }}
 
 ),
 
 breakpoints as (
 
-    select factor_key, period, sort_group, quantile_values
+    select scheme, factor_key, period, sort_group, quantile_values
     from {{ ref('int_factor_sorts__breakpoints') }}
+    where quantile_values is not null
 
 ),
 
 assigned as (
 
     select
-        stock_factor_values.factor_key,
-        stock_factor_values.period,
-        stock_factor_values.stock_key,
-        stock_factor_values.sort_group,
-        stock_factor_values.value,
-        stock_factor_values.value_pct_rank,
-        stock_factor_values.alpha,
-        stock_factor_values.alpha_rank,
+        scheme_values.scheme,
+        scheme_values.factor_key,
+        scheme_values.period,
+        scheme_values.stock_key,
+        scheme_values.sort_group,
+        scheme_values.value,
+        scheme_values.value_pct_rank,
+        scheme_values.alpha,
+        scheme_values.alpha_rank,
+        scheme_values.is_breakpoint_stock,
+        scheme_values.weight,
+        scheme_values.cost_pct,
         breakpoints.quantile_values,
         1 + len(list_filter(
             breakpoints.quantile_values[2:{{ portfolio_count }}],
-            lambda breakpoint: breakpoint < stock_factor_values.value
+            lambda breakpoint: breakpoint < scheme_values.value
         )) as portfolio
-    from stock_factor_values
+    from scheme_values
     inner join breakpoints
-        on stock_factor_values.factor_key = breakpoints.factor_key
-        and stock_factor_values.period = breakpoints.period
-        and stock_factor_values.sort_group = breakpoints.sort_group
+        on scheme_values.scheme = breakpoints.scheme
+        and scheme_values.factor_key = breakpoints.factor_key
+        and scheme_values.period = breakpoints.period
+        and scheme_values.sort_group = breakpoints.sort_group
 
 ),
 
 final as (
 
     select
+        scheme,
         factor_key,
         period,
         stock_key,
@@ -64,7 +75,10 @@ final as (
         quantile_values[portfolio] as lower_breakpoint,
         quantile_values[portfolio + 1] as upper_breakpoint,
         alpha,
-        alpha_rank
+        alpha_rank,
+        is_breakpoint_stock,
+        weight,
+        cost_pct
     from assigned
 
 )

@@ -32,6 +32,11 @@ with_reference_returns as (
         stock_rows.sector,
         stock_rows.return_pct,
         cast(stock_rows.class_value as integer) as class,
+        stock_rows.market_equity,
+        stock_rows.exchange,
+        stock_rows.is_nyse,
+        stock_rows.price,
+        stock_rows.cost_pct,
         benchmark_returns.benchmark_return_pct,
         avg(stock_rows.return_pct) over (partition by stock_rows.period) as market_mean_return_pct,
         avg(stock_rows.return_pct) over (partition by stock_rows.period, stock_rows.sector) as sector_mean_return_pct,
@@ -81,6 +86,11 @@ final as (
         alpha,
         {{ pct_rank('alpha', ['period']) }} as alpha_rank,
         '{{ method }}' as alpha_method,
+        market_equity,
+        exchange,
+        is_nyse,
+        price,
+        cost_pct,
         source_file,
         line_number
     from with_alpha

@@ -1,8 +1,12 @@
--- One row per (factor, period): the long-short return, mean alpha of portfolio J (long, the
--- highest values) minus that of portfolio 1 (short), null when either leg has no stock with
--- an alpha; the legs and their sizes; and the cumulative long-short return, the running SUM of
--- the long-short returns in percentage points up to the period (a period without one adds
--- nothing), not a compounded return.
+-- One row per (scheme, factor, period): the long-short return, the return of portfolio J (long,
+-- the highest values) minus that of portfolio 1 (short) under the scheme (factor_portfolio_alpha's
+-- mean_alpha: weights, screens, holding period), null when either leg is (long_short_note says
+-- why); the legs and their sizes; the cumulative long-short return, the running SUM of the
+-- long-short returns in percentage points up to the period (a period without one adds nothing),
+-- not a compounded return; and the net return, the long-short return minus the trading cost of
+-- both legs (factor_turnover.trading_cost_pct of portfolios J and 1: the weight bought since the
+-- previous period times its cost), null in a factor's first period or after a gap (no turnover)
+-- and for holding_periods > 1 (overlapping portfolios' costs are not computed).
 
 {%- set portfolio_count = factor_sorts_portfolio_count() | int %}
 
@@ -10,25 +14,49 @@ with
 
 portfolio_alpha as (
 
-    select factor, period, grouping, portfolio_count, portfolio, n_stocks, n_stocks_with_alpha, mean_alpha
+    select
+        scheme, factor, period, grouping, portfolio_count, holding_periods, portfolio, n_stocks,
+        n_stocks_with_alpha, mean_alpha, portfolio_note
     from {{ ref('factor_portfolio_alpha') }}
+
+),
+
+turnover as (
+
+    select scheme, factor, period, portfolio, trading_cost_pct
+    from {{ ref('factor_turnover') }}
 
 ),
 
 legs as (
 
     select
-        factor,
-        period,
-        any_value(grouping) as grouping,
-        any_value(portfolio_count) as portfolio_count,
-        cast(sum(n_stocks) as bigint) as n_stocks,
-        any_value(n_stocks_with_alpha) filter (where portfolio = {{ portfolio_count }}) as long_n_stocks,
-        any_value(n_stocks_with_alpha) filter (where portfolio = 1) as short_n_stocks,
-        any_value(mean_alpha) filter (where portfolio = {{ portfolio_count }}) as long_mean_alpha,
-        any_value(mean_alpha) filter (where portfolio = 1) as short_mean_alpha
+        portfolio_alpha.scheme,
+        portfolio_alpha.factor,
+        portfolio_alpha.period,
+        any_value(portfolio_alpha.grouping) as grouping,
+        any_value(portfolio_alpha.portfolio_count) as portfolio_count,
+        any_value(portfolio_alpha.holding_periods) as holding_periods,
+        cast(sum(portfolio_alpha.n_stocks) as bigint) as n_stocks,
+        any_value(portfolio_alpha.n_stocks_with_alpha) filter (where portfolio_alpha.portfolio = {{ portfolio_count }})
+            as long_n_stocks,
+        any_value(portfolio_alpha.n_stocks_with_alpha) filter (where portfolio_alpha.portfolio = 1) as short_n_stocks,
+        any_value(portfolio_alpha.mean_alpha) filter (where portfolio_alpha.portfolio = {{ portfolio_count }})
+            as long_mean_alpha,
+        any_value(portfolio_alpha.mean_alpha) filter (where portfolio_alpha.portfolio = 1) as short_mean_alpha,
+        any_value(portfolio_alpha.portfolio_note) filter (where portfolio_alpha.portfolio = {{ portfolio_count }})
+            as long_note,
+        any_value(portfolio_alpha.portfolio_note) filter (where portfolio_alpha.portfolio = 1) as short_note,
+        any_value(turnover.trading_cost_pct) filter (where portfolio_alpha.portfolio = {{ portfolio_count }})
+            as long_trading_cost_pct,
+        any_value(turnover.trading_cost_pct) filter (where portfolio_alpha.portfolio = 1) as short_trading_cost_pct
     from portfolio_alpha
-    group by factor, period
+    left join turnover
+        on portfolio_alpha.scheme = turnover.scheme
+        and portfolio_alpha.factor = turnover.factor
+        and portfolio_alpha.period = turnover.period
+        and portfolio_alpha.portfolio = turnover.portfolio
+    group by portfolio_alpha.scheme, portfolio_alpha.factor, portfolio_alpha.period
 
 ),
 
@@ -44,10 +72,12 @@ long_short as (
 final as (
 
     select
+        scheme,
         factor,
         period,
         grouping,
         portfolio_count,
+        holding_periods,
         n_stocks,
         coalesce(long_n_stocks, 0) as long_n_stocks,
         coalesce(short_n_stocks, 0) as short_n_stocks,
@@ -55,8 +85,20 @@ final as (
         short_mean_alpha,
         long_short_return,
         coalesce(sum(long_short_return) over (
-            partition by factor order by period rows between unbounded preceding and current row
-        ), 0) as cumulative_long_short_return
+            partition by scheme, factor order by period rows between unbounded preceding and current row
+        ), 0) as cumulative_long_short_return,
+        case when holding_periods = 1 then long_trading_cost_pct + short_trading_cost_pct end as trading_cost_pct,
+        case when holding_periods = 1 then long_short_return - (long_trading_cost_pct + short_trading_cost_pct) end
+            as net_long_short_return,
+        nullif(concat_ws('; ',
+            case when long_mean_alpha is null then 'long leg (portfolio J): ' || coalesce(long_note, 'no mean alpha') end,
+            case when short_mean_alpha is null then 'short leg (portfolio 1): ' || coalesce(short_note, 'no mean alpha') end,
+            case
+                when holding_periods > 1
+                    then 'net_long_short_return: costs of overlapping portfolios (holding_periods > 1) are not computed'
+                when long_trading_cost_pct is null or short_trading_cost_pct is null
+                    then 'net_long_short_return: no turnover (the factor''s first period, or after a gap)'
+            end), '') as long_short_note
     from long_short
 
 )

@@ -1,10 +1,13 @@
--- One row per (factor, period, portfolio), every portfolio 1..J of every factor-period:
--- turnover, the share of the portfolio's stocks that were not in the same portfolio in the
--- previous period (period_index - 1), and the factor's rank autocorrelation, the Pearson
+-- One row per (scheme, factor, period, portfolio), every portfolio 1..J of every scheme's
+-- factor-period: turnover, the share of the portfolio's stocks that were not in the same portfolio
+-- of the scheme in the previous period (period_index - 1); traded_weight, the share of the
+-- portfolio's weight in those stocks (turnover for equal weights), and trading_cost_pct, the cost
+-- of buying them (their weight share times their cost in percent: the scheme's cost_bps, or each
+-- stock's cost); and the factor's rank autocorrelation, the Pearson
 -- correlation of its percentile ranks (factor_values.pct_rank, within the period whatever
 -- sort_grouping says) at the period and the previous one over the stocks ranked in both,
--- the same number repeated on each portfolio row. Both are null when the factor has no value
--- in the previous period (its first period, or after a gap); turnover is null for an empty
+-- the same number repeated on each portfolio row, over the scheme's sample. They are null when
+-- the factor has no value in the previous period (its first period, or after a gap); turnover is null for an empty
 -- portfolio, and the autocorrelation when either rank is constant over the common stocks;
 -- statistics_note says which is null and why.
 {{ config(materialized='factor_batched_table', period_lookback=1) }}
@@ -13,7 +16,7 @@ with
 
 portfolios as (
 
-    select factor_key, period, stock_key, portfolio, pct_rank
+    select scheme, factor_key, period, stock_key, portfolio, pct_rank, weight, cost_pct
     from {{ ref('int_factor_sorts__portfolios') }}
     where {{ factor_batch_filter('factor_key') }}
         and {{ period_filter('period') }}
@@ -22,7 +25,7 @@ portfolios as (
 
 portfolio_alpha as (
 
-    select factor_key, factor, period, grouping, portfolio_count, portfolio
+    select scheme, factor_key, factor, period, grouping, portfolio_count, portfolio
     from {{ ref('factor_portfolio_alpha') }}
     where {{ factor_batch_filter('factor_key') }}
         and {{ period_filter('period') }}
@@ -48,7 +51,7 @@ indexed_portfolios as (
 
 factor_periods as (
 
-    select distinct factor_key, period, period_index
+    select distinct scheme, factor_key, period, period_index
     from indexed_portfolios
 
 ),
@@ -56,12 +59,14 @@ factor_periods as (
 previous_factor_periods as (
 
     select
+        factor_periods.scheme,
         factor_periods.factor_key,
         factor_periods.period,
         previous.period as previous_period
     from factor_periods
     inner join factor_periods as previous
-        on factor_periods.factor_key = previous.factor_key
+        on factor_periods.scheme = previous.scheme
+        and factor_periods.factor_key = previous.factor_key
         and previous.period_index = factor_periods.period_index - 1
 
 ),
@@ -72,15 +77,19 @@ previous_factor_periods as (
 stock_transitions as materialized (
 
     select
+        current_portfolios.scheme,
         current_portfolios.factor_key,
         current_portfolios.period,
         current_portfolios.portfolio,
         current_portfolios.pct_rank,
+        current_portfolios.weight,
+        current_portfolios.cost_pct,
         previous_portfolios.portfolio as previous_portfolio,
         previous_portfolios.pct_rank as previous_pct_rank
     from indexed_portfolios as current_portfolios
     left join indexed_portfolios as previous_portfolios
-        on current_portfolios.factor_key = previous_portfolios.factor_key
+        on current_portfolios.scheme = previous_portfolios.scheme
+        and current_portfolios.factor_key = previous_portfolios.factor_key
         and current_portfolios.stock_key = previous_portfolios.stock_key
         and previous_portfolios.period_index = current_portfolios.period_index - 1
 
@@ -89,19 +98,24 @@ stock_transitions as materialized (
 memberships as (
 
     select
+        scheme,
         factor_key,
         period,
         portfolio,
         count(*) as n_stocks,
-        count(*) filter (where previous_portfolio is distinct from portfolio) as n_stocks_new
+        count(*) filter (where previous_portfolio is distinct from portfolio) as n_stocks_new,
+        sum(weight) filter (where previous_portfolio is distinct from portfolio) as new_weight,
+        sum(weight * cost_pct) filter (where previous_portfolio is distinct from portfolio) as new_weight_cost,
+        sum(weight) as total_weight
     from stock_transitions
-    group by factor_key, period, portfolio
+    group by scheme, factor_key, period, portfolio
 
 ),
 
 rank_autocorrelations as (
 
     select
+        scheme,
         factor_key,
         period,
         count(previous_pct_rank) as rank_autocorrelation_n_stocks,
@@ -111,13 +125,14 @@ rank_autocorrelations as (
                 then corr(pct_rank, previous_pct_rank)
         end as rank_autocorrelation
     from stock_transitions
-    group by factor_key, period
+    group by scheme, factor_key, period
 
 ),
 
 final as (
 
     select
+        portfolio_alpha.scheme,
         portfolio_alpha.factor_key,
         portfolio_alpha.factor,
         portfolio_alpha.period,
@@ -132,6 +147,14 @@ final as (
             when previous_factor_periods.previous_period is not null and memberships.n_stocks > 0
                 then memberships.n_stocks_new / memberships.n_stocks
         end as turnover,
+        case
+            when previous_factor_periods.previous_period is not null and memberships.total_weight > 0
+                then coalesce(memberships.new_weight, 0) / memberships.total_weight
+        end as traded_weight,
+        case
+            when previous_factor_periods.previous_period is not null and memberships.total_weight > 0
+                then coalesce(memberships.new_weight_cost, 0) / memberships.total_weight
+        end as trading_cost_pct,
         case when previous_factor_periods.previous_period is not null
             then coalesce(rank_autocorrelations.rank_autocorrelation_n_stocks, 0) end
             as rank_autocorrelation_n_stocks,
@@ -148,14 +171,17 @@ final as (
         end as statistics_note
     from portfolio_alpha
     left join previous_factor_periods
-        on portfolio_alpha.factor_key = previous_factor_periods.factor_key
+        on portfolio_alpha.scheme = previous_factor_periods.scheme
+        and portfolio_alpha.factor_key = previous_factor_periods.factor_key
         and portfolio_alpha.period = previous_factor_periods.period
     left join memberships
-        on portfolio_alpha.factor_key = memberships.factor_key
+        on portfolio_alpha.scheme = memberships.scheme
+        and portfolio_alpha.factor_key = memberships.factor_key
         and portfolio_alpha.period = memberships.period
         and portfolio_alpha.portfolio = memberships.portfolio
     left join rank_autocorrelations
-        on portfolio_alpha.factor_key = rank_autocorrelations.factor_key
+        on portfolio_alpha.scheme = rank_autocorrelations.scheme
+        and portfolio_alpha.factor_key = rank_autocorrelations.factor_key
         and portfolio_alpha.period = rank_autocorrelations.period
 
 )

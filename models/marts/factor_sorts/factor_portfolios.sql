@@ -1,6 +1,6 @@
--- int_factor_sorts__portfolios with names: one row per (factor, period, stock_id), the portfolio
--- 1..J the stock falls in when the factor is sorted within its group, its breakpoints, value,
--- rank and alpha. A view: the portfolios are computed where they are read.
+-- int_factor_sorts__portfolios with names: one row per (scheme, factor, period, stock_id) in the
+-- scheme's sample, the portfolio 1..J the stock falls in when the factor is sorted within its group
+-- on the scheme's breakpoints, its breakpoints, value, rank, alpha, and its weight in the scheme. A view: the portfolios are computed where they are read.
 {{ config(materialized='view') }}
 
 with
@@ -28,6 +28,7 @@ factors as (
 final as (
 
     select
+        portfolios.scheme,
         portfolios.factor_key,
         factors.factor,
         portfolios.period,
@@ -42,7 +43,9 @@ final as (
         portfolios.lower_breakpoint,
         portfolios.upper_breakpoint,
         portfolios.alpha,
-        portfolios.alpha_rank
+        portfolios.alpha_rank,
+        portfolios.is_breakpoint_stock,
+        portfolios.weight
     from portfolios
     inner join factors
         on portfolios.factor_key = factors.factor_key

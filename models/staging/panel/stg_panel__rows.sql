@@ -4,12 +4,15 @@
 -- sector on each of its characteristic rows: they are grouped here, line_number is the
 -- first of them, and distinct_return_count says when the repeats disagree. The return is read
 -- as a field of numbers (macro panel_field): a missing marker, or a NaN in a float column, is a
--- missing return; a text sector's missing marker is no sector.
+-- missing return; a text sector's missing marker is no sector. The optional stock-level
+-- columns of the portfolio schemes (market equity, exchange, price, cost) are read the same way,
+-- null when their key is not set; the NYSE flag compares the exchange with nyse_exchange_values.
 
 {%- set columns = panel_columns() %}
 {%- set return_column = panel_column('return_column', columns) %}
-{%- set sector = panel_field(columns['keys']['sector_column'], columns) if 'sector_column' in columns['keys']
-    else 'null' %}
+{%- set stock_fields = ['sector', 'market_equity', 'exchange', 'price', 'cost'] %}
+{%- set text_return = columns['types'].get(return_column) == 'VARCHAR' %}
+{%- set percent = ' * 100' if panel_setting('return_unit') == 'decimal' else '' %}
 
 with source as (
 
@@ -22,7 +25,9 @@ numbered as (
     select
         {{ panel_row_keys(columns) | indent(8) }},
         {{ panel_field(return_column, columns) | indent(8) }} as __panel_return,
-        {{ sector | indent(8) }} as __panel_sector
+        {%- for field in stock_fields %}
+        {{ panel_optional_field(field ~ '_column', columns) | indent(8) }} as __panel_{{ field }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from source
 
 ),
@@ -37,7 +42,9 @@ stock_periods as (
         __panel_period,
         any_value(__panel_return) as __panel_return,
         count(distinct __panel_return) as distinct_return_count,
-        any_value(__panel_sector) as __panel_sector
+        {%- for field in stock_fields %}
+        any_value(__panel_{{ field }}) as __panel_{{ field }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from numbered
     group by __panel_file, __panel_id, __panel_period
 
@@ -75,10 +82,22 @@ renamed as (
         cast(null as varchar) as sector_rejection_reason,
         {{ panel_literal(panel_setting('return_column')) }} as return_column,
         cast(__panel_return as varchar) as return_text,
-        {{ panel_number('__panel_return', columns['types'].get(return_column) == 'VARCHAR') }}{{ ' * 100' if panel_setting('return_unit') == 'decimal' }} as return_pct,
+        {{ panel_number('__panel_return', text_return) }}{{ percent }} as return_pct,
         cast(distinct_return_count as integer) as distinct_return_count,
         cast(null as varchar) as class_text,
-        cast(null as double) as class_value
+        cast(null as double) as class_value,
+        {%- for field in ['market_equity', 'price', 'cost'] %}
+        {%- set key = field ~ '_column' %}
+        {{ panel_literal(panel_setting(key)) if key in columns['keys'] else 'cast(null as varchar)' }} as {{ key }},
+        cast(__panel_{{ field }} as varchar) as {{ field }}_text,
+        {{ panel_optional_number(key, '__panel_' ~ field, columns) }}{{ percent if field == 'cost' }} as {{ field }}{{ '_pct' if field == 'cost' }},
+        {%- endfor %}
+        {{ panel_exchange_text('__panel_exchange') }} as exchange,
+        list_contains(cast([
+            {%- for code in panel_setting('nyse_exchange_values') -%}
+            {{ panel_literal(code | string) }}{{ ', ' if not loop.last }}
+            {%- endfor -%}
+        ] as varchar[]), {{ panel_exchange_text('__panel_exchange') }}) as is_nyse
     from read
 
 )

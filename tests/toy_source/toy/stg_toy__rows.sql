@@ -24,7 +24,18 @@ final as (
         try_cast(amount as double) * 100 as return_pct,
         1 as distinct_return_count,
         cast(null as varchar) as class_text,
-        cast(null as double) as class_value
+        cast(null as double) as class_value,
+        cast(null as varchar) as market_equity_column,
+        cast(null as varchar) as market_equity_text,
+        cast(null as double) as market_equity,
+        cast(null as varchar) as price_column,
+        cast(null as varchar) as price_text,
+        cast(null as double) as price,
+        cast(null as varchar) as cost_column,
+        cast(null as varchar) as cost_text,
+        cast(null as double) as cost_pct,
+        cast(null as varchar) as exchange,
+        cast(null as boolean) as is_nyse
     from source
 
 )
