@@ -13,8 +13,8 @@ as panel.parquet. Then:
 2. Rebuilds: `dbt run` of every SQL model cold, again with nothing changed, and again after
    panel.parquet gains its next month (the file replaced at the same path, as a monthly update is):
    the last two as shares of the cold one.
-Every figure is the wall time of a whole process and its peak RSS (from wait4: the process and the
-children it waited for). A run that fails (polars out of memory at full size) is reported as such.
+Every figure is the wall time of a whole process, its CPU time and its peak RSS (from wait4: the process
+and the children it waited for); on cores shared with other work the CPU times compare more steadily. A run that fails (polars out of memory at full size) is reported as such.
 Prints every figure and ratio; it is not a test.
 """
 
@@ -38,8 +38,8 @@ EVERY_SQL_MODEL = ["run", "--select", "path:models"]  # the Python models live i
 
 
 def run_measured(command, log_path, env=None):
-    """Run `command` to the end, its output into log_path; wall seconds, peak RSS in MB, and
-    `failed` (why, or None)."""
+    """Run `command` to the end, its output into log_path; wall seconds, CPU seconds (user and system),
+    peak RSS in MB, and `failed` (why, or None)."""
     started = time.perf_counter()
     with open(log_path, "w") as log:
         process = subprocess.Popen([str(part) for part in command], stdout=log, stderr=subprocess.STDOUT,
@@ -47,7 +47,8 @@ def run_measured(command, log_path, env=None):
         _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     failed = None if process.returncode == 0 else f"exit status {process.returncode}, see {log_path}"
-    return {"seconds": time.perf_counter() - started, "peak_rss_mb": usage.ru_maxrss / 1024, "failed": failed}
+    return {"seconds": time.perf_counter() - started, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "peak_rss_mb": usage.ru_maxrss / 1024, "failed": failed}
 
 
 def dbt_command(args, panel, workdir):
@@ -127,22 +128,24 @@ def rebuilds(workdir, seeded, panel, following):
 def describe(run):
     if run["failed"]:
         return f"failed after {run['seconds']:.1f} s ({run['failed']}), peak RSS {run['peak_rss_mb']:,.0f} MB"
-    return f"{run['seconds']:.1f} s, peak RSS {run['peak_rss_mb']:,.0f} MB"
+    return f"{run['seconds']:.1f} s (CPU {run['cpu_seconds']:.1f} s), peak RSS {run['peak_rss_mb']:,.0f} MB"
 
 
 def report(options, pairs, compared, rebuild_runs):
     lines = [f"panel: {options.stocks:,} stocks x {options.months:,} months x {options.characteristics} characteristics",
              "same work (dbt run of ranks and median split | polars script), whole processes:"]
-    ratios = []
+    ratios = {"seconds": [], "cpu_seconds": []}
     for number, pair in enumerate(pairs, start=1):
-        ratio = None if pair["warehouse"]["failed"] or pair["polars"]["failed"] else (
-            pair["warehouse"]["seconds"] / pair["polars"]["seconds"])
-        ratios += [ratio] if ratio is not None else []
+        both = not (pair["warehouse"]["failed"] or pair["polars"]["failed"])
+        for measure, values in ratios.items():
+            values += [pair["warehouse"][measure] / pair["polars"][measure]] if both else []
         lines.append(f"    pair {number}: warehouse {describe(pair['warehouse'])} | polars {describe(pair['polars'])}"
-                     + (f" | ratio {ratio:.2f}" if ratio is not None else ""))
-    if ratios:
-        lines.append(f"    warehouse / polars: median {statistics.median(ratios):.2f} (min {min(ratios):.2f}, "
-                     f"max {max(ratios):.2f}) over {len(ratios)} pairs")
+                     + (f" | ratio {ratios['seconds'][-1]:.2f}, CPU {ratios['cpu_seconds'][-1]:.2f}" if both else ""))
+    for measure, values in ratios.items():
+        if values:
+            lines.append(f"    warehouse / polars{', CPU' if measure == 'cpu_seconds' else ''}: median "
+                         f"{statistics.median(values):.2f} (min {min(values):.2f}, max {max(values):.2f}) "
+                         f"over {len(values)} pairs")
     if compared:
         lines.append(f"    agreement: {compared['values']:,} values ranked (polars {compared['polars_values']:,}), "
                      f"rank sums differ by {compared['rank_sum_difference']:.2g}; mean alphas of "
@@ -153,7 +156,7 @@ def report(options, pairs, compared, rebuild_runs):
         lines.append("every SQL model (dbt run --select path:models):")
         for name, run in rebuild_runs.items():
             share = "" if run["failed"] or cold["failed"] or name == "cold" else (
-                f" = {run['seconds'] / cold['seconds']:.1%} of cold")
+                f" = {run['seconds'] / cold['seconds']:.1%} of cold (CPU {run['cpu_seconds'] / cold['cpu_seconds']:.1%})")
             lines.append(f"    {name}: {describe(run)}{share}")
     lines.append(load_average_line())
     return "\n".join(lines)

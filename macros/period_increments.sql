@@ -275,14 +275,18 @@
         {%- set backup_relation = make_backup_relation(target_relation, 'table' if existing_relation is none else existing_relation.type) -%}
         {{ drop_relation_if_exists(load_cached_relation(intermediate_relation)) }}
         {{ drop_relation_if_exists(load_cached_relation(backup_relation)) }}
+        {%- set started = modules.datetime.datetime.now() -%}
         {%- call statement('main') -%}
             {{ create_table_as(False, intermediate_relation, period_build_sql(factor_batched, 0, batches)) }}
         {%- endcall -%}
+        {%- do factor_batch_log(0, batches, started) -%}
         {%- for batch in range(1, batches | length) -%}
+            {%- set started = modules.datetime.datetime.now() -%}
             {%- call statement('factor_batch_' ~ batch) -%}
                 insert into {{ intermediate_relation }}
                 {{ period_build_sql(factor_batched, batch, batches) }}
             {%- endcall -%}
+            {%- do factor_batch_log(batch, batches, started) -%}
         {%- endfor -%}
         {%- if existing_relation is not none -%}
             {{ adapter.rename_relation(existing_relation, backup_relation) }}
@@ -296,10 +300,12 @@
             {{ period_increment_delete(plan, target_relation) }}
         {%- endcall -%}
         {%- for batch in range(batches | length) -%}
+            {%- set started = modules.datetime.datetime.now() -%}
             {%- call statement('main' if batch == 0 else 'factor_batch_' ~ batch) -%}
                 insert into {{ target_relation }} by name
                 {{ period_build_sql(factor_batched, batch, batches) }}
             {%- endcall -%}
+            {%- do factor_batch_log(batch, batches, started) -%}
         {%- endfor -%}
     {%- endif -%}
     {%- if plan.mode != 'unchanged' and batches | length > 1 -%}

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 from factor_warehouse.cli import build as runner
-from factor_warehouse.cli.dbt_runner import run_dbt
+from factor_warehouse.cli.dbt_runner import dbt_output_to, run_dbt
 from tests.conftest import KAGGLE_SAMPLE_DIR
 from tests.test_build_faults import assert_kept, old  # noqa: F401 (old is a fixture)
 
@@ -119,3 +119,26 @@ def test_ctrl_c_prints_one_line_and_keeps_the_old_warehouse(old):
     assert not re.search(r"Traceback|KeyboardInterrupt|CANCEL|Encountered an error", out + err)
     assert sorted(path.name for path in old.building.iterdir()) == [old.lock.name]
     assert_kept(old)
+
+
+def test_a_batched_model_prints_a_line_per_factor_batch(tmp_path, monkeypatch, capsys):
+    # the sample's 60,000 or so values, 5,000 a batch: about a dozen batches of int_factor_values
+    monkeypatch.setattr(runner, "run_dbt",
+                        selecting("--select", "+int_factor_values", "--indirect-selection", "cautious"))
+
+    with dbt_output_to(runner.BuildProgress()):  # the build command's output, without the report
+        status = runner.build(tmp_path / "warehouse.duckdb", {"kaggle_dir": str(KAGGLE_SAMPLE_DIR),
+                                                              "values_per_batch": 5000})
+    out, err = capsys.readouterr()
+
+    assert status == 0, out + err
+    batch_lines = [re.fullmatch(r"int_factor_values: batch (\d+) of (\d+) \(factors (\d+)-(\d+) of (\d+)"
+                                r"(, and every factor not dealt to a batch)?\) done in \d+\.\d s", line)
+                   for line in out.splitlines() if line.startswith("int_factor_values: batch ")]
+    assert all(batch_lines) and len(batch_lines) > 1, out
+    batches = int(batch_lines[0][2])
+    assert [int(line[1]) for line in batch_lines] == list(range(1, batches + 1))
+    # the batches deal the factors out in runs, one after the other, the last taking the rest
+    assert [int(line[3]) for line in batch_lines] == [1] + [int(line[4]) + 1 for line in batch_lines[:-1]]
+    assert int(batch_lines[-1][4]) == int(batch_lines[-1][5]) and batch_lines[-1][6]
+    assert f"int_factor_values: built in {batches} factor batches" in out

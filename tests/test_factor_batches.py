@@ -49,8 +49,8 @@ def batched_database(tmp_path_factory):
 
 def test_batched_build_runs_in_batches(batched_database):
     with duckdb.connect(str(batched_database), read_only=True) as connection:
-        # the larger table upstream of int_factor_values with a factor_key column
-        largest_upstream = connection.sql("select count(*) from int_factor_cells_accepted").fetchone()[0]
+        # the larger set of values upstream of int_factor_values: the input's values, accepted or not
+        largest_upstream = connection.sql("select sum(n_values) from int_input_period_digests").fetchone()[0]
         # factor_ic's is factor_values, which holds the user factors too
         values, factors = connection.sql("select count(*), count(distinct factor) from factor_values").fetchone()
     batch_count = -(-largest_upstream // 5000)

@@ -133,7 +133,7 @@ def test_panel_changes_rebuild_only_their_periods_and_equal_a_cold_build(months,
     write(panel)
     build(database, panel_vars(panel))
     check_against_cold(panel_vars, "month_added")
-    for model in ("int_factor_cells_accepted", "stock_periods", "int_factor_values", "int_factor_sorts__alpha_ranks",
+    for model in ("quarantined_inputs", "stock_periods", "int_factor_values", "int_factor_sorts__alpha_ranks",
                   "int_factor_sorts__breakpoints", "factor_portfolio_alpha", "factor_median_split_alpha",
                   "factor_fama_macbeth_slopes", "factor_turnover"):
         assert rebuilt_periods(database, model) == {new}, model
@@ -156,7 +156,7 @@ def test_panel_changes_rebuild_only_their_periods_and_equal_a_cold_build(months,
     check_against_cold(panel_vars, "month_dropped")
     assert dropped not in periods_of(database, "int_factor_values")
     assert rebuilt_periods(database, "int_factor_values") == set()
-    for model in ("int_factor_cells_accepted", "int_factor_cells_rejected"):
+    for model in ("quarantined_inputs", "int_factor_cells_rejected"):
         assert rebuilt_periods(database, model) == set(dates[DROPPED_MONTH + 1:]), model
     assert rebuilt_periods(database, "factor_turnover") == {dates[DROPPED_MONTH + 1]}
     assert rebuilt_periods(database, "factor_ic") == set(dates[DROPPED_MONTH - 11:DROPPED_MONTH])
@@ -188,7 +188,7 @@ def test_a_kaggle_year_added_rebuilds_its_year(tmp_path):
     assert tables_differing(database, reference) == {}
     year = years[-1].name[:4] + "-12-31"
     assert rebuilt_periods(database, "int_factor_values") == {year}
-    assert rebuilt_periods(database, "int_factor_cells_accepted") == {year}
+    assert rebuilt_periods(database, "quarantined_inputs") == {year}
 
 
 def test_portfolio_schemes_with_a_holding_period_rebuild_their_reach_and_equal_a_cold_build(months, tmp_path):

@@ -1,11 +1,11 @@
 -- The accepted values of int_factor_cells_flagged on keys (macro name_key): one row per
--- (stock_key, period, factor_key) of the input, with the value. The input's large table.
-{{ config(materialized='period_table') }}
+-- (stock_key, period, factor_key) of the input, with the value. A view, never written:
+-- int_factor_values ranks straight from it, reading the input once more costs less than writing
+-- and reading back every value.
 with flagged as (
 
     select * from {{ ref('int_factor_cells_flagged') }}
     where rejection_reason is null
-        and {{ period_filter('period', 'int_input_period_digests') }}
 
 ),
 

@@ -1,8 +1,7 @@
 -- Every characteristic value of the input, once, with names: an accepted value
 -- (int_factor_cells_accepted) with its stock-period's file and line (its accepted stock row) and
 -- its factor's name (the input's indicator columns), column_number and cell_text null; a rejected
--- value as int_factor_cells_rejected keeps it. The view user factor models read by factor name and
--- data_loss counts from.
+-- value as int_factor_cells_rejected keeps it. The view user factor models read by factor name.
 with accepted_cells as (
 
     select * from {{ ref('int_factor_cells_accepted') }}

@@ -5,6 +5,9 @@
 {%- set adjustments = factor_adjustment_settings() -%}
 {%- set fractions = adjustments.fractions -%}
 {%- set settings = adjustments.settings %}
+{#- without adjustments the values go straight to the ranks; without a winsorize setting they are
+    not scanned twice for quantiles #}
+{%- set winsorized = settings | rejectattr(2, 'equalto', 'null') | list %}
 with cells as (
 
     select stock_key, period, factor_key, value
@@ -102,21 +105,21 @@ kept as (
             )
             else values_to_rank.value
         end as value,
-        {%- else -%}
-        values_to_rank.value,
-        {%- endif %}
         adjustment_keys.winsorize_lower_position,
         adjustment_keys.winsorize_upper_position
     from values_to_rank
-    {% if settings -%}
     cross join unknown_adjustments
-    {% endif -%}
     left join adjustment_keys
         on values_to_rank.factor_key = adjustment_keys.factor_key
     where not coalesce(adjustment_keys.zero_as_missing and values_to_rank.value = 0, false)
+        {%- else %}
+        values_to_rank.value
+    from values_to_rank
+        {%- endif %}
 
 ),
 
+{% if winsorized -%}
 winsorize_quantiles as (
 
     select
@@ -148,6 +151,14 @@ adjusted as (
         and kept.period = winsorize_quantiles.period
 
 ),
+{%- else %}
+adjusted as (
+
+    select stock_key, period, factor_key, value
+    from kept
+
+),
+{%- endif %}
 
 final as (
 

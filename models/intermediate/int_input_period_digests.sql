@@ -3,6 +3,8 @@
 -- 64-bit row hashes with the row count. content_digest leaves out where a row sits (source file,
 -- line, column number), so rows added to another period of a file leave it unchanged; digest
 -- covers those too, for the incremental tables that carry them (macros/period_increments.sql).
+-- And the period's count of input values, in all and per file (data_loss, the factor batches),
+-- counted in the same scan.
 {{ config(materialized='table') }}
 
 with
@@ -33,10 +35,24 @@ row_sums as (
 
 ),
 
+value_file_sums as (
+
+    select period, source_file, {{ period_hash_sums(['source_file', 'line_number', 'column_number']) }}
+    from cell_values
+    group by period, source_file
+
+),
+
+-- the sums are additive: a period's are its files' sums
 value_sums as (
 
-    select period, {{ period_hash_sums(['source_file', 'line_number', 'column_number']) }}
-    from cell_values
+    select
+        period,
+        cast(sum(n_rows) as bigint) as n_rows,
+        sum(content_sum) as content_sum,
+        sum(provenance_sum) as provenance_sum,
+        list({'source_file': source_file, 'n_values': n_rows} order by source_file) as values_per_file
+    from value_file_sums
     group by period
 
 ),
@@ -63,7 +79,9 @@ final as (
             row_sums.n_rows, row_sums.provenance_sum,
             value_sums.n_rows, value_sums.provenance_sum,
             benchmark_sums.n_rows, benchmark_sums.provenance_sum
-        ) as digest
+        ) as digest,
+        coalesce(value_sums.n_rows, 0) as n_values,
+        coalesce(value_sums.values_per_file, []) as values_per_file
     from row_sums
     left join value_sums
         on row_sums.period is not distinct from value_sums.period

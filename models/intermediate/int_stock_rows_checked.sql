@@ -2,10 +2,14 @@
 -- reason names the value it rejects and what to do about it, in the source's words for its
 -- keys (stg_input__build_facts: ticker and fiscal year for the Kaggle files, stock id and
 -- period for a panel). The optional stock-level columns of the portfolio schemes (market equity,
--- price, cost) reject their row when given but not a finite number.
+-- price, cost) reject their row when given but not a finite number. A table built incrementally
+-- by period (macros/period_increments.sql): every check is within a period, and the marts of rows
+-- (stock_periods, periods, data_loss, quarantined_inputs) read it instead of checking the input again.
+{{ config(materialized='period_table') }}
 with stock_rows as (
 
     select * from {{ ref('stg_input__rows') }}
+    where {{ period_filter('period', 'int_input_period_digests') }}
 
 ),
 

@@ -1,7 +1,7 @@
 -- Per period, input rows = stock_periods rows + rejected rows, and input values (as staging reads
 -- them) = accepted values + rejected values + values of rejected rows, the last two as
--- quarantined_inputs and int_factor_cells_checked list them. Accepted values are counted in
--- int_factor_cells_checked, not factor_values, which also holds user factors and drops the zeros
+-- quarantined_inputs and int_factor_cells_rejected list them. Accepted values are counted in
+-- int_factor_cells_accepted, not factor_values, which also holds user factors and drops the zeros
 -- of a zero_as_missing adjustment; its own tests cover what it keeps. Returns the periods where
 -- the counts disagree (none when nothing was lost).
 with input_rows as (
@@ -18,9 +18,15 @@ input_values as (
 
 ),
 
-checked_values as (
+accepted_values as (
 
-    select * from {{ ref('int_factor_cells_checked') }}
+    select * from {{ ref('int_factor_cells_accepted') }}
+
+),
+
+rejected_values as (
+
+    select * from {{ ref('int_factor_cells_rejected') }}
 
 ),
 
@@ -43,8 +49,7 @@ loaded_rows as (
 loaded_values as (
 
     select period, count(*) as n_values
-    from checked_values
-    where rejection_reason is null
+    from accepted_values
     group by period
 
 ),
@@ -63,7 +68,7 @@ quarantined as (
 values_of_rejected_rows as (
 
     select period, count(*) as n_values
-    from checked_values
+    from rejected_values
     where is_row_rejected
     group by period
 

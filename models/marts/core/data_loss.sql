@@ -10,9 +10,18 @@ with stock_rows as (
 
 ),
 
-checked_values as (
+-- the values are counted where the input is read (int_input_period_digests), not scanned again
+input_values as (
 
-    select * from {{ ref('int_factor_cells_checked') }}
+    select period, values_per_file
+    from {{ ref('int_input_period_digests') }}
+
+),
+
+rejected_values as (
+
+    select source_file, period
+    from {{ ref('int_factor_cells_rejected') }}
 
 ),
 
@@ -35,15 +44,39 @@ row_counts as (
 
 ),
 
-value_counts as (
+file_values as (
+
+    select
+        input_values.period,
+        file_count.source_file,
+        file_count.n_values
+    from input_values
+    cross join unnest(input_values.values_per_file) as files (file_count)
+
+),
+
+quarantined_value_counts as (
 
     select
         source_file,
         period,
-        count(*) as input_values,
-        count(*) filter (where rejection_reason is not null) as quarantined_values
-    from checked_values
+        count(*) as quarantined_values
+    from rejected_values
     group by source_file, period
+
+),
+
+value_counts as (
+
+    select
+        file_values.source_file,
+        file_values.period,
+        file_values.n_values as input_values,
+        coalesce(quarantined_value_counts.quarantined_values, 0) as quarantined_values
+    from file_values
+    left join quarantined_value_counts
+        on file_values.source_file = quarantined_value_counts.source_file
+        and file_values.period is not distinct from quarantined_value_counts.period
 
 ),
 

@@ -1,8 +1,11 @@
 -- Share of each period's stocks that have a value for each factor. Every factor the input
--- declares for a period is listed, also when none of its values made it.
+-- declares for a period is listed, also when none of its values made it. Built incrementally by
+-- period (macros/period_increments.sql).
+{{ config(materialized='period_table') }}
 with declared_factors as (
 
     select * from {{ ref('int_declared_factors') }}
+    where {{ period_filter('period') }}
 
 ),
 
@@ -10,12 +13,14 @@ periods as (
 
     select period, period_label, n_stocks
     from {{ ref('periods') }}
+    where {{ period_filter('period') }}
 
 ),
 
 factor_values as (
 
     select * from {{ ref('int_factor_values') }}
+    where {{ period_filter('period') }}
 
 ),
 

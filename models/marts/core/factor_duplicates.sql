@@ -13,24 +13,25 @@
 
 with
 
--- read where it is used, never copied whole: the table can hold hundreds of millions of rows
+-- read where it is used, never copied whole: the table can hold hundreds of millions of rows; on
+-- keys, the names joined to the pairs found only
 factor_values as not materialized (
 
-    select stock_id, period, factor, value, pct_rank
-    from {{ ref('factor_values') }}
+    select stock_key, period, factor_key, value, pct_rank
+    from {{ ref('int_factor_values') }}
 
 ),
 
 stock_periods as (
 
-    select stock_id, period
+    select stock_id, stock_key, period
     from {{ ref('stock_periods') }}
 
 ),
 
 factors as (
 
-    select factor, column_number
+    select factor, factor_key, column_number
     from {{ ref('factors') }}
 
 ),
@@ -47,6 +48,7 @@ factor_preferences as (
 
     select
         factors.factor,
+        factors.factor_key,
         cast(coalesce(sum(factor_coverage.n_values), 0) as bigint) as n_values,
         row_number() over (
             order by coalesce(sum(factor_coverage.n_values), 0) desc, factors.column_number, factors.factor
@@ -54,14 +56,14 @@ factor_preferences as (
     from factors
     left join factor_coverage
         on factors.factor = factor_coverage.factor
-    group by factors.factor, factors.column_number
+    group by factors.factor, factors.factor_key, factors.column_number
 
 ),
 
 sampled_stock_periods as (
 
     select
-        stock_id,
+        stock_key,
         period,
         row_number() over (order by hash(stock_id, period), stock_id, period) as sample_row
     from stock_periods
@@ -79,10 +81,10 @@ sampled_values as (
         factor_values.pct_rank
     from factor_values
     inner join sampled_stock_periods
-        on factor_values.stock_id = sampled_stock_periods.stock_id
+        on factor_values.stock_key = sampled_stock_periods.stock_key
         and factor_values.period = sampled_stock_periods.period
     inner join factor_preferences
-        on factor_values.factor = factor_preferences.factor
+        on factor_values.factor_key = factor_preferences.factor_key
 
 ),
 
@@ -107,8 +109,8 @@ screened_pairs as (
 candidate_pairs as (
 
     select
-        representatives.factor as representative,
-        twins.factor
+        representatives.factor_key as representative_key,
+        twins.factor_key
     from screened_pairs
     inner join factor_preferences as representatives
         on screened_pairs.representative_preference = representatives.preference
@@ -119,9 +121,9 @@ candidate_pairs as (
 
 candidate_factors as (
 
-    select representative as factor from candidate_pairs
+    select representative_key as factor_key from candidate_pairs
     union
-    select factor from candidate_pairs
+    select factor_key from candidate_pairs
 
 ),
 
@@ -131,7 +133,7 @@ candidate_values as (
     select factor_values.*
     from factor_values
     semi join candidate_factors
-        on factor_values.factor = candidate_factors.factor
+        on factor_values.factor_key = candidate_factors.factor_key
 
 ),
 
@@ -139,32 +141,32 @@ candidate_values as (
 representative_values as (
 
     select
-        candidate_pairs.representative,
-        candidate_pairs.factor,
-        candidate_values.stock_id,
+        candidate_pairs.representative_key,
+        candidate_pairs.factor_key,
+        candidate_values.stock_key,
         candidate_values.period,
         candidate_values.value,
         candidate_values.pct_rank
     from candidate_pairs
     inner join candidate_values
-        on candidate_pairs.representative = candidate_values.factor
+        on candidate_pairs.representative_key = candidate_values.factor_key
 
 ),
 
 checked_pairs as (
 
     select
-        representative_values.factor,
-        representative_values.representative,
+        representative_values.factor_key,
+        representative_values.representative_key,
         count(*) as n_shared,
         bool_and(representative_values.value = candidate_values.value) as identical_values,
         corr(representative_values.pct_rank, candidate_values.pct_rank) as raw_rank_correlation
     from representative_values
     inner join candidate_values
-        on representative_values.factor = candidate_values.factor
-        and representative_values.stock_id = candidate_values.stock_id
+        on representative_values.factor_key = candidate_values.factor_key
+        and representative_values.stock_key = candidate_values.stock_key
         and representative_values.period = candidate_values.period
-    group by representative_values.factor, representative_values.representative
+    group by representative_values.factor_key, representative_values.representative_key
 
 ),
 
@@ -172,8 +174,8 @@ checked_pairs as (
 correlated_pairs as (
 
     select
-        factor,
-        representative,
+        factor_key,
+        representative_key,
         n_shared,
         identical_values,
         case when not isnan(raw_rank_correlation) then raw_rank_correlation end as rank_correlation
@@ -184,8 +186,8 @@ correlated_pairs as (
 final as (
 
     select
-        correlated_pairs.factor,
-        correlated_pairs.representative,
+        twins.factor,
+        representatives.factor as representative,
         correlated_pairs.n_shared,
         twins.n_values,
         representatives.n_values as representative_n_values,
@@ -199,9 +201,9 @@ final as (
         end as reason
     from correlated_pairs
     inner join factor_preferences as twins
-        on correlated_pairs.factor = twins.factor
+        on correlated_pairs.factor_key = twins.factor_key
     inner join factor_preferences as representatives
-        on correlated_pairs.representative = representatives.factor
+        on correlated_pairs.representative_key = representatives.factor_key
     where correlated_pairs.n_shared >= {{ min_shared }}
         and (correlated_pairs.identical_values or correlated_pairs.rank_correlation > 0.99)
 

@@ -1,8 +1,11 @@
--- Every input row or value that did not make it into the warehouse, with why.
+-- Every input row or value that did not make it into the warehouse, with why. Built
+-- incrementally by period (macros/period_increments.sql), following the input's digests.
+{{ config(materialized='period_table') }}
 with stock_rows as (
 
     select * from {{ ref('int_stock_rows_checked') }}
     where rejection_reason is not null
+        and {{ period_filter('period', 'int_input_period_digests') }}
 
 ),
 
@@ -10,6 +13,7 @@ cells as (
 
     select * from {{ ref('int_factor_cells_rejected') }}
     where not is_row_rejected
+        and {{ period_filter('period', 'int_input_period_digests') }}
 
 ),
 
