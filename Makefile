@@ -29,6 +29,7 @@ benchmark: $(STAMP)
 	$(PY) -m benchmarks.sorts
 	$(PY) -m benchmarks.mic
 	$(PY) -m benchmarks.panel --stocks 4000 --months 1000 --characteristics 150 --pairs 1
+	$(PY) -m benchmarks.schemes
 	$(PY) -m benchmarks.evaluation
 
 # The panel alone, in one run: the warehouse against the polars script on the same Parquet (2,000 stocks

@@ -51,15 +51,17 @@ def run_measured(command, log_path, env=None):
             "peak_rss_mb": usage.ru_maxrss / 1024, "failed": failed}
 
 
-def dbt_command(args, panel, workdir):
+def dbt_command(args, panel, workdir, panel_keys=None, dbt_vars=None):
+    """`dbt <args>` on the panel file (with more panel keys and dbt vars if given), target dev."""
     dbt = Path(sys.executable).parent / "dbt"
-    dbt_vars = {"panel": {"path": str(panel), "sector_column": "sector"}}
+    dbt_vars = {"panel": {"path": str(panel), "sector_column": "sector", **(panel_keys or {})}, **(dbt_vars or {})}
     return [dbt, *args, "--project-dir", PROJECT_DIR, "--profiles-dir", PROJECT_DIR, "--target", "dev",
             "--vars", json.dumps(dbt_vars), *dbt_options(workdir)]
 
 
-def dbt_measured(args, database, panel, workdir, log_name):
-    return run_measured(dbt_command(args, panel, workdir), Path(workdir) / log_name,
+def dbt_measured(args, database, panel, workdir, log_name, **settings):
+    """run_measured of dbt_command(args, panel, workdir, **settings) building into `database`."""
+    return run_measured(dbt_command(args, panel, workdir, **settings), Path(workdir) / log_name,
                         env={"FACTOR_WAREHOUSE_PATH": str(database)})
 
 
