@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from factor_warehouse.research.design_matrix import as_date_column
 from factor_warehouse.research.factor_summary import periods_needed
 from factor_warehouse.research.multiple_testing import adjusted_p_values
 
@@ -84,8 +85,11 @@ def one_regression(series, regressors, lags):
 
 
 def model_matrices(model_returns):
-    """{model: DataFrame indexed by period, a column per regressor in the order given} of a long
-    frame model, regressor, period, value."""
+    """{model: DataFrame indexed by period, a column per regressor} of a long frame model,
+    regressor, period, value: the regressors by regressor_order where the frame has that column,
+    else in the order of their first row."""
+    if "regressor_order" in model_returns.columns:
+        model_returns = model_returns.sort_values(["model", "regressor_order"], kind="stable")
     return {model: frame.pivot(index="period", columns="regressor", values="value")[
                 list(dict.fromkeys(frame["regressor"]))]
             for model, frame in model_returns.groupby("model", sort=True)}
@@ -116,4 +120,17 @@ def factor_model_alphas(series, model_returns, lags, keys=("factor", "series")):
         for name, column in (("alpha_bh_q_value", "bh_q"), ("alpha_by_q_value", "by_q"),
                              ("alpha_holm_p_value", "holm_p")):
             alphas.loc[members.index, name] = adjusted[column]
+    for column in ("first_period", "last_period"):
+        alphas[column] = as_date_column(alphas[column])
+    alphas["statistics_note"] = alphas["statistics_note"].astype("string")  # text even when every note is null
     return alphas, pd.DataFrame(loading_rows, columns=["model", *keys, *LOADING_COLUMNS])
+
+
+def alpha_table(series, model_returns, lags):
+    """The alphas of factor_model_alphas over (factor, series)."""
+    return factor_model_alphas(series, model_returns, lags)[0]
+
+
+def loading_table(series, model_returns, lags):
+    """The loadings of factor_model_alphas over (factor, series)."""
+    return factor_model_alphas(series, model_returns, lags)[1]

@@ -62,4 +62,6 @@ def factor_grs(portfolios, model_returns, keys=("factor",)):
         wide.columns = [f"portfolio {column}" for column in wide.columns]
         for model, regressors in matrices.items():
             rows.append({"model": model, **dict(zip(keys, key)), **one_test(wide, regressors)})
-    return pd.DataFrame(rows, columns=["model", *keys, *COLUMNS])
+    frame = pd.DataFrame(rows, columns=["model", *keys, *COLUMNS])
+    frame["statistics_note"] = frame["statistics_note"].astype("string")  # text even when every note is null
+    return frame

@@ -49,4 +49,5 @@ def ic_by_horizon(rank_ic, lags, keys=("factor", "horizon")):
             for key, series in rank_ic.sort_values([*keys, "period"]).groupby(keys, sort=True)]
     frame = pd.DataFrame(rows, columns=[*keys, *COLUMNS])
     frame["horizon"] = frame["horizon"].astype("int32")
+    frame["statistics_note"] = frame["statistics_note"].astype("string")  # text even when every note is null
     return frame
