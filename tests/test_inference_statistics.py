@@ -10,9 +10,12 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
+from factor_warehouse.research.clusters import factor_clusters
+from factor_warehouse.research.empirical_bayes import empirical_bayes_alphas
 from factor_warehouse.research.factor_models import factor_model_alphas
 from factor_warehouse.research.grs import factor_grs
 from factor_warehouse.research.ic_horizons import ic_by_horizon
+from factor_warehouse.research.spanning import factor_spanning
 from factor_warehouse.research.multiple_testing import adjusted_p_values, benjamini_hochberg, benjamini_yekutieli, holm
 
 
@@ -173,3 +176,116 @@ def test_grs_equals_the_textbook_formula(planted):
     assert (result["grs_p_value"] < 1e-6).all() == (planted > 0)
     short = factor_grs(portfolios[portfolios["period"] < periods[6]], model_returns)
     assert short["grs_f"].isna().all() and short["statistics_note"].str.contains("needs more periods").all()
+
+
+def test_clusters_recover_groups_of_correlated_factors_and_cap_the_count():
+    rng = np.random.default_rng(5)
+    periods = pd.date_range("2001-01-31", periods=60, freq="ME")
+    themes = rng.normal(size=(60, 3))
+    rows = []
+    for theme in range(3):
+        for member in range(3):
+            values = themes[:, theme] + 0.3 * rng.normal(size=60)
+            rows += [{"factor": f"t{theme}_{member}", "period": period, "value": value}
+                     for period, value in zip(periods, values)]
+    frame = pd.DataFrame(rows)
+    result = factor_clusters(frame, 3).set_index("factor")
+    assert result["cluster"].nunique() == 3 and (result["cluster_size"] == 3).all()
+    for theme in range(3):
+        assert result.loc[[f"t{theme}_{m}" for m in range(3)], "cluster"].nunique() == 1
+    assert result.loc["t0_0", "cluster"] == 1  # numbered by their first factor by name
+    assert factor_clusters(frame, 13)["cluster"].nunique() == 9  # 13 capped by the 9 factors
+    assert factor_clusters(frame, 1)["cluster"].eq(1).all()
+    with pytest.raises(ValueError, match="factor_cluster_count"):
+        factor_clusters(frame, 0)
+
+
+def eb_case(seed=4):
+    rng = np.random.default_rng(seed)
+    membership = np.array([1, 1, 1, 2, 2, 2, 3, 3, 3, 3])
+    cluster_effects = {1: 0.6, 2: -0.1, 3: 0.2}
+    truth = 0.3 + np.array([cluster_effects[c] for c in membership]) + 0.15 * rng.normal(size=10)
+    standard_errors = rng.uniform(0.1, 0.3, size=10)
+    estimates = truth + standard_errors * rng.normal(size=10)
+    return estimates, standard_errors, membership
+
+
+def direct_log_likelihood(estimates, variances, membership, mean, tau_c, tau_w):
+    """log N(estimates; mean, tau_c^2 [same cluster] + tau_w^2 I + diag(variances)), written out."""
+    n = len(estimates)
+    covariance = np.diag(variances + tau_w ** 2)
+    for i in range(n):
+        for j in range(n):
+            if membership[i] == membership[j]:
+                covariance[i, j] += tau_c ** 2
+    residual = estimates - mean
+    return -0.5 * (n * np.log(2 * np.pi) + np.log(np.linalg.det(covariance))
+                   + residual @ np.linalg.inv(covariance) @ residual)
+
+
+def test_empirical_bayes_maximizes_the_likelihood_a_grid_finds_and_its_posterior_is_the_direct_one():
+    estimates, standard_errors, membership = eb_case()
+    variances = standard_errors ** 2
+    alphas = pd.DataFrame({"model": "capm", "factor": [f"f{i}" for i in range(10)], "alpha": estimates,
+                           "alpha_standard_error": standard_errors})
+    clusters = pd.DataFrame({"factor": alphas["factor"], "cluster": membership})
+    result = empirical_bayes_alphas(alphas, clusters)
+    mean, tau_c, tau_w, fitted = result.loc[0, ["prior_mean", "cluster_standard_deviation", "factor_standard_deviation",
+                                                "log_likelihood"]].astype(float)
+    # brute force: the likelihood on a grid; the fit is at least as good as every grid point, and near the best
+    means, taus = np.linspace(-0.5, 1.5, 81), np.linspace(0.0, 1.0, 51)
+    grid = np.array([[[direct_log_likelihood(estimates, variances, membership, m, c, w) for w in taus] for c in taus]
+                     for m in means])
+    best = np.unravel_index(np.argmax(grid), grid.shape)
+    assert fitted >= grid.max() - 1e-9
+    assert fitted == pytest.approx(direct_log_likelihood(estimates, variances, membership, mean, tau_c, tau_w), rel=1e-10)
+    assert abs(mean - means[best[0]]) <= 0.05 and abs(tau_c - taus[best[1]]) <= 0.04 and abs(tau_w - taus[best[2]]) <= 0.04
+    assert tau_c > 0.1  # the clusters differ: the fit finds their dispersion
+    # the posterior in precision form: V = (P^-1 + S^-1)^-1, m = V (P^-1 mu 1 + S^-1 a)
+    prior = np.array([[tau_c ** 2 * (membership[i] == membership[j]) + tau_w ** 2 * (i == j) for j in range(10)]
+                      for i in range(10)])
+    precision = np.linalg.inv(prior) + np.diag(1 / variances)
+    covariance = np.linalg.inv(precision)
+    posterior_mean = covariance @ (np.linalg.inv(prior) @ np.full(10, mean) + estimates / variances)
+    posterior_sd = np.sqrt(np.diag(covariance))
+    np.testing.assert_allclose(result["posterior_mean"].astype(float), posterior_mean, rtol=1e-8)
+    np.testing.assert_allclose(result["posterior_standard_deviation"].astype(float), posterior_sd, rtol=1e-8)
+    positive = stats.norm.cdf(posterior_mean / posterior_sd)
+    np.testing.assert_allclose(result["probability_positive"].astype(float), positive, rtol=1e-8)
+    significant = np.maximum(positive, 1 - positive) >= 0.975
+    assert result["is_significant"].tolist() == significant.tolist() and significant.any()
+    assert result["significant_set_fdr"].iloc[0] == pytest.approx(np.minimum(positive, 1 - positive)[significant].mean())
+    # the prior adds information: each posterior sd is below the estimate's standard error
+    assert (posterior_sd < standard_errors).all()
+
+
+def test_empirical_bayes_needs_three_factors_with_an_alpha():
+    alphas = pd.DataFrame({"model": "capm", "factor": ["a", "b", "c"], "alpha": [0.1, 0.2, np.nan],
+                           "alpha_standard_error": [0.1, 0.1, np.nan]})
+    result = empirical_bayes_alphas(alphas, pd.DataFrame({"factor": ["a", "b", "c"], "cluster": [1, 1, 2]}))
+    assert result["posterior_mean"].isna().all()
+    assert result["statistics_note"].iloc[0].startswith("posterior: the hyperparameters need at least 3 factors")
+    assert result["statistics_note"].iloc[2] == "posterior: the factor has no alpha with a standard error in this model"
+
+
+def test_spanning_adds_the_cluster_peers_to_the_model_as_statsmodels_would():
+    series, model_returns = factor_model_case()
+    long_short = series.drop(columns="series")
+    clusters = pd.DataFrame({"factor": ["f0", "f1", "f2"], "cluster": [1, 1, 2]})
+    result = factor_spanning(long_short, model_returns, clusters, lags=3).set_index(["model", "factor"])
+    assert len(result) == 6
+    wide = long_short.pivot(index="period", columns="factor", values="value")
+    for model in ("capm", "two"):
+        regressors = model_returns[model_returns["model"] == model].pivot(index="period", columns="regressor",
+                                                                          values="value")
+        joined = regressors.join(wide).dropna(subset=[*regressors.columns, "f0", "f1"])
+        reference = sm.OLS(joined["f0"], sm.add_constant(joined[[*regressors.columns, "f1"]])).fit(
+            cov_type="HAC", cov_kwds={"maxlags": 3})
+        row = result.loc[(model, "f0")]
+        assert row["n_cluster_peers"] == 1 and row["regressors"].endswith(", f1")
+        assert row["alpha"] == pytest.approx(reference.params["const"], rel=1e-8, abs=1e-10)
+        assert row["alpha_nw_t"] == pytest.approx(reference.tvalues["const"], rel=1e-8)
+        # alone in its cluster: the model's own alpha
+        alone = factor_model_alphas(series[series["factor"] == "f2"], model_returns, 3)[0].set_index("model")
+        assert result.loc[(model, "f2"), "n_cluster_peers"] == 0
+        assert result.loc[(model, "f2"), "alpha_nw_t"] == pytest.approx(alone.loc[model, "alpha_nw_t"], rel=1e-12)
