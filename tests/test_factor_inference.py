@@ -51,7 +51,8 @@ def built(tmp_path_factory):
     frame = factor_file(directory / "ff3.csv", pd.period_range("2001-02", periods=120, freq="M"))
     database = directory / "warehouse.duckdb"
     result = run_dbt(["build"], database=database, dbt_vars={
-        "panel": {"path": str(path), **PANEL}, "portfolio_count": 5, **model_vars(directory / "ff3.csv")})
+        "panel": {"path": str(path), **PANEL}, "portfolio_count": 5, "factor_cluster_count": 3,
+        **model_vars(directory / "ff3.csv")})
     assert result.success, result.exception or [r.message for r in result.result.results if r.status not in
                                                 ("success", "pass")]
     return database, frame
@@ -162,6 +163,39 @@ def test_planted_factors_keep_their_alpha_and_the_market_loading_loses_it_under_
     assert capm["alpha_by_q_value"] > 0.05
 
 
+def test_clusters_posteriors_and_spanning_on_the_tables_own_alphas(warehouse):
+    clusters = table(warehouse, "select factor, cluster from factor_clusters order by factor")
+    assert len(clusters) == 7 and clusters["cluster"].nunique() == 3
+    posteriors = table(warehouse, "select * from factor_alpha_posteriors order by model, factor")
+    alphas = table(warehouse, "select model, factor, alpha, alpha_standard_error from factor_alphas "
+                              "where series = 'long_short' order by model, factor")
+    for model, rows in posteriors.groupby("model"):
+        estimates = alphas.loc[alphas["model"] == model, "alpha"].to_numpy()
+        variances = alphas.loc[alphas["model"] == model, "alpha_standard_error"].to_numpy() ** 2
+        membership = rows["cluster"].to_numpy()
+        mu, tau_c, tau_w = rows.iloc[0][["prior_mean", "cluster_standard_deviation", "factor_standard_deviation"]]
+        prior = tau_c ** 2 * (membership[:, None] == membership[None, :]) + tau_w ** 2 * np.eye(len(membership))
+        covariance = np.linalg.inv(np.linalg.inv(prior) + np.diag(1 / variances))
+        expected = covariance @ (np.linalg.solve(prior, np.full(len(membership), mu)) + estimates / variances)
+        assert rows["posterior_mean"].to_numpy() == pytest.approx(expected, rel=1e-6, abs=1e-9)
+    capm = posteriors[posteriors["model"] == "capm"].set_index("factor")
+    assert capm.loc[list(LINEAR_PLANTED), "is_significant"].all()
+    assert not capm.loc[MARKET_LOADING.characteristic, "is_significant"]
+    spanning = table(warehouse, "select * from factor_spanning where model = 'capm'").set_index("factor")
+    long_short = table(warehouse, "select factor, period, long_short_return from factor_long_short_returns").pivot(
+        index="period", columns="factor", values="long_short_return")
+    market = table(warehouse, "select period, return_pct as market from int_factor_evaluation__model_returns "
+                              "where model = 'capm'").set_index("period")
+    for factor, row in spanning.iterrows():
+        cluster = clusters.set_index("factor").loc[factor, "cluster"]
+        peers = [other for other in clusters.loc[clusters["cluster"] == cluster, "factor"] if other != factor]
+        joined = market.join(long_short[[factor, *peers]]).dropna().sort_index()
+        reference = sm.OLS(joined[factor], sm.add_constant(joined[["market", *peers]])).fit(
+            cov_type="HAC", cov_kwds={"maxlags": 6})
+        assert row["n_cluster_peers"] == len(peers)
+        assert row["alpha_nw_t"] == pytest.approx(reference.tvalues["const"], **TOLERANCE)
+
+
 # --- the factor-model file's checks ----------------------------------------------------------------
 
 def build_with_file(built, tmp_path, lines, selection="stg_factor_models__returns", **settings):
@@ -172,7 +206,7 @@ def build_with_file(built, tmp_path, lines, selection="stg_factor_models__return
     path.write_text("\n".join(lines) + "\n")
     result = run_dbt(["build", "--select", *selection.split()], database=database,
                      dbt_vars={"panel": {"path": str(built[0].parent / "panel.parquet"), **PANEL},
-                               "portfolio_count": 5, **model_vars(path, **settings)})
+                               "portfolio_count": 5, "factor_cluster_count": 3, **model_vars(path, **settings)})
     assert not result.success
     messages = " ".join(str(r.message) for r in result.result.results if r.status == "error") if result.result else ""
     return path, messages or str(result.exception)
