@@ -15,6 +15,7 @@ from scipy import stats
 
 from factor_warehouse.cli.dbt_runner import run_dbt
 from factor_warehouse.sources.panel_demo import MARKET_LOADING, panel_truth, write_panel
+from tests.test_readme_settings import readme_example
 
 # seed 8: a sample whose market premium (1.1% a month; the demo's expected premium is 0.6%) makes
 # the pure market loading's raw spread look significant, the case CAPM must explain away
@@ -24,22 +25,23 @@ LINEAR_PLANTED = ("be_me", "ret_12_1", "niq_su")  # the linear effects, which a 
 TOLERANCE = {"rel": 1e-8, "abs": 1e-10}
 
 
-def factor_file(path, months, seed=0, unit="percent"):
-    """A Ken French-like CSV: period yyyymm (the month the returns were earned), Mkt-RF, SMB, HML, RF."""
+def factor_file(path, months, seed=0):
+    """A Ken French-like CSV in percent: period yyyymm (the month the returns were earned), Mkt-RF, SMB, HML, RF."""
     rng = np.random.default_rng(seed)
-    scale = 1.0 if unit == "percent" else 0.01
     frame = pd.DataFrame({"period": [month.strftime("%Y%m") for month in months],
-                          "Mkt-RF": (rng.normal(0.6, 4.5, len(months)) * scale).round(6),
-                          "SMB": (rng.normal(0.2, 3.0, len(months)) * scale).round(6),
-                          "HML": (rng.normal(0.3, 3.0, len(months)) * scale).round(6),
-                          "RF": np.full(len(months), 0.2 * scale)})
+                          "Mkt-RF": rng.normal(0.6, 4.5, len(months)).round(6),
+                          "SMB": rng.normal(0.2, 3.0, len(months)).round(6),
+                          "HML": rng.normal(0.3, 3.0, len(months)).round(6),
+                          "RF": np.full(len(months), 0.2)})
     frame.to_csv(path, index=False)
     return frame
 
 
 def model_vars(path, **settings):
-    return {"factor_models": {"path": str(path), "return_unit": "percent", "risk_free_column": "RF",
-                              "stock_returns": "raw", "models": {"ff3": ["Mkt-RF", "SMB", "HML"]}, **settings}}
+    """The README's factor_models example (models capm_ff and ff3 of a Fama-French 3 file, percent, RF,
+    excess stock returns as the demo panel's), on the file at `path`, with `settings` changed."""
+    example = readme_example("factor_models")["factor_models"]
+    return {"factor_models": {**example, "path": str(path), **settings}}
 
 
 @pytest.fixture(scope="module")
@@ -69,17 +71,18 @@ def table(connection, sql, params=None):
     return connection.execute(sql, params or []).df()
 
 
-def test_market_is_the_equal_weighted_mean_return_and_capm_takes_it_in_excess_of_rf(warehouse, built):
+def test_market_is_the_equal_weighted_mean_return_of_the_excess_returns(warehouse, built):
     market = table(warehouse, "select period, n_stocks, market_return_pct from market_returns order by period")
     reference = table(warehouse, "select period, count(return_pct) as n, avg(return_pct) as mean from stock_periods "
                                  "group by period order by period")
     assert market["n_stocks"].tolist() == reference["n"].tolist()
     assert market["market_return_pct"].to_numpy() == pytest.approx(reference["mean"].to_numpy(), rel=1e-12)
-    returns = table(warehouse, "select model, regressor, period, return_pct from int_factor_evaluation__model_returns "
+    returns = table(warehouse, "select model, regressor, period, return_pct from factor_model_returns "
                                "order by model, regressor_order, period")
     capm = returns[returns["model"] == "capm"]
-    # stock_returns raw: the market minus the file's RF (0.2%) of the month after the period
-    assert capm["return_pct"].to_numpy() == pytest.approx(market["market_return_pct"].to_numpy() - 0.2, rel=1e-12)
+    # stock_returns excess (the demo panel's ret_exc_lead1m): the market as it is
+    assert capm["return_pct"].to_numpy() == pytest.approx(market["market_return_pct"].to_numpy(), rel=1e-12)
+    assert set(returns["model"]) == {"capm", "capm_ff", "ff3"}
     ff3 = returns[(returns["model"] == "ff3") & (returns["regressor"] == "SMB")]
     # warehouse period 2001-01-31 holds the stocks' February returns: the file's line 200102
     assert ff3["return_pct"].to_numpy() == pytest.approx(built[1]["SMB"].to_numpy(), rel=1e-12)
@@ -96,9 +99,9 @@ def series_frame(warehouse):
 def test_alphas_and_loadings_equal_statsmodels_ols_with_hac_on_the_tables_own_series(warehouse):
     alphas = table(warehouse, "select * from factor_alphas")
     loadings = table(warehouse, "select * from factor_alpha_loadings")
-    returns = table(warehouse, "select model, regressor, period, return_pct from int_factor_evaluation__model_returns")
+    returns = table(warehouse, "select model, regressor, period, return_pct from factor_model_returns")
     series = series_frame(warehouse)
-    assert set(alphas["model"]) == {"capm", "ff3"} and len(alphas) == 2 * 7 * 6
+    assert set(alphas["model"]) == {"capm", "capm_ff", "ff3"} and len(alphas) == 3 * 7 * 6
     for _, row in alphas.iterrows():
         regressors = returns[returns["model"] == row["model"]].pivot(index="period", columns="regressor",
                                                                      values="return_pct")
@@ -120,9 +123,9 @@ def test_alphas_and_loadings_equal_statsmodels_ols_with_hac_on_the_tables_own_se
 
 def test_grs_equals_the_textbook_formula_on_the_tables_own_portfolios(warehouse):
     grs = table(warehouse, "select * from factor_grs")
-    returns = table(warehouse, "select model, regressor, period, return_pct from int_factor_evaluation__model_returns")
+    returns = table(warehouse, "select model, regressor, period, return_pct from factor_model_returns")
     portfolios = table(warehouse, "select factor, portfolio, period, mean_alpha from factor_portfolio_alpha")
-    assert len(grs) == 2 * 7 and (grs["n_portfolios"] == 5).all()
+    assert len(grs) == 3 * 7 and (grs["n_portfolios"] == 5).all()
     for _, row in grs.iterrows():
         factors = returns[returns["model"] == row["model"]].pivot(index="period", columns="regressor", values="return_pct")
         wide = portfolios[portfolios["factor"] == row["factor"]].pivot(index="period", columns="portfolio",
@@ -184,7 +187,7 @@ def test_clusters_posteriors_and_spanning_on_the_tables_own_alphas(warehouse):
     spanning = table(warehouse, "select * from factor_spanning where model = 'capm'").set_index("factor")
     long_short = table(warehouse, "select factor, period, long_short_return from factor_long_short_returns").pivot(
         index="period", columns="factor", values="long_short_return")
-    market = table(warehouse, "select period, return_pct as market from int_factor_evaluation__model_returns "
+    market = table(warehouse, "select period, return_pct as market from factor_model_returns "
                               "where model = 'capm'").set_index("period")
     for factor, row in spanning.iterrows():
         cluster = clusters.set_index("factor").loc[factor, "cluster"]
@@ -199,7 +202,16 @@ def test_clusters_posteriors_and_spanning_on_the_tables_own_alphas(warehouse):
 # --- the factor-model file's checks ----------------------------------------------------------------
 
 def build_with_file(built, tmp_path, lines, selection="stg_factor_models__returns", **settings):
-    """A copy of the built warehouse, its factor file replaced by `lines`, `selection` built: the error messages."""
+    """A copy of the built warehouse, its factor file replaced by `lines`, `selection` built, which must
+    fail: (the file, the error messages)."""
+    path, result = rebuild_with_file(built, tmp_path, lines, selection, **settings)
+    assert not result.success
+    messages = " ".join(str(r.message) for r in result.result.results if r.status == "error") if result.result else ""
+    return path, messages or str(result.exception)
+
+
+def rebuild_with_file(built, tmp_path, lines, selection, **settings):
+    """A copy of the built warehouse, its factor file replaced by `lines`, `selection` built: (the file, dbt's result)."""
     database = tmp_path / "warehouse.duckdb"
     shutil.copy(built[0], database)
     path = tmp_path / "factors.csv"
@@ -207,9 +219,21 @@ def build_with_file(built, tmp_path, lines, selection="stg_factor_models__return
     result = run_dbt(["build", "--select", *selection.split()], database=database,
                      dbt_vars={"panel": {"path": str(built[0].parent / "panel.parquet"), **PANEL},
                                "portfolio_count": 5, "factor_cluster_count": 3, **model_vars(path, **settings)})
-    assert not result.success
-    messages = " ".join(str(r.message) for r in result.result.results if r.status == "error") if result.result else ""
-    return path, messages or str(result.exception)
+    return path, result
+
+
+def test_raw_stock_returns_put_the_capm_market_in_excess_of_the_risk_free_column(built, tmp_path):
+    lines = ["period,Mkt-RF,SMB,HML,RF", "200102,1.1,0.5,0.3,0.25", "200103,1.2,0.1,0.2,0.5"]
+    _, result = rebuild_with_file(built, tmp_path, lines,
+                                  "stg_factor_models__returns factor_model_returns", stock_returns="raw")
+    assert result.success, result.exception
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as connection:
+        capm = table(connection, "select period, m.return_pct, market_return_pct from factor_model_returns "
+                                 "as m inner join market_returns using (period) where model = 'capm' order by period")
+    # the line of February (RF 0.25%) is the returns of warehouse period January; periods past the file have no RF
+    assert capm["return_pct"].iloc[:2].to_numpy() == pytest.approx(
+        capm["market_return_pct"].iloc[:2].to_numpy() - [0.25, 0.5], rel=1e-12)
+    assert capm["return_pct"].iloc[2:].isna().all()
 
 
 @pytest.mark.parametrize("lines, expected", [
@@ -230,7 +254,7 @@ def test_a_bad_factor_file_stops_the_build_with_its_file_and_line(built, tmp_pat
 def test_a_period_missing_inside_the_file_stops_the_build_naming_it(built, tmp_path):
     lines = ["period,Mkt-RF,SMB,HML,RF", "200102,1.1,0.5,0.3,0.2", "200104,1.2,0.1,0.2,0.2"]
     path, messages = build_with_file(built, tmp_path, lines,
-                                     selection="stg_factor_models__returns int_factor_evaluation__model_returns")
+                                     selection="stg_factor_models__returns factor_model_returns")
     assert f"factor model file {path} has no line for 2001-03 (the returns of warehouse period 2001-02-28)" in messages, \
         messages
 

@@ -289,3 +289,18 @@ def test_spanning_adds_the_cluster_peers_to_the_model_as_statsmodels_would():
         alone = factor_model_alphas(series[series["factor"] == "f2"], model_returns, 3)[0].set_index("model")
         assert result.loc[(model, "f2"), "n_cluster_peers"] == 0
         assert result.loc[(model, "f2"), "alpha_nw_t"] == pytest.approx(alone.loc[model, "alpha_nw_t"], rel=1e-12)
+
+
+def test_empirical_bayes_with_every_factor_alone_in_its_cluster_puts_the_dispersion_on_the_factors():
+    estimates, standard_errors, _ = eb_case()
+    alphas = pd.DataFrame({"model": "capm", "factor": [f"f{i}" for i in range(10)], "alpha": estimates,
+                           "alpha_standard_error": standard_errors})
+    result = empirical_bayes_alphas(alphas, pd.DataFrame({"factor": alphas["factor"], "cluster": range(1, 11)}))
+    assert (result["cluster_standard_deviation"] == 0).all() and (result["factor_standard_deviation"] > 0).all()
+    assert result["statistics_note"].str.startswith("cluster_standard_deviation is 0: every factor is alone").all()
+    # the same fit as one cluster-free dispersion: the likelihood a grid over tau_w finds
+    taus = np.linspace(0.0, 1.0, 2001)
+    variances = standard_errors ** 2
+    grid = [max(direct_log_likelihood(estimates, variances, np.arange(10), m, 0.0, w) for m in np.linspace(0, 1, 201))
+            for w in taus[::50]]
+    assert result["log_likelihood"].iloc[0] >= max(grid) - 1e-9

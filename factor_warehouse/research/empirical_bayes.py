@@ -6,8 +6,8 @@ Kelly and Pedersen (2023, "Is there a replication crisis in finance?"):
 
 so alpha_hat ~ N(mu 1, Sigma + S), Sigma = tau_c^2 Z Z' + tau_w^2 I (Z the cluster membership),
 S = diag(s_i^2). The hyperparameters (mu, tau_c, tau_w) maximize that marginal likelihood (mu by
-generalized least squares given the taus; the taus by L-BFGS-B on their logarithms, from a grid of
-starts, within [1e-4, 10] times the scale of the estimates). Simplifications against JKP, stated:
+generalized least squares given the taus; the variances tau^2 by L-BFGS-B with the analytic gradient,
+from a grid of starts, within [0, 100] times the squared scale of the estimates). Simplifications against JKP, stated:
 the estimation errors are taken as independent across factors, and one prior mean is shared by all
 clusters. The posterior is normal:
 
@@ -23,7 +23,8 @@ import pandas as pd
 from scipy import optimize, stats
 
 SIGN_PROBABILITY = 0.975
-BOUNDS = (1e-4, 10.0)  # the taus, as multiples of the estimates' scale
+BOUNDS = (0.0, 100.0)  # the prior variances tau^2, as multiples of the estimates' squared scale
+ZERO_VARIANCE = 1e-10  # a prior variance below this (times the squared scale) is taken as 0
 COLUMNS = ["cluster", "alpha", "alpha_standard_error", "posterior_mean", "posterior_standard_deviation",
            "probability_positive", "is_significant", "significant_set_fdr", "n_significant", "prior_mean",
            "cluster_standard_deviation", "factor_standard_deviation", "n_factors", "log_likelihood",
@@ -52,21 +53,62 @@ def log_likelihood(estimates, variances, membership, mean, cluster_sd, factor_sd
 
 
 def fit_hyperparameters(estimates, variances, membership):
-    """(mu, tau_c, tau_w, log likelihood) maximizing the marginal likelihood."""
-    scale = max(float(np.std(estimates)), float(np.sqrt(np.mean(variances))), 1e-12)
-    bounds = [(np.log(BOUNDS[0] * scale), np.log(BOUNDS[1] * scale))] * 2
+    """(mu, tau_c, tau_w, log likelihood) maximizing the marginal likelihood. The prior variances
+    tau^2 / scale^2 are found in [0, 100] with the analytic gradient (mu profiled out, so by the
+    envelope theorem d(-log L)/d tau^2 = tr(V^-1 dV) / 2 - r'V^-1 dV V^-1 r / 2) and tight
+    tolerances: a variance of 0 is a point of the boundary, not a flat tail, so inputs equal to
+    1e-15 give hyperparameters equal far below the 1e-9 a rebuild is held to."""
+    scale = max(float(np.std(estimates)), float(np.sqrt(np.mean(variances))), 1e-12) ** 2
+    same = (membership[:, None] == membership[None, :]).astype("float64")
+    identity = np.eye(len(estimates))
 
-    def profiled(log_sds):
-        cluster_sd, factor_sd = np.exp(log_sds)
-        covariance = prior_covariance(membership, cluster_sd, factor_sd) + np.diag(variances)
-        mean = generalized_mean(estimates, covariance)
-        return mean, -log_likelihood(estimates, variances, membership, mean, cluster_sd, factor_sd)
+    def profiled(scaled):
+        covariance = scale * (scaled[0] * same + scaled[1] * identity) + np.diag(variances)
+        return generalized_mean(estimates, covariance), covariance
 
-    starts = [np.log(np.array([a, b]) * scale) for a in (0.01, 0.3, 1.0) for b in (0.01, 0.3, 1.0)]
-    best = min((optimize.minimize(lambda x: profiled(x)[1], start, method="L-BFGS-B", bounds=bounds)
+    def objective(scaled):
+        mean, covariance = profiled(scaled)
+        inverse = np.linalg.inv(covariance)
+        weighted = inverse @ (estimates - mean)
+        gradient = [scale * (0.5 * np.sum(inverse * derivative) - 0.5 * weighted @ derivative @ weighted)
+                    for derivative in (same, identity)]
+        value = -log_likelihood(estimates, variances, membership, mean, *np.sqrt(scale * np.asarray(scaled)))
+        return value, np.array(gradient)
+
+    # with every factor alone in its cluster, tau_c and tau_w are one dispersion: tau_c is 0
+    clustered = len(np.unique(membership)) < len(membership)
+    bounds = [BOUNDS if clustered else (0.0, 0.0), BOUNDS]
+    starts = [np.array([a if clustered else 0.0, b]) for a in (1e-4, 0.09, 1.0) for b in (1e-4, 0.09, 1.0)]
+    best = min((optimize.minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds,
+                                  options={"ftol": 0.0, "gtol": 1e-11, "maxiter": 2000})
                 for start in starts), key=lambda result: result.fun)
-    mean, negative = profiled(best.x)
-    return mean, float(np.exp(best.x[0])), float(np.exp(best.x[1])), -negative
+    scaled = polished(objective, best.x)
+    # a variance within rounding of 0 is 0: its square root would turn 1e-16 into a tau of 1e-8
+    scaled = np.where(scaled < ZERO_VARIANCE, 0.0, scaled)
+    mean, _ = profiled(scaled)
+    cluster_sd, factor_sd = np.sqrt(scale * scaled)
+    return mean, float(cluster_sd), float(factor_sd), -float(objective(scaled)[0])
+
+
+def polished(objective, point):
+    """`point` with its coordinates inside BOUNDS moved to the root of the gradient (Powell's hybrid
+    method), where L-BFGS-B stops on a flat objective some 1e-8 short; kept when the root leaves the
+    bounds, has a larger gradient or a higher objective (beyond its rounding)."""
+    free = (point > BOUNDS[0]) & (point < BOUNDS[1])
+    if not free.any():
+        return point
+
+    def moved(values):
+        candidate = point.copy()
+        candidate[free] = values
+        return candidate
+
+    root = optimize.root(lambda values: objective(moved(values))[1][free], point[free], method="hybr",
+                         options={"xtol": 1e-14})
+    candidate = moved(root.x)
+    inside = ((candidate >= BOUNDS[0]) & (candidate <= BOUNDS[1])).all()
+    closer = np.abs(objective(candidate)[1][free]).max() <= np.abs(objective(point)[1][free]).max()
+    return candidate if inside and closer and objective(candidate)[0] <= objective(point)[0] + 1e-9 else point
 
 
 def posterior(estimates, variances, membership, mean, cluster_sd, factor_sd):
@@ -98,6 +140,9 @@ def one_model(frame):
     significant = np.maximum(positive, 1.0 - positive) >= SIGN_PROBABILITY
     wrong_sign = np.minimum(positive, 1.0 - positive)
     index = frame.index[usable]
+    if len(np.unique(membership)) == len(membership):
+        result.loc[index, "statistics_note"] = ("cluster_standard_deviation is 0: every factor is alone in its cluster, "
+                                                "so factor_standard_deviation holds the whole dispersion")
     result.loc[index, "posterior_mean"] = posterior_mean
     result.loc[index, "posterior_standard_deviation"] = posterior_sd
     result.loc[index, "probability_positive"] = positive

@@ -14,5 +14,5 @@ def model(dbt, session):
     settings = dbt.ref("int_factor_evaluation__settings").df().iloc[0]
     cache = ResultCache.of_model(session, dbt.this, AdapterLogger("result_cache").info)
     inputs = factor_model_inputs(dbt.ref("factor_long_short_returns"), dbt.ref("factor_portfolio_alpha"),
-                                 dbt.ref("int_factor_evaluation__model_returns"))
+                                 dbt.ref("factor_model_returns"))
     return cache.table(loading_table, *inputs, lags=int(settings["newey_west_lags"]))

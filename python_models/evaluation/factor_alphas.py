@@ -2,7 +2,7 @@
 or of one of its portfolios against a factor model (CAPM and the models of the dbt var
 factor_models), with its Newey-West t, R^2 and the alphas' q-values within the model.
 Settings: int_factor_evaluation__settings (newey_west_lags); the models:
-int_factor_evaluation__model_returns (macros/factor_models.sql). Reused whole from the previous
+factor_model_returns (macros/factor_models.sql). Reused whole from the previous
 table when its input fingerprint is unchanged."""
 
 from dbt.adapters.events.logging import AdapterLogger
@@ -17,5 +17,5 @@ def model(dbt, session):
     settings = dbt.ref("int_factor_evaluation__settings").df().iloc[0]
     cache = ResultCache.of_model(session, dbt.this, AdapterLogger("result_cache").info)
     inputs = factor_model_inputs(dbt.ref("factor_long_short_returns"), dbt.ref("factor_portfolio_alpha"),
-                                 dbt.ref("int_factor_evaluation__model_returns"))
+                                 dbt.ref("factor_model_returns"))
     return cache.table(alpha_table, *inputs, lags=int(settings["newey_west_lags"]))

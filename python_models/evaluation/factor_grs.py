@@ -1,6 +1,6 @@
 """factor_grs: one row per (model, factor), the Gibbons-Ross-Shanken test that the alphas of the
 factor's J portfolios (their mean alpha series, factor_portfolio_alpha) are jointly zero under
-each model of int_factor_evaluation__model_returns. Reused whole from the previous table when its
+each model of factor_model_returns. Reused whole from the previous table when its
 input fingerprint is unchanged."""
 
 from dbt.adapters.events.logging import AdapterLogger
@@ -15,4 +15,4 @@ def model(dbt, session):
     cache = ResultCache.of_model(session, dbt.this, AdapterLogger("result_cache").info)
     portfolios = dbt.ref("factor_portfolio_alpha").project("factor, portfolio, period, mean_alpha as value")
     return cache.table(factor_grs, LazyInput.of(portfolios),
-                       model_returns_input(dbt.ref("int_factor_evaluation__model_returns")))
+                       model_returns_input(dbt.ref("factor_model_returns")))

@@ -17,5 +17,5 @@ def model(dbt, session):
     long_short = dbt.ref("factor_long_short_returns").project("factor, period, long_short_return as value")
     clusters = dbt.ref("factor_clusters").project("factor, cluster")
     return cache.table(factor_spanning, LazyInput.of(long_short),
-                       model_returns_input(dbt.ref("int_factor_evaluation__model_returns")), LazyInput.of(clusters),
+                       model_returns_input(dbt.ref("factor_model_returns")), LazyInput.of(clusters),
                        lags=int(settings["newey_west_lags"]))
