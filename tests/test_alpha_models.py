@@ -19,7 +19,8 @@ from sklearn.pipeline import Pipeline
 from factor_warehouse.research import walk_forward
 from factor_warehouse.research.alpha_models import INTERCEPT, MODELS, fit_alpha_model
 from factor_warehouse.research.design_matrix import build_design, fill_with_training_means, period_years
-from factor_warehouse.research.f_scores import benjamini_hochberg, factor_f_scores
+from factor_warehouse.research.f_scores import factor_f_scores
+from factor_warehouse.research.multiple_testing import benjamini_hochberg
 from factor_warehouse.research.learning_curve import alpha_learning_curve
 from factor_warehouse.research.metrics import alpha_model_metrics
 from factor_warehouse.research.model_settings import ModelSettings

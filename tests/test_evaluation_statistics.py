@@ -145,7 +145,8 @@ def test_factor_summary_small_sample_rules():
            "least 2 periods; this factor has 1" in notes["Once"]
     assert "rank_ic_t_statistic: a rank IC (factor_ic, horizon 1) is the same in every period" in notes["Up"]
     assert "rank_ic_t_statistic" not in notes["Mixed"] and "spread_t_statistic" not in notes["Up"]
-    assert all("long_short_nw_t, annualized_sharpe and long_short_q_value need at least 3 periods" in note
+    assert all("long_short_nw_t, annualized_sharpe, long_short_q_value, long_short_by_q_value and long_short_holm_p_value "
+               "need at least 3 periods" in note
                for note in notes)
     # no slope and no turnover: the means are null and the note names them
     assert summary[["fama_macbeth_slope", "mean_turnover", "mean_rank_autocorrelation"]].isna().all().all()

@@ -25,7 +25,7 @@ PANEL_SIZE = {"n_stocks": 150, "n_months": 36, "n_characteristics": 6, "seed": 5
 PANEL = {"id_column": "id", "period_column": "eom", "return_column": "ret_exc_lead1m", "sector_column": "sector"}
 TOLERANCE = {"rel": 1e-9, "abs": 1e-12}
 NEW_TABLES = ("factor_long_short_returns", "factor_ic", "factor_turnover", "factor_fama_macbeth_slopes",
-              "factor_summary", "fama_macbeth")
+              "factor_summary", "factor_ic_summary", "fama_macbeth")
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +158,23 @@ def test_newey_west_t_equals_statsmodels_hac_on_the_tables_own_series(panel):
     # the planted return predictors of the demo panel are found; the BH q-value is never below the p-value
     assert performance["exceeds_t_hurdle"].any() and not performance["exceeds_t_hurdle"].all()
     assert (performance["long_short_q_value"] >= performance["long_short_p_value"] - 1e-12).all()
+
+
+def test_ic_t_by_horizon_equals_statsmodels_hac_with_lags_covering_the_overlap(panel):
+    summary = table(panel, "select * from factor_ic_summary").set_index(["factor", "horizon"])
+    rank_ic = table(panel, "select factor, horizon, period, rank_ic from factor_ic order by factor, horizon, period")
+    assert len(summary) == 6 * 4
+    for (factor, horizon), row in summary.iterrows():
+        values = rank_ic.loc[(rank_ic["factor"] == factor) & (rank_ic["horizon"] == horizon), "rank_ic"].dropna()
+        lags = max(6, horizon - 1)
+        reference = sm.OLS(values.to_numpy(), np.ones(len(values))).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+        assert row["newey_west_lags"] == lags
+        assert row["rank_ic_nw_t"] == pytest.approx(reference.tvalues[0], **TOLERANCE)
+    # horizon 1 is factor_summary's rank IC
+    performance = table(panel, "select factor, rank_ic_nw_t from factor_summary").set_index("factor")
+    horizon_1 = summary.xs(1, level="horizon")
+    assert horizon_1["rank_ic_nw_t"].to_numpy() == pytest.approx(
+        performance.loc[horizon_1.index, "rank_ic_nw_t"].to_numpy(), **TOLERANCE)
 
 
 def fama_macbeth_reference(ranks, alpha):

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+import statsmodels.api as sm
 
 from factor_warehouse.cli import panel_demo as panel_demo_cli
 from factor_warehouse.sources import panel_demo
@@ -19,7 +20,7 @@ from factor_warehouse.sources import panel_demo
 SMALL = {"n_stocks": 60, "n_months": 24, "n_characteristics": 9, "seed": 3, "start": "1999-11"}
 RESEARCH = {"n_stocks": 2000, "n_months": 180, "n_characteristics": 12, "seed": 0}
 HORIZONS = (1, 3, 6, 12)
-NOISE = ("market_equity", "div12m_me", "char_001", "char_002", "char_003", "char_004", "char_005")
+NOISE = ("market_equity", "char_001", "char_002", "char_003", "char_004", "char_005")
 
 
 def sha256(path):
@@ -348,3 +349,18 @@ def test_noise_characteristics_predict_nothing(research_panel, truth, characteri
     assert abs(rank_ic) < 4 * rank_ic_error and rank_ic_error < 0.003
     spread, standard_error = long_short(research_panel, characteristic)
     assert abs(spread) < 4 * standard_error and standard_error < 0.0015
+
+
+def test_dividend_yield_is_a_pure_market_loading(research_panel, truth):
+    """div12m_me moves the stock's market loading (1 - 0.5 s) and nothing else: its high-minus-low
+    quintile return loads negatively on the month's market (the equal-weighted mean return) and its
+    intercept, the CAPM alpha, is within 4 standard errors of 0."""
+    assert truth.loc["div12m_me", "effect"] == "market_loading" and truth.loc["div12m_me", "slope"] == -0.5
+    assert truth.loc["div12m_me", "planted_spread_h1"] < 0
+    quintiles = monthly_quintile_returns(research_panel, "div12m_me")
+    spread = (quintiles[5] - quintiles[1]).rename("spread")
+    market = research_panel.groupby("eom")["ret_exc_lead1m"].mean().rename("market")
+    joined = pd.concat([spread, market], axis=1, join="inner")
+    fit = sm.OLS(joined["spread"], sm.add_constant(joined["market"])).fit()
+    assert fit.params["market"] < -0.5 and fit.tvalues["market"] < -20
+    assert abs(fit.tvalues["const"]) < 4

@@ -101,3 +101,19 @@ def cached_factor_mic(cache, observations, parameters, workers, min_rows, progre
     if table.empty:  # no pair (e.g. no alpha anywhere): text columns typed as text, so the table's tests bind
         table = table.astype(dict.fromkeys(MIC_TEXT_COLUMNS, "string"))
     return MicRun(table=table, computed=cache.computed, reused=cache.reused, skipped=skipped)
+
+
+def model_returns_input(model_returns):
+    """The models' factor returns of factor_model_returns as a LazyInput: model,
+    regressor, regressor_order, period, value."""
+    return LazyInput.of(model_returns.project("model, regressor, regressor_order, period, return_pct as value"))
+
+
+def factor_model_inputs(long_short, portfolio_alpha, model_returns):
+    """The LazyInputs of the factor-model tables, from the relations factor_long_short_returns,
+    factor_portfolio_alpha and factor_model_returns: every return series (factor,
+    series 'long_short' or 'portfolio j', period, value: the long-short return or the portfolio's
+    mean alpha) and the models' factor returns (model_returns_input)."""
+    series = long_short.project("factor, 'long_short' as series, period, long_short_return as value").union(
+        portfolio_alpha.project("factor, 'portfolio ' || portfolio as series, period, mean_alpha as value"))
+    return LazyInput.of(series), model_returns_input(model_returns)

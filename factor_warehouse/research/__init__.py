@@ -3,7 +3,9 @@ relations) to result tables, one idea per module; no DuckDB session, no threads.
 `design_matrix` shapes the inputs; `f_scores`, `regressions`, `penalty_selection`,
 `alpha_models`, `walk_forward`, `metrics` and `learning_curve` are the article's models and
 their honest evaluation; `mic` is the Maximal Information Coefficient; `newey_west`,
-`fama_macbeth`, `fama_macbeth_models`, `factor_summary` and `scheme_summary` (per portfolio
-scheme) evaluate factors over time;
+`fama_macbeth`, `fama_macbeth_models`, `factor_summary`, `scheme_summary` (per portfolio
+scheme) and `ic_horizons` evaluate factors over time; `multiple_testing` adjusts p-values across
+the factor zoo; `factor_models`, `grs`, `spanning`, `clusters` and `empirical_bayes` ask whether a
+factor's return is alpha;
 `blas_threads` sizes BLAS for their small matrices. The dbt Python models call into here,
 directly or through `execution/`, where results are reused across builds."""

@@ -7,19 +7,7 @@ from sklearn.feature_selection import f_regression
 
 from factor_warehouse.research.blas_threads import one_blas_thread
 from factor_warehouse.research.design_matrix import Filler
-
-
-def benjamini_hochberg(p_values):
-    """Benjamini-Hochberg q-values (step-up FDR adjustment) of a vector of p-values."""
-    p_values = np.asarray(p_values, dtype="float64")
-    count = p_values.size
-    order = np.argsort(p_values, kind="stable")
-    scaled = p_values[order] * count / np.arange(1, count + 1)
-    q_sorted = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
-    q_values = np.empty(count)
-    q_values[order] = q_sorted
-    # q >= p always; p * n / n can round one ulp below p
-    return np.maximum(q_values, p_values)
+from factor_warehouse.research.multiple_testing import benjamini_hochberg
 
 
 def f_score_ranks(matrix, alpha, columns):

@@ -1,7 +1,7 @@
 """One row per factor: every statistic of its long-short return (the spread), rank IC and
 univariate Fama-MacBeth slope across periods, its coverage and turnover, and the factor zoo's
-multiple testing: Benjamini-Hochberg q-values across all factors and Harvey, Liu and Zhu's
-|t| > 3 hurdle.
+multiple testing: Benjamini-Hochberg and Benjamini-Yekutieli q-values and Holm-adjusted
+p-values across all factors, and Harvey, Liu and Zhu's |t| > 3 hurdle.
 
 Standard deviations and i.i.d. t-statistics (mean / (sd / sqrt(T))) need 2 periods. A
 Newey-West statistic (a t, a Sharpe ratio, an information ratio) needs `periods_needed(lags)` =
@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from factor_warehouse.research.design_matrix import as_date_column
-from factor_warehouse.research.f_scores import benjamini_hochberg
+from factor_warehouse.research.multiple_testing import adjusted_p_values
 from factor_warehouse.research.newey_west import newey_west
 
 T_HURDLE = 3.0  # Harvey, Liu and Zhu (2016): |t| a new factor should clear
@@ -24,12 +24,13 @@ COLUMNS = [
     "factor", "grouping", "portfolio_count", "periods_covered", "first_period", "last_period", "average_coverage",
     "spread_periods", "mean_spread", "spread_standard_deviation", "spread_t_statistic", "spread_t_statistic_rank",
     "hit_rate", "newey_west_lags", "periods_needed", "long_short_nw_standard_error", "long_short_nw_t",
-    "long_short_p_value", "long_short_q_value", "exceeds_t_hurdle", "annualized_sharpe",
+    "long_short_p_value", "long_short_q_value", "long_short_by_q_value", "long_short_holm_p_value", "exceeds_t_hurdle", "annualized_sharpe",
     "rank_ic_periods", "mean_rank_ic", "rank_ic_standard_deviation", "rank_ic_t_statistic", "rank_ic_nw_t",
     "ic_information_ratio", "fama_macbeth_periods", "fama_macbeth_slope", "fama_macbeth_nw_t", "mean_turnover",
     "mean_rank_autocorrelation", "statistics_note",
 ]
-SET_AFTER_ROWS = ("spread_t_statistic_rank", "long_short_q_value", "exceeds_t_hurdle")
+SET_AFTER_ROWS = ("spread_t_statistic_rank", "long_short_q_value", "long_short_by_q_value", "long_short_holm_p_value",
+                  "exceeds_t_hurdle")
 
 
 def periods_needed(lags):
@@ -86,7 +87,7 @@ def one_factor(factor, long_short, rank_ic, slopes, turnover, coverage, lags, pe
     notes = []
     needed = periods_needed(lags)
     n, mean, se, t = newey_west_statistics(
-        long_short["long_short_return"], lags, "long_short_nw_t, annualized_sharpe and long_short_q_value",
+        long_short["long_short_return"], lags, "long_short_nw_t, annualized_sharpe, long_short_q_value, long_short_by_q_value and long_short_holm_p_value",
         "a long-short return", notes)
     sd, iid_t = iid_statistics(
         long_short["long_short_return"],
@@ -157,8 +158,8 @@ def factor_summary(long_short, rank_ic, slopes, turnover, period_sizes, lags, pe
     slope; turnover: factor, period, turnover, rank_autocorrelation of the long and short legs
     (portfolios J and 1); period_sizes: period, n_stock_periods (the stocks of each period).
     Each series is taken in period order. The long-short p-value is two-sided with the t
-    distribution's n - 1 degrees of freedom; q-values are Benjamini-Hochberg over the factors
-    with a p-value; spread_t_statistic_rank ranks |spread_t_statistic|, 1 = largest, ties
+    distribution's n - 1 degrees of freedom; q-values (Benjamini-Hochberg and -Yekutieli) and
+    Holm-adjusted p-values are over the factors with a p-value; spread_t_statistic_rank ranks |spread_t_statistic|, 1 = largest, ties
     sharing the lowest rank.
     """
     parts = {name: frame.sort_values(["factor", "period"]).groupby("factor")
@@ -181,9 +182,10 @@ def factor_summary(long_short, rank_ic, slopes, turnover, period_sizes, lags, pe
         frame[column] = as_date_column(frame[column])
     frame["spread_t_statistic_rank"] = (
         frame["spread_t_statistic"].abs().rank(ascending=False, method="min").astype("Int64"))
-    tested = frame["long_short_p_value"].notna()
-    frame["long_short_q_value"] = np.nan
-    frame.loc[tested, "long_short_q_value"] = benjamini_hochberg(frame.loc[tested, "long_short_p_value"])
+    adjusted = adjusted_p_values(frame["long_short_p_value"])
+    frame["long_short_q_value"] = adjusted["bh_q"]
+    frame["long_short_by_q_value"] = adjusted["by_q"]
+    frame["long_short_holm_p_value"] = adjusted["holm_p"]
     frame["exceeds_t_hurdle"] = pd.array(
         [None if pd.isna(t) else bool(abs(t) > T_HURDLE) for t in frame["long_short_nw_t"]], dtype="boolean")
     return frame[COLUMNS]

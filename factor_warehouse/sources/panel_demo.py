@@ -113,6 +113,12 @@ PLANTED_EFFECTS = (
                   story="gross profitability: works in Health Care only"),
 )
 EFFECT_SHAPES = ("linear", "u_shaped", "linear_in_sector")
+# A characteristic planted as a pure market loading: its latent score s sets the stock's loading on
+# the market, 1 + slope * s, and nothing else (high-yield stocks have low betas). Its long-short
+# earns the market's premium times its loading spread, so its CAPM alpha is 0. Present when the
+# catalogue holds it (7 characteristics or more).
+MARKET_LOADING = PlantedEffect("div12m_me", "market_loading", -0.5,
+                               story="dividend yield: a lower market beta, no alpha")
 
 PLANTED_CHARACTERISTICS = (
     Characteristic("be_me", "lognormal", persistence=0.99, missing_share=0.10, missing_spell_months=24,
@@ -126,8 +132,9 @@ PLANTED_CHARACTERISTICS = (
     Characteristic("gp_at", "normal", persistence=0.97, missing_share=0.20, missing_spell_months=36,
                    location=0.3, scale=0.25),
 )
-# Noise with a realistic name and margin: market equity in USD millions (spans orders of
-# magnitude, never missing), and a dividend yield that is exactly 0 for 40% of stocks.
+# Realistic names and margins: market equity in USD millions (spans orders of magnitude, never
+# missing; noise), and a dividend yield that is exactly 0 for 40% of stocks (the pure market
+# loading MARKET_LOADING: no alpha).
 NAMED_NOISE_CHARACTERISTICS = (
     Characteristic("market_equity", "lognormal", persistence=0.995, missing_share=0.0, missing_spell_months=12,
                    location=math.log(500.0), scale=2.0),
@@ -233,15 +240,24 @@ def expected_quintile_effects(characteristic, horizon=1):
     return effect.slope * rho ** (horizon - 1) * means
 
 
+def market_loading_quintile_returns(horizon=1):
+    """Expected return (decimal, per month) of the five quintiles of MARKET_LOADING's
+    characteristic from its loading alone: MARKET_MEAN * slope * rho^(h-1) * E[s | quintile]
+    (zero-inflated ties aside)."""
+    rho = next(item.persistence for item in NAMED_NOISE_CHARACTERISTICS if item.name == MARKET_LOADING.characteristic)
+    return MARKET_MEAN * MARKET_LOADING.slope * rho ** (horizon - 1) * score_quintile_moments()[0]
+
+
 def panel_truth(n_characteristics=FULL_SCALE_CHARACTERISTICS, horizons=(1, 3, 6, 12)):
     """The planted truth, one row per characteristic of the catalogue: its generating settings
     (marginal, persistence, missing_share, missing_spell_months, zero_share), its planted effect
-    (effect: none, linear, u_shaped or linear_in_sector; slope; sector) and, per horizon h,
-    planted_spread_h{h}: the expected monthly spread its shape shows, from
+    (effect: none, linear, u_shaped, linear_in_sector or market_loading; slope; sector) and, per
+    horizon h, planted_spread_h{h}: the expected monthly spread its shape shows, from
     expected_quintile_effects: quintile 5 minus quintile 1 for a linear effect (within the
-    sector for linear_in_sector), (quintile 1 + quintile 5) / 2 minus quintile 3 for u_shaped,
-    0 for noise."""
-    effects = {effect.characteristic: effect for effect in PLANTED_EFFECTS}
+    sector for linear_in_sector; for market_loading the market premium times the loading spread,
+    market_loading_quintile_returns), (quintile 1 + quintile 5) / 2 minus quintile 3 for
+    u_shaped, 0 for noise."""
+    effects = {effect.characteristic: effect for effect in (*PLANTED_EFFECTS, MARKET_LOADING)}
     catalogue = characteristic_catalogue(n_characteristics)
     rows = []
     for item in catalogue:
@@ -251,7 +267,8 @@ def panel_truth(n_characteristics=FULL_SCALE_CHARACTERISTICS, horizons=(1, 3, 6,
                "zero_share": item.zero_share, "effect": effect.shape if effect else "none",
                "slope": effect.slope if effect else 0.0, "sector": effect.sector if effect else None}
         for horizon in horizons:
-            quintiles = expected_quintile_effects(item.name, horizon)
+            quintiles = market_loading_quintile_returns(horizon) if effect is MARKET_LOADING \
+                else expected_quintile_effects(item.name, horizon)
             spread = ((quintiles[0] + quintiles[4]) / 2 - quintiles[2]) if effect and effect.shape == "u_shaped" \
                 else quintiles[4] - quintiles[0]
             row[f"planted_spread_h{horizon}"] = spread
@@ -347,6 +364,8 @@ class _CatalogueArrays:
                                        for item in catalogue], dtype=np.float32)
         self.planted_columns = {effect.characteristic: self.names.index(effect.characteristic)
                                 for effect in PLANTED_EFFECTS}
+        self.market_loading_column = (self.names.index(MARKET_LOADING.characteristic)
+                                      if MARKET_LOADING.characteristic in self.names else None)
 
     def reported_values(self, scores):
         """Reported values (characteristics x rows, float32) of latent scores of the same shape."""
@@ -419,14 +438,17 @@ def _next_listing(listed, target, rng, settings):
 
 
 def _next_month_returns(listed, rng, settings):
-    """ret_exc_lead1m of the listed stocks: planted effect + (1 + market) * idiosyncratic gross - 1."""
+    """ret_exc_lead1m of the listed stocks: planted effect + (1 + market * loading) * idiosyncratic
+    gross - 1, the loading 1 + slope * s of MARKET_LOADING (1 without it)."""
     t_scale = math.sqrt((MARKET_T_DEGREES_OF_FREEDOM - 2) / MARKET_T_DEGREES_OF_FREEDOM)
     market = MARKET_MEAN + MARKET_SD * t_scale * rng.standard_t(MARKET_T_DEGREES_OF_FREEDOM)
     news = rng.random(len(listed.ids)) < NEWS_SHARE
     log_sd = np.where(news, IDIOSYNCRATIC_LOG_SD_NEWS, IDIOSYNCRATIC_LOG_SD_CALM)
     idiosyncratic_gross = np.exp(log_sd * rng.standard_normal(len(listed.ids)) - log_sd ** 2 / 2)
     scores = {name: listed.scores[:, column] for name, column in settings.planted_columns.items()}
-    return planted_effect(scores, listed.sector_codes) + (1.0 + market) * idiosyncratic_gross - 1.0
+    loading = 1.0 if settings.market_loading_column is None else \
+        1.0 + MARKET_LOADING.slope * listed.scores[:, settings.market_loading_column].astype(np.float64)
+    return planted_effect(scores, listed.sector_codes) + (1.0 + market * loading) * idiosyncratic_gross - 1.0
 
 
 def check_panel_arguments(n_stocks, n_months, n_characteristics, months_per_chunk=1, start=DEFAULT_START):
