@@ -105,35 +105,11 @@
 
 {#- The schemes of the var, validated, every key filled. -#}
 {% macro portfolio_schemes() -%}
-    {%- set raw = var('portfolio_schemes') -%}
-    {%- set raw = fromyaml(raw) if raw is string else raw -%}
-    {%- set defaults = portfolio_scheme_defaults() -%}
     {%- set advice = " (see README \"Building portfolios as the papers do\"; e.g. --vars "
         ~ "'{portfolio_schemes: [{name: vw_nyse, breakpoints: nyse, weights: value}]}')" -%}
-    {%- if raw is not iterable or raw is string or raw is mapping or raw | length == 0 -%}
-        {{ exceptions.raise_compiler_error("dbt var portfolio_schemes must be a non-empty list of schemes; got '"
-            ~ raw ~ "'" ~ advice) }}
-    {%- endif -%}
     {%- set schemes = [] -%}
-    {%- set names = [] -%}
-    {%- for given in raw -%}
-        {%- set where = "dbt var portfolio_schemes, scheme " ~ loop.index -%}
-        {%- if given is not mapping -%}
-            {{ exceptions.raise_compiler_error(where ~ ": a scheme is a mapping with a name; got '" ~ given ~ "'" ~ advice) }}
-        {%- endif -%}
-        {%- set unknown = given.keys() | reject('in', defaults.keys()) | list -%}
-        {%- if unknown -%}
-            {{ exceptions.raise_compiler_error(where ~ ": unknown key(s) " ~ unknown | join(', ') ~ "; the keys are "
-                ~ defaults.keys() | join(', ') ~ " (macros/factor_sorts_settings.sql)") }}
-        {%- endif -%}
-        {%- set scheme = {} -%}
-        {%- do scheme.update(defaults) -%}
-        {%- do scheme.update(given) -%}
-        {%- set name = scheme['name'] | string -%}
-        {%- if scheme['name'] is none or not modules.re.fullmatch('[a-z0-9_]+', name) or name in names -%}
-            {{ exceptions.raise_compiler_error(where ~ ": name must be lowercase letters, digits and _ and unique; got '"
-                ~ scheme['name'] ~ "'" ~ advice) }}
-        {%- endif -%}
+    {%- for scheme in named_settings('portfolio_schemes', 'scheme', portfolio_scheme_defaults(), advice, required=true) -%}
+        {%- set name = scheme['name'] -%}
         {%- set where = "dbt var portfolio_schemes, scheme '" ~ name ~ "'" -%}
         {%- for key, choices in {'breakpoints': ['all', 'nyse', 'non_microcap'], 'weights': ['equal', 'value', 'capped_value'],
                                  'size_universe': ['nyse', 'all'], 'exclude_microcaps': [true, false]}.items() -%}
@@ -163,9 +139,8 @@
             'price': scheme['min_price'] is not none,
             'cost': scheme['cost_bps'] == 'column',
         } -%}
-        {%- do scheme.update({'name': name, 'needs': needs, 'needs_stocks': sized or scheme['weights'] != 'equal'
+        {%- do scheme.update({'needs': needs, 'needs_stocks': sized or scheme['weights'] != 'equal'
             or scheme['breakpoints'] != 'all' or scheme['min_price'] is not none or scheme['cost_bps'] == 'column'}) -%}
-        {%- do names.append(name) -%}
         {%- do schemes.append(scheme) -%}
     {%- endfor -%}
     {{- return(schemes) -}}
@@ -242,32 +217,9 @@
 {%- endmacro %}
 
 {% macro double_sorts() -%}
-    {%- set raw = var('double_sorts') -%}
-    {%- set raw = fromyaml(raw) if raw is string else raw -%}
-    {%- set defaults = double_sort_defaults() -%}
-    {%- if raw is not iterable or raw is string or raw is mapping -%}
-        {{ exceptions.raise_compiler_error("dbt var double_sorts must be a list of double sorts; got '" ~ raw ~ "'") }}
-    {%- endif -%}
     {%- set sorts = [] -%}
-    {%- set names = [] -%}
-    {%- for given in raw -%}
+    {%- for sort in named_settings('double_sorts', 'sort', double_sort_defaults()) -%}
         {%- set where = "dbt var double_sorts, sort " ~ loop.index -%}
-        {%- if given is not mapping -%}
-            {{ exceptions.raise_compiler_error(where ~ ": a double sort is a mapping with a name; got '" ~ given ~ "'") }}
-        {%- endif -%}
-        {%- set unknown = given.keys() | reject('in', defaults.keys()) | list -%}
-        {%- if unknown -%}
-            {{ exceptions.raise_compiler_error(where ~ ": unknown key(s) " ~ unknown | join(', ') ~ "; the keys are "
-                ~ defaults.keys() | join(', ') ~ " (macros/factor_sorts_settings.sql)") }}
-        {%- endif -%}
-        {%- set sort = {} -%}
-        {%- do sort.update(defaults) -%}
-        {%- do sort.update(given) -%}
-        {%- set name = sort['name'] | string -%}
-        {%- if sort['name'] is none or not modules.re.fullmatch('[a-z0-9_]+', name) or name in names -%}
-            {{ exceptions.raise_compiler_error(where ~ ": name must be lowercase letters, digits and _ and unique; got '"
-                ~ sort['name'] ~ "'") }}
-        {%- endif -%}
         {%- for key in ['control_groups', 'factor_groups'] -%}
             {%- if sort[key] is not number or sort[key] is sameas true or sort[key] < 2 or sort[key] != sort[key] | int -%}
                 {{ exceptions.raise_compiler_error(where ~ ": " ~ key ~ " must be a whole number >= 2; got '" ~ sort[key] ~ "'") }}
@@ -280,11 +232,48 @@
             {{ exceptions.raise_compiler_error(where ~ " controls for size, which needs the stocks' market equity: "
                 ~ "set the dbt var panel.market_equity_column to the panel's column, or name a factor as control") }}
         {%- endif -%}
-        {%- do sort.update({'name': name, 'control': sort['control'] | string}) -%}
-        {%- do names.append(name) -%}
+        {%- do sort.update({'control': sort['control'] | string}) -%}
         {%- do sorts.append(sort) -%}
     {%- endfor -%}
     {{- return(sorts) -}}
+{%- endmacro %}
+
+{#- A list var of named settings (portfolio_schemes, double_sorts): each item a mapping of the keys of
+    `defaults`, its name [a-z0-9_]+ and unique (returned as text), every key filled from `defaults`;
+    `required`: the list may not be empty. Errors name the var, the item (`item` and its place) and
+    the keys; `advice` ends them. -#}
+{% macro named_settings(var_name, item, defaults, advice='', required=false) -%}
+    {%- set raw = var(var_name) -%}
+    {%- set raw = fromyaml(raw) if raw is string else raw -%}
+    {%- if raw is not iterable or raw is string or raw is mapping or (required and raw | length == 0) -%}
+        {{ exceptions.raise_compiler_error("dbt var " ~ var_name ~ " must be a " ~ ("non-empty " if required else "")
+            ~ "list of mappings with a name; got '" ~ raw ~ "'" ~ advice) }}
+    {%- endif -%}
+    {%- set items = [] -%}
+    {%- set names = [] -%}
+    {%- for given in raw -%}
+        {%- set where = "dbt var " ~ var_name ~ ", " ~ item ~ " " ~ loop.index -%}
+        {%- if given is not mapping -%}
+            {{ exceptions.raise_compiler_error(where ~ ": a " ~ item ~ " is a mapping with a name; got '" ~ given ~ "'" ~ advice) }}
+        {%- endif -%}
+        {%- set unknown = given.keys() | reject('in', defaults.keys()) | list -%}
+        {%- if unknown -%}
+            {{ exceptions.raise_compiler_error(where ~ ": unknown key(s) " ~ unknown | join(', ') ~ "; the keys are "
+                ~ defaults.keys() | join(', ') ~ " (macros/factor_sorts_settings.sql)") }}
+        {%- endif -%}
+        {%- set filled = {} -%}
+        {%- do filled.update(defaults) -%}
+        {%- do filled.update(given) -%}
+        {%- set name = filled['name'] | string -%}
+        {%- if filled['name'] is none or not modules.re.fullmatch('[a-z0-9_]+', name) or name in names -%}
+            {{ exceptions.raise_compiler_error(where ~ ": name must be lowercase letters, digits and _ and unique; got '"
+                ~ filled['name'] ~ "'" ~ advice) }}
+        {%- endif -%}
+        {%- do filled.update({'name': name}) -%}
+        {%- do names.append(name) -%}
+        {%- do items.append(filled) -%}
+    {%- endfor -%}
+    {{- return(items) -}}
 {%- endmacro %}
 
 {#- The constant list of quantile levels 0/n, 1/n, ..., n/n. -#}

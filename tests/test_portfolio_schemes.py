@@ -405,6 +405,23 @@ def test_a_scheme_the_input_cannot_build_is_an_error_naming_what_to_set(tmp_path
     """On the Kaggle files (market equity from Market Cap; no exchange, price or cost)."""
     result = run_dbt(["compile", "--select", "int_factor_sorts__scheme_values"], database=tmp_path / "w.duckdb",
                      dbt_vars={"portfolio_schemes": [scheme]})
+    assert_fails_saying(result, message)
+
+
+@pytest.mark.parametrize("double_sorts, message", [
+    (5, "dbt var double_sorts must be a list of mappings with a name; got '5'"),
+    ([{"name": "X"}], "dbt var double_sorts, sort 1: name must be lowercase letters, digits and _ and unique; got 'X'"),
+    ([{"name": "a"}, {"name": "a"}], "dbt var double_sorts, sort 2: name must be lowercase letters, digits and _"),
+    ([{"name": "a", "method": "both"}], "dbt var double_sorts, sort 1: method must be dependent or independent"),
+    ([{"name": "a", "control_groups": 1}], "dbt var double_sorts, sort 1: control_groups must be a whole number >= 2"),
+])
+def test_a_double_sort_setting_that_is_not_valid_is_an_error_naming_it(tmp_path, double_sorts, message):
+    result = run_dbt(["compile", "--select", "factor_double_sort_portfolios"], database=tmp_path / "w.duckdb",
+                     dbt_vars={"double_sorts": double_sorts})
+    assert_fails_saying(result, message)
+
+
+def assert_fails_saying(result, message):
     assert not result.success
     messages = [str(result.exception)] + [str(node.message) for node in getattr(result.result, "results", [])]
     assert any(message in text for text in messages), messages
