@@ -108,7 +108,8 @@
     {%- set advice = " (see README \"Building portfolios as the papers do\"; e.g. --vars "
         ~ "'{portfolio_schemes: [{name: vw_nyse, breakpoints: nyse, weights: value}]}')" -%}
     {%- set schemes = [] -%}
-    {%- for scheme in named_settings('portfolio_schemes', 'scheme', portfolio_scheme_defaults(), advice, required=true) -%}
+    {%- for scheme in named_settings(var('portfolio_schemes'), 'portfolio_schemes', 'scheme', portfolio_scheme_defaults(), advice,
+                                   required=true) -%}
         {%- set name = scheme['name'] -%}
         {%- set where = "dbt var portfolio_schemes, scheme '" ~ name ~ "'" -%}
         {%- for key, choices in {'breakpoints': ['all', 'nyse', 'non_microcap'], 'weights': ['equal', 'value', 'capped_value'],
@@ -218,7 +219,7 @@
 
 {% macro double_sorts() -%}
     {%- set sorts = [] -%}
-    {%- for sort in named_settings('double_sorts', 'sort', double_sort_defaults()) -%}
+    {%- for sort in named_settings(var('double_sorts'), 'double_sorts', 'sort', double_sort_defaults()) -%}
         {%- set where = "dbt var double_sorts, sort " ~ loop.index -%}
         {%- for key in ['control_groups', 'factor_groups'] -%}
             {%- if sort[key] is not number or sort[key] is sameas true or sort[key] < 2 or sort[key] != sort[key] | int -%}
@@ -238,12 +239,12 @@
     {{- return(sorts) -}}
 {%- endmacro %}
 
-{#- A list var of named settings (portfolio_schemes, double_sorts): each item a mapping of the keys of
-    `defaults`, its name [a-z0-9_]+ and unique (returned as text), every key filled from `defaults`;
-    `required`: the list may not be empty. Errors name the var, the item (`item` and its place) and
-    the keys; `advice` ends them. -#}
-{% macro named_settings(var_name, item, defaults, advice='', required=false) -%}
-    {%- set raw = var(var_name) -%}
+{#- The value `raw` of the list var `var_name` of named settings (portfolio_schemes, double_sorts): each
+    item a mapping of the keys of `defaults`, its name [a-z0-9_]+ and unique (returned as text), every
+    key filled from `defaults`; `required`: the list may not be empty. Errors name the var, the item
+    (`item` and its place) and the keys; `advice` ends them. The caller reads the var by its literal
+    name, so model_settings sees which var a model reads. -#}
+{% macro named_settings(raw, var_name, item, defaults, advice='', required=false) -%}
     {%- set raw = fromyaml(raw) if raw is string else raw -%}
     {%- if raw is not iterable or raw is string or raw is mapping or (required and raw | length == 0) -%}
         {{ exceptions.raise_compiler_error("dbt var " ~ var_name ~ " must be a " ~ ("non-empty " if required else "")
