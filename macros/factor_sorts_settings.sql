@@ -63,7 +63,8 @@
     holding_periods       K: each period's portfolio return is the mean over the portfolios formed in
                           the last K periods (Jegadeesh-Titman); 1 is a one-period hold
     cost_bps              trading cost in basis points of the value traded, or the word column for
-                          the stock's own cost (panel.cost_column)
+                          the stock's own cost (panel.cost_column); with K > 1, of the overlapping
+                          portfolios' trades (factor_turnover.holding_trading_cost_pct)
 #}
 {% macro portfolio_scheme_defaults() -%}
     {{- return({

@@ -4,7 +4,7 @@ equity, prices, a per-stock cost, ties and missing values: value- and capped-val
 quintile returns on NYSE breakpoints (Tidy Finance's value weights, market equity at formation,
 and NYSE breakpoints; JKP's capped weights, market equity winsorized at the NYSE 80th percentile),
 the price and microcap screens, JKP's non-microcap breakpoints with minimum stocks, a 6-month
-overlapping hold (Jegadeesh-Titman), net returns (gross - turnover x cost), and 2 x 3 dependent and
+overlapping hold (Jegadeesh-Titman) and its cost, net returns (gross - turnover x cost), and 2 x 3 dependent and
 3 x 2 independent double sorts. Also: the panel's
 stock-level columns reach stock_periods, and a scheme that needs a column the input lacks is an
 error naming the panel key to set."""
@@ -30,7 +30,7 @@ SCHEMES = [
     {"name": "screened", "weights": "value", "min_price": 5, "exclude_microcaps": True, "min_stocks_per_leg": 2},
     {"name": "jkp", "breakpoints": "non_microcap", "weights": "capped_value", "min_breakpoint_stocks": 10,
      "min_stocks_per_leg": 3},
-    {"name": "jt6", "breakpoints": "nyse", "weights": "value", "holding_periods": 6},
+    {"name": "jt6", "breakpoints": "nyse", "weights": "value", "holding_periods": 6, "cost_bps": "column"},
     {"name": "costly", "cost_bps": 25},
     {"name": "spread_cost", "weights": "value", "cost_bps": "column"},
 ]
@@ -150,7 +150,10 @@ def formations(frame, factor, scheme):
 
 
 def reference_returns(frame, factor, scheme):
-    """Rows (period_index, portfolio, mean_alpha, trading_cost_pct) of the scheme's portfolios."""
+    """Rows (period_index, portfolio, mean_alpha, trading_cost_pct) of the scheme's portfolios. The cost of
+    holding K overlapping cohorts: the cohort formed at the period enters with weight 1/K and the one formed
+    K periods before leaves; the weight bought is 1/K of the new cohort's weight in stocks not in the
+    leaving one (K = 1: the stocks new since the previous period)."""
     scheme = {**DEFAULTS, **scheme}
     formed = formations(frame, factor, scheme)
     by_month = {index: month.set_index("id") for index, month in frame.groupby("period_index")}
@@ -172,11 +175,12 @@ def reference_returns(frame, factor, scheme):
             mean_alpha = np.mean(held) if held else np.nan
             current = members[members["portfolio"] == portfolio]
             cost = np.nan
-            if index - 1 in formed and len(current) and current["weight"].notna().any():
-                previous = formed[index - 1]
-                before = set(previous.loc[previous["portfolio"] == portfolio, "id"])
+            holding = scheme["holding_periods"]
+            if index - holding in formed and len(current) and current["weight"].notna().any():
+                leaving = formed[index - holding]
+                before = set(leaving.loc[leaving["portfolio"] == portfolio, "id"])
                 new = current[~current["id"].isin(before)]
-                cost = (new["weight"] * new["cost_pct"]).sum() / current["weight"].sum()
+                cost = (new["weight"] * new["cost_pct"]).sum() / current["weight"].sum() / holding
             rows.append((index, portfolio, mean_alpha, cost))
     return pd.DataFrame(rows, columns=["period_index", "portfolio", "reference_mean_alpha", "reference_cost"])
 
@@ -184,7 +188,8 @@ def reference_returns(frame, factor, scheme):
 def warehouse_returns(warehouse, scheme_name, factor):
     return warehouse.execute(
         """
-        select periods.period_index, portfolio_alpha.portfolio, portfolio_alpha.mean_alpha, turnover.trading_cost_pct
+        select periods.period_index, portfolio_alpha.portfolio, portfolio_alpha.mean_alpha, turnover.trading_cost_pct,
+               turnover.holding_trading_cost_pct
         from factor_portfolio_alpha as portfolio_alpha
         inner join periods using (period)
         inner join factor_turnover as turnover using (scheme, factor, period, portfolio)
@@ -204,10 +209,13 @@ def test_portfolio_returns_equal_the_pandas_reference(warehouse, panel, scheme, 
     assert len(merged) == N_MONTHS * PORTFOLIO_COUNT
     assert (merged["mean_alpha"].isna() == merged["reference_mean_alpha"].isna()).all()
     assert np.allclose(merged["mean_alpha"], merged["reference_mean_alpha"], rtol=0, atol=TOLERANCE, equal_nan=True)
+    assert (merged["holding_trading_cost_pct"].isna() == merged["reference_cost"].isna()).all()
+    assert np.allclose(merged["holding_trading_cost_pct"], merged["reference_cost"], rtol=0, atol=TOLERANCE,
+                       equal_nan=True)
     if scheme.get("holding_periods", 1) == 1:
-        assert (merged["trading_cost_pct"].isna() == merged["reference_cost"].isna()).all()
-        assert np.allclose(merged["trading_cost_pct"], merged["reference_cost"], rtol=0, atol=TOLERANCE,
-                           equal_nan=True)
+        assert merged["trading_cost_pct"].equals(merged["holding_trading_cost_pct"])
+    else:
+        assert (merged["holding_trading_cost_pct"] > 0).any()
 
 
 def groups(values, breakpoint_values, count):
@@ -331,7 +339,8 @@ def test_net_returns_are_gross_minus_both_legs_turnover_times_cost(warehouse):
         f"""
         select long_short.scheme, long_short.long_short_return, long_short.net_long_short_return,
                long_short.long_short_note, long_leg.traded_weight as long_traded, short_leg.traded_weight as short_traded,
-               long_leg.turnover as long_turnover, short_leg.turnover as short_turnover
+               long_leg.turnover as long_turnover, short_leg.turnover as short_turnover,
+               long_leg.holding_trading_cost_pct as long_cost, short_leg.holding_trading_cost_pct as short_cost
         from factor_long_short_returns as long_short
         inner join factor_turnover as long_leg
             on long_leg.scheme = long_short.scheme and long_leg.factor = long_short.factor
@@ -354,8 +363,14 @@ def test_net_returns_are_gross_minus_both_legs_turnover_times_cost(warehouse):
     assert first["net_long_short_return"].isna().all() and len(first) > 0
     assert first["long_short_note"].str.contains("no turnover").all()
     held = rows[rows["scheme"] == "jt6"]
-    assert held["net_long_short_return"].isna().all()
-    assert held["long_short_note"].str.contains("overlapping portfolios").all()
+    netted = held[held["net_long_short_return"].notna()]
+    assert len(netted) > 5
+    expected = netted["long_short_return"] - (netted["long_cost"] + netted["short_cost"])
+    assert np.allclose(netted["net_long_short_return"], expected, rtol=0, atol=TOLERANCE)
+    assert (netted["net_long_short_return"] < netted["long_short_return"]).any()
+    unheld = held[held["long_cost"].isna() & held["long_short_return"].notna()]
+    assert len(unheld) > 0 and unheld["net_long_short_return"].isna().all()
+    assert unheld["long_short_note"].str.contains("no portfolios 6 periods before").all()
 
 
 def test_screens_say_why_a_stock_or_a_leg_is_left_out(warehouse):

@@ -4,9 +4,10 @@
 -- why); the legs and their sizes; the cumulative long-short return, the running SUM of the
 -- long-short returns in percentage points up to the period (a period without one adds nothing),
 -- not a compounded return; and the net return, the long-short return minus the trading cost of
--- both legs (factor_turnover.trading_cost_pct of portfolios J and 1: the weight bought since the
--- previous period times its cost), null in a factor's first period or after a gap (no turnover)
--- and for holding_periods > 1 (overlapping portfolios' costs are not computed).
+-- both legs (factor_turnover.holding_trading_cost_pct of portfolios J and 1: the weight bought
+-- since the previous period times its cost, or with holding_periods K > 1 the weight the
+-- overlapping portfolios buy when the cohort formed K periods before leaves), null when the factor
+-- has no portfolios K periods before (no turnover).
 
 {%- set portfolio_count = factor_sorts_portfolio_count() | int %}
 
@@ -23,7 +24,7 @@ portfolio_alpha as (
 
 turnover as (
 
-    select scheme, factor, period, portfolio, trading_cost_pct
+    select scheme, factor, period, portfolio, holding_trading_cost_pct
     from {{ ref('factor_turnover') }}
 
 ),
@@ -47,9 +48,9 @@ legs as (
         any_value(portfolio_alpha.portfolio_note) filter (where portfolio_alpha.portfolio = {{ portfolio_count }})
             as long_note,
         any_value(portfolio_alpha.portfolio_note) filter (where portfolio_alpha.portfolio = 1) as short_note,
-        any_value(turnover.trading_cost_pct) filter (where portfolio_alpha.portfolio = {{ portfolio_count }})
+        any_value(turnover.holding_trading_cost_pct) filter (where portfolio_alpha.portfolio = {{ portfolio_count }})
             as long_trading_cost_pct,
-        any_value(turnover.trading_cost_pct) filter (where portfolio_alpha.portfolio = 1) as short_trading_cost_pct
+        any_value(turnover.holding_trading_cost_pct) filter (where portfolio_alpha.portfolio = 1) as short_trading_cost_pct
     from portfolio_alpha
     left join turnover
         on portfolio_alpha.scheme = turnover.scheme
@@ -87,15 +88,15 @@ final as (
         coalesce(sum(long_short_return) over (
             partition by scheme, factor order by period rows between unbounded preceding and current row
         ), 0) as cumulative_long_short_return,
-        case when holding_periods = 1 then long_trading_cost_pct + short_trading_cost_pct end as trading_cost_pct,
-        case when holding_periods = 1 then long_short_return - (long_trading_cost_pct + short_trading_cost_pct) end
-            as net_long_short_return,
+        long_trading_cost_pct + short_trading_cost_pct as trading_cost_pct,
+        long_short_return - (long_trading_cost_pct + short_trading_cost_pct) as net_long_short_return,
         nullif(concat_ws('; ',
             case when long_mean_alpha is null then 'long leg (portfolio J): ' || coalesce(long_note, 'no mean alpha') end,
             case when short_mean_alpha is null then 'short leg (portfolio 1): ' || coalesce(short_note, 'no mean alpha') end,
             case
-                when holding_periods > 1
-                    then 'net_long_short_return: costs of overlapping portfolios (holding_periods > 1) are not computed'
+                when (long_trading_cost_pct is null or short_trading_cost_pct is null) and holding_periods > 1
+                    then 'net_long_short_return: no turnover (the factor has no portfolios ' || holding_periods
+                        || ' periods before, when the cohort that leaves was formed)'
                 when long_trading_cost_pct is null or short_trading_cost_pct is null
                     then 'net_long_short_return: no turnover (the factor''s first period, or after a gap)'
             end), '') as long_short_note

@@ -10,7 +10,15 @@
 -- the factor has no value in the previous period (its first period, or after a gap); turnover is null for an empty
 -- portfolio, and the autocorrelation when either rank is constant over the common stocks;
 -- statistics_note says which is null and why.
-{{ config(materialized='factor_batched_table', period_lookback=1) }}
+-- The composite portfolio a scheme holds (holding_periods K: the mean of the cohorts formed in the
+-- last K periods, as factor_portfolio_alpha) trades, at a period, the cohort formed then, entering
+-- with weight 1/K, against the one formed K periods before, leaving: holding_traded_weight is 1/K of
+-- the share of the new cohort's weight in stocks not in the same portfolio of the leaving cohort, and
+-- holding_trading_cost_pct their cost (both equal traded_weight and trading_cost_pct when K = 1). The
+-- held cohorts' reweighting (equal weights rebalanced, value weights drifting with market equity, as
+-- the gross return takes them) is not charged, as a one-period hold's stocks that stay are not.
+{{ config(materialized='factor_batched_table', period_lookback=portfolio_schemes_holding_reach() + 1) }}
+{%- set holding = portfolio_schemes_holding_reach() > 0 %}
 
 with
 
@@ -40,6 +48,13 @@ periods as (
 
 ),
 
+schemes as (
+
+    select scheme, holding_periods
+    from ({{ portfolio_schemes_relation() | indent(4) }})
+
+),
+
 indexed_portfolios as (
 
     select portfolios.*, periods.period_index
@@ -56,18 +71,28 @@ factor_periods as (
 
 ),
 
+-- the period before and the formation period of the cohort leaving (K periods before), if the
+-- factor has portfolios then
 previous_factor_periods as (
 
     select
         factor_periods.scheme,
         factor_periods.factor_key,
         factor_periods.period,
-        previous.period as previous_period
+        schemes.holding_periods,
+        previous.period as previous_period,
+        leaving.period as holding_exit_period
     from factor_periods
-    inner join factor_periods as previous
+    inner join schemes
+        on factor_periods.scheme = schemes.scheme
+    left join factor_periods as previous
         on factor_periods.scheme = previous.scheme
         and factor_periods.factor_key = previous.factor_key
         and previous.period_index = factor_periods.period_index - 1
+    left join factor_periods as leaving
+        on factor_periods.scheme = leaving.scheme
+        and factor_periods.factor_key = leaving.factor_key
+        and leaving.period_index = factor_periods.period_index - schemes.holding_periods
 
 ),
 
@@ -85,13 +110,27 @@ stock_transitions as materialized (
         current_portfolios.weight,
         current_portfolios.cost_pct,
         previous_portfolios.portfolio as previous_portfolio,
-        previous_portfolios.pct_rank as previous_pct_rank
+        previous_portfolios.pct_rank as previous_pct_rank,
+        {%- if holding %}
+        leaving_portfolios.portfolio as leaving_portfolio
+        {%- else %}
+        previous_portfolios.portfolio as leaving_portfolio
+        {%- endif %}
     from indexed_portfolios as current_portfolios
     left join indexed_portfolios as previous_portfolios
         on current_portfolios.scheme = previous_portfolios.scheme
         and current_portfolios.factor_key = previous_portfolios.factor_key
         and current_portfolios.stock_key = previous_portfolios.stock_key
         and previous_portfolios.period_index = current_portfolios.period_index - 1
+    {%- if holding %}
+    inner join schemes
+        on current_portfolios.scheme = schemes.scheme
+    left join indexed_portfolios as leaving_portfolios
+        on current_portfolios.scheme = leaving_portfolios.scheme
+        and current_portfolios.factor_key = leaving_portfolios.factor_key
+        and current_portfolios.stock_key = leaving_portfolios.stock_key
+        and leaving_portfolios.period_index = current_portfolios.period_index - schemes.holding_periods
+    {%- endif %}
 
 ),
 
@@ -106,6 +145,8 @@ memberships as (
         count(*) filter (where previous_portfolio is distinct from portfolio) as n_stocks_new,
         sum(weight) filter (where previous_portfolio is distinct from portfolio) as new_weight,
         sum(weight * cost_pct) filter (where previous_portfolio is distinct from portfolio) as new_weight_cost,
+        sum(weight) filter (where leaving_portfolio is distinct from portfolio) as entering_weight,
+        sum(weight * cost_pct) filter (where leaving_portfolio is distinct from portfolio) as entering_weight_cost,
         sum(weight) as total_weight
     from stock_transitions
     group by scheme, factor_key, period, portfolio
@@ -155,20 +196,36 @@ final as (
             when previous_factor_periods.previous_period is not null and memberships.total_weight > 0
                 then coalesce(memberships.new_weight_cost, 0) / memberships.total_weight
         end as trading_cost_pct,
+        previous_factor_periods.holding_exit_period,
+        case
+            when previous_factor_periods.holding_exit_period is not null and memberships.total_weight > 0
+                then coalesce(memberships.entering_weight, 0) / memberships.total_weight
+                    / previous_factor_periods.holding_periods
+        end as holding_traded_weight,
+        case
+            when previous_factor_periods.holding_exit_period is not null and memberships.total_weight > 0
+                then coalesce(memberships.entering_weight_cost, 0) / memberships.total_weight
+                    / previous_factor_periods.holding_periods
+        end as holding_trading_cost_pct,
         case when previous_factor_periods.previous_period is not null
             then coalesce(rank_autocorrelations.rank_autocorrelation_n_stocks, 0) end
             as rank_autocorrelation_n_stocks,
         rank_autocorrelations.rank_autocorrelation,
-        case
-            when previous_factor_periods.previous_period is null
-                then 'turnover, n_stocks_new, rank_autocorrelation and rank_autocorrelation_n_stocks: the factor '
-                    || 'has no value in the previous period (its first period, or after a gap)'
-            else nullif(concat_ws('; ',
-                case when coalesce(memberships.n_stocks, 0) = 0 then 'turnover: the portfolio is empty' end,
-                case when rank_autocorrelations.rank_autocorrelation is null
-                    then 'rank_autocorrelation: fewer than 2 stocks are ranked in both periods, '
-                        || 'or a rank is the same for all of them' end), '')
-        end as statistics_note
+        nullif(concat_ws('; ',
+            case
+                when previous_factor_periods.previous_period is null
+                    then 'turnover, n_stocks_new, rank_autocorrelation and rank_autocorrelation_n_stocks: the factor '
+                        || 'has no value in the previous period (its first period, or after a gap)'
+                else nullif(concat_ws('; ',
+                    case when coalesce(memberships.n_stocks, 0) = 0 then 'turnover: the portfolio is empty' end,
+                    case when rank_autocorrelations.rank_autocorrelation is null
+                        then 'rank_autocorrelation: fewer than 2 stocks are ranked in both periods, '
+                            || 'or a rank is the same for all of them' end), '')
+            end,
+            case when previous_factor_periods.holding_periods > 1 and previous_factor_periods.holding_exit_period is null
+                then 'holding_traded_weight and holding_trading_cost_pct: the factor has no portfolios '
+                    || previous_factor_periods.holding_periods || ' periods before (no cohort leaves)' end), '')
+            as statistics_note
     from portfolio_alpha
     left join previous_factor_periods
         on portfolio_alpha.scheme = previous_factor_periods.scheme
