@@ -1,5 +1,6 @@
 """The profile's settings reach DuckDB: the dev target's memory_limit follows
-FACTOR_WAREHOUSE_MEMORY_LIMIT (the README's way to fit a build to the machine)."""
+FACTOR_WAREHOUSE_MEMORY_LIMIT (the README's way to fit a build to the machine); a warehouse file
+whose name cannot name a DuckDB database is refused at the start of a dbt command."""
 
 import duckdb
 
@@ -27,3 +28,11 @@ def test_dev_memory_limit_follows_the_environment(tmp_path, monkeypatch):
         eight_gb = connection.execute("select current_setting('memory_limit')").fetchone()[0]
     assert shown_memory_limit(tmp_path, monkeypatch, "3GB") == three_gb
     assert shown_memory_limit(tmp_path, monkeypatch, None) == eight_gb
+
+
+def test_a_warehouse_file_name_duckdb_cannot_name_its_database_after_is_refused_with_a_new_name(tmp_path):
+    result = run_dbt(["run", "--select", "stg_kaggle__values"], database=tmp_path / "my-warehouse.duckdb")
+    assert not result.success
+    assert ("the warehouse file name my-warehouse.duckdb cannot be used: DuckDB names the database after the file "
+            "('my-warehouse')") in str(result.exception)
+    assert "rename the file, e.g. my_warehouse.duckdb" in str(result.exception)
