@@ -1,7 +1,10 @@
 -- The factor metadata of the dbt var factor_publications (macros/factor_publications.sql), one row per
 -- line: the factor and its sample start, sample end and publication dates (null where the field is
 -- empty). A date that does not read as yyyy-mm-dd, a factor given twice or a sample that ends before
--- it starts stops the build with the file and the line.
+-- it starts stops the build with the file and the line. A table (of one row per factor), so that every check
+-- runs when it is built, whichever of its columns a reader uses.
+
+{{ config(materialized='table') }}
 
 {%- set path = factor_publications_path() %}
 {%- set date_columns = ['sample_start', 'sample_end', 'publication_date'] %}
@@ -22,7 +25,7 @@ where false
     {%- set header = run_query("describe select * from " ~ source('factor_publications', 'factor_publications_file')).columns['column_name'].values() | list %}
     {%- set missing = (['factor'] + date_columns) | reject('in', header) | list %}
     {%- if missing %}
-        {{ exceptions.raise_compiler_error("factor publications file '" ~ path ~ "' (dbt var factor_publications.path) "
+        {{ exceptions.raise_compiler_error("factor publications file " ~ path ~ " (dbt var factor_publications.path) "
             ~ "has no column(s) " ~ missing | join(', ') ~ "; its columns are " ~ header | join(', ')
             ~ ". Name them factor, sample_start, sample_end, publication_date (README 'Is it alpha?' maps "
             ~ "OSAP's SignalDoc.csv onto them)") }}
