@@ -13,6 +13,8 @@ import pytest
 
 from factor_warehouse.cli.dbt_runner import run_dbt
 from factor_warehouse.sources.panel_demo import write_panel
+from tests.test_readme_settings import readme_example
+from tests.test_readme_sql import BLOCKS
 
 PANEL_SIZE = {"n_stocks": 200, "n_months": 36, "n_characteristics": 7, "seed": 3, "start": "2001-01"}
 PANEL = {"id_column": "id", "period_column": "eom", "return_column": "ret_exc_lead1m", "sector_column": "sector"}
@@ -27,8 +29,10 @@ PUBLICATIONS = ["factor,sample_start,sample_end,publication_date,authors",
 
 
 def publication_vars(directory, path):
+    """The README's factor_publications example on the demo panel in `directory` and the file at `path`."""
+    example = readme_example("factor_publications")["factor_publications"]
     return {"panel": {"path": str(directory / "panel.parquet"), **PANEL}, "portfolio_count": 5,
-            "factor_publications": {"path": str(path)}}
+            "factor_publications": {**example, "path": str(path)}}
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +90,13 @@ def test_decay_equals_pandas_on_the_primary_schemes_long_short_returns_and_the_s
     for mine, theirs in [("mean_long_short_return", "mean"), ("sd_long_short_return", "sd"),
                          ("t_statistic", "t"), ("ratio_to_in_sample", "ratio")]:
         assert decay[mine].to_numpy() == pytest.approx(reference[theirs].to_numpy(), rel=1e-12, abs=1e-14), mine
+
+
+def test_the_readmes_decay_query_returns_every_phase(warehouse):
+    [query] = [statement.query for block in BLOCKS for statement in duckdb.extract_statements(block)
+               if "from factor_decay" in statement.query]
+    rows = warehouse.sql(query).df()
+    assert set(rows["phase"]) == {"in_sample", "post_sample", "post_publication"}
 
 
 def test_a_factor_the_warehouse_lacks_is_a_warning(built):
