@@ -64,3 +64,12 @@
     {%- endfor -%}
     {{- return(models) -}}
 {%- endmacro %}
+
+{#- The period in which a warehouse period's stock returns are earned, the next one (a period's return is
+    the next period's): the next month's end for monthly data, the next December 31 for yearly data. -#}
+{% macro earned_period(period, frequency) -%}
+    case
+        when {{ frequency }} = 'monthly' then last_day({{ period }} + interval 1 month)
+        else cast({{ period }} + interval 1 year as date)
+    end
+{%- endmacro %}

@@ -4,7 +4,8 @@ sector-neutral, sector-mean alpha) is built on the real 2018 sample with every u
 panel examples (Jensen-Kelly-Pedersen and Open Source Asset Pricing) on small panels in those
 shapes. The other examples are built elsewhere: `mic_estimator: mic_approx` in
 tests/test_factor_mic_table.py, a raised data-loss budget in tests/test_input_corpus.py, the
-factor_models example (on a file of the test's) in tests/test_factor_inference.py; the
+factor_models example (on a file of the test's) in tests/test_factor_inference.py, the
+factor_publications example (likewise) in tests/test_factor_decay.py; the
 paths of `kaggle_dir` and `panel: {path: ...}` are the user's."""
 
 import re

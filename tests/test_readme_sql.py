@@ -18,9 +18,11 @@ REF = re.compile(r"\{\{\s*ref\('(\w+)'\)\s*\}\}")
 NO_ROWS = {
     "demo_warehouse": {
         "from quarantined_inputs": "the demo data has no bad rows or values (docs/demo_data.md)",
+        "from factor_decay": "no factor_publications file is given (tests/test_factor_decay.py builds one)",
     },
     "kaggle_sample_warehouse": {
         "from quarantined_inputs": "the 300 rows of the 2018 sample have no bad rows or values",
+        "from factor_decay": "no factor_publications file is given (tests/test_factor_decay.py builds one)",
         "evaluation = 'walk_forward'": "the sample is one fiscal year, and walk-forward predicts each year only "
                                        "from the years before it",
     },

@@ -21,11 +21,12 @@ from factor_warehouse.cli.dbt_runner import run_dbt
 from factor_warehouse.report.document import render
 from factor_warehouse.report.factor_sort_figures import figure_median_split_alpha, figure_spread_t_statistics
 from factor_warehouse.report.facts import run_facts
+from factor_warehouse.report.inference_figures import figure_alpha_against_raw_t, figure_posteriors_by_cluster
 from factor_warehouse.report import model_figures
 from factor_warehouse.report.mic_figures import LABELLED_IC_FACTORS, LABELLED_MIC_FACTORS, figure_mic_against_rank_ic
 from factor_warehouse.report.model_figures import BINS, figure_regression_lines, figure_walk_forward_rank_ic
 
-FIGURE_COUNT = 12
+FIGURE_COUNT = 14
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -236,6 +237,54 @@ def bars_and_half_widths(axis):
     [bars] = [container for container in axis.containers if isinstance(container, BarContainer)]
     segments = bars.errorbar.lines[2][0].get_segments()
     return bars.patches, [(segment[1][0] - segment[0][0]) / 2 for segment in segments]
+
+
+@pytest.fixture
+def inference_tables():
+    """An in-memory warehouse of the inference tables the figures read: four CAPM alphas, two of them
+    Benjamini-Yekutieli discoveries (|t| 4 and 2.5), and posteriors in clusters 1 and 2."""
+    connection = duckdb.connect()
+    connection.execute("""
+        create table factor_summary as
+        select * from (values ('a', 3.5), ('b', -2.0), ('c', 1.5), ('d', 0.4)) as t(factor, long_short_nw_t)""")
+    connection.execute("""
+        create table factor_alphas as
+        select 'capm' as model, 'long_short' as series, * from (values ('a', 4.0, 0.01), ('b', -2.5, 0.04),
+            ('c', 1.0, 0.2), ('d', 0.5, null)) as t(factor, alpha_nw_t, alpha_by_q_value)
+        union all select 'ff3', 'long_short', 'a', 9.0, 0.0001""")
+    connection.execute("""
+        create table factor_alpha_posteriors as
+        select 'capm' as model, * from (values ('a', 2, 0.9, 0.7, 0.2, true, 0.01), ('b', 1, -0.5, -0.3, 0.1, true, 0.01),
+            ('c', 1, 0.2, 0.1, 0.3, false, 0.01), ('d', 2, 0.1, 0.2, 0.25, false, 0.01))
+            as t(factor, cluster, alpha, posterior_mean, posterior_standard_deviation, is_significant, significant_set_fdr)""")
+    yield connection
+    connection.close()
+
+
+def test_alpha_t_is_drawn_against_raw_t_with_the_hurdles_and_the_by_threshold(inference_tables):
+    drawn = figure_alpha_against_raw_t(inference_tables)
+    axis = drawn.figure.axes[0]
+    [points] = axis.collections
+    np.testing.assert_allclose(points.get_offsets(), [[3.5, 4.0], [-2.0, -2.5], [1.5, 1.0], [0.4, 0.5]])
+    levels = sorted({line.get_ydata()[0] for line in axis.lines if line.get_label() != "alpha t = raw t"})
+    assert levels == [-3.0, -2.5, -1.96, 1.96, 2.5, 3.0]  # the smallest |t| of the discoveries: 2.5
+    assert drawn.notes == ["CAPM alphas of 4 factors: 2 clear |t| > 1.96, 1 clear |t| > 3; "
+                           "2 have a Benjamini-Yekutieli q-value at most 0.05"]
+
+
+def test_posterior_means_are_drawn_by_cluster_with_normal_intervals(inference_tables):
+    drawn = figure_posteriors_by_cluster(inference_tables)
+    axis = drawn.figure.axes[0]
+    means, alphas = axis.collections[1], axis.collections[2]
+    # cluster 1 (b, c), then cluster 2 (d, a), each by posterior mean
+    np.testing.assert_allclose(means.get_offsets()[:, 1], [-0.3, 0.1, 0.2, 0.7])
+    np.testing.assert_allclose(alphas.get_offsets()[:, 1], [-0.5, 0.2, 0.1, 0.9])
+    segments = axis.collections[0].get_segments()
+    np.testing.assert_allclose([(segment[1][1] - segment[0][1]) / 2 for segment in segments],
+                               stats.norm.ppf(0.975) * np.array([0.1, 0.3, 0.25, 0.2]))
+    assert [label.get_text() for label in axis.get_xticklabels()] == ["cluster 1", "cluster 2"]
+    assert list(axis.get_xticks()) == [0, 2]
+    assert "2 of 4 factors have a sign probability of at least 0.975, with a false discovery rate of 0.0100" in drawn.notes[0]
 
 
 def test_spread_intervals_use_the_student_t_critical_value_of_their_periods(demo_warehouse):

@@ -41,6 +41,9 @@ def test_figures_over_time_say_how_many_periods_they_need(sample_report):
     for figure in (decay, hurdle, schemes):
         assert figure["images"] == []
         assert "needs at least 3 periods" in figure["empty"][0] and "this warehouse has 1 (2018)" in figure["empty"][0]
+    for alpha_t in (figures["figure-13"], figures["figure-14"]):
+        assert alpha_t["images"] == [] and "no factor has a CAPM long-short alpha t" in alpha_t["empty"][0]
+        assert "this warehouse has 1 (2018)" in alpha_t["empty"][0]
 
 
 def test_figures_of_a_cross_section_draw_their_one_period_alternative(sample_report):

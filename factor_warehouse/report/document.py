@@ -16,6 +16,7 @@ from factor_warehouse.report.null_statistics import null_statistics
 from factor_warehouse.report.facts import run_facts, setting_disagreements
 from factor_warehouse.report.evaluation_figures import (figure_cumulative_long_short, figure_ic_decay,
                                                         figure_scheme_t_statistics, figure_t_statistics)
+from factor_warehouse.report.inference_figures import figure_alpha_against_raw_t, figure_posteriors_by_cluster
 from factor_warehouse.report.factor_sort_figures import (figure_median_split_alpha, figure_portfolio_alpha,
                                                          figure_spread_t_statistics)
 from factor_warehouse.report.mic_figures import figure_mic_against_rank_ic
@@ -80,6 +81,15 @@ FIGURES = (
      "Newey-West t of the strongest factors' mean long-short return under each portfolio scheme of the dbt var "
      "portfolio_schemes (breakpoints, weights, screens, holding period): how much a factor's verdict depends on "
      "how its portfolios are built; the dashed lines are the |t| = 3 hurdle. Source: factor_scheme_summary."),
+    ("CAPM alpha t against raw t", figure_alpha_against_raw_t,
+     "Each factor's long-short alpha Newey-West t under CAPM (the warehouse's market) against the t of its raw "
+     "mean long-short return: points below the diagonal are partly market exposure. The lines are the hurdles "
+     "|t| = 1.96 (dotted), Harvey, Liu and Zhu's |t| = 3 (dashed) and, when any alpha is a discovery, the "
+     "smallest |t| with a Benjamini-Yekutieli q-value at most 0.05 (red). Sources: factor_alphas, factor_summary."),
+    ("Empirical-Bayes CAPM alphas by cluster", figure_posteriors_by_cluster,
+     "Each factor's posterior mean CAPM alpha (dot) with its 95% posterior interval, and its estimated alpha "
+     "(cross), grouped by the clusters of its long-short returns: the hierarchical model shrinks each alpha "
+     "toward its cluster's, the more so the noisier it is. Source: factor_alpha_posteriors (its clusters those of factor_clusters)."),
 )
 
 

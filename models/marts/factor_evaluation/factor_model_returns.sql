@@ -49,10 +49,7 @@ aligned_periods as (
 
     select
         periods.period,
-        case
-            when settings.frequency = 'monthly' then last_day(periods.period + interval 1 month)
-            else cast(periods.period + interval 1 year as date)
-        end as earned_period
+        {{ earned_period('periods.period', 'settings.frequency') }} as earned_period
     from periods
     cross join settings
 
