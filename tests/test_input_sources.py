@@ -16,8 +16,10 @@ from tests.conftest import PROJECT_DIR
 
 TOY_STAGING = Path(__file__).resolve().parent / "toy_source" / "toy"
 ABOVE_STAGING = ["models/intermediate", "models/marts", "models/user_factors", "python_models", "tests/dbt"]
+# the research files beside the input (a factor-model CSV, publication dates) are one source each,
+# whatever the input: their staging models are read directly
 SOURCE_QUESTIONS = re.compile(r"input_model\(|input_sources?\(|panel_setting\(|panel_is_configured|var\('(panel|kaggle_dir)'\)"
-                              r"|ref\('stg_(?!input__)")
+                              r"|ref\('stg_(?!input__|factor_models__|factor_publications__)")
 ITEMS = ["book_to_market", "momentum", "size"]
 
 
@@ -79,9 +81,10 @@ def test_every_mart_builds_from_a_third_source(toy_warehouse):
         if connection.sql(f'select count(*) from "{name}"').fetchone()[0] == 0]
     built = {name for (name,) in connection.sql("select table_name from information_schema.tables").fetchall()}
     assert {"stock_periods", "factor_values", "factor_portfolios", "factor_ic", "factor_mic", "alpha_predictions"} <= built
-    # the toy has no rejected input, no factor twins and no user factors: only these tables may be empty
+    # the toy has no rejected input, no factor twins, no user factors and no publication dates: only these
+    # tables may be empty
     assert set(empty) <= {"quarantined_inputs", "int_factor_cells_rejected", "factor_duplicates",
-                          "int_user_factor_values"}, empty
+                          "int_user_factor_values", "stg_factor_publications__dates", "factor_decay"}, empty
 
 
 def test_the_third_source_fills_the_contract_and_its_words_reach_the_marts(toy_warehouse):
