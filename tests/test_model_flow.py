@@ -24,6 +24,7 @@ STAGES = {
     "python_models/alpha_models": 7,
     # statistics across periods; fama_macbeth reads the top-k factors of factor_f_scores
     "python_models/evaluation": 8,
+    "python_models/factor_sorts": 8,  # factor_scheme_summary: the long-short series of every scheme
 }
 
 
