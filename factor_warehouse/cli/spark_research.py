@@ -26,12 +26,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import yaml
 from dbt.config.profile import read_profile
 from dbt.config.renderer import ProfileRenderer
 from dbt_common.context import set_invocation_context
 
-from factor_warehouse.cli.dbt_runner import run_dbt
+from factor_warehouse.cli.dbt_runner import run_dbt, vars_option
 from factor_warehouse.execution.result_cache import UNIT_RUNNER, ArrayInput, Unit
 from factor_warehouse.execution.thread_pool import run_in_threads
 from factor_warehouse.paths import DEFAULT_DATABASE, PROJECT_DIR
@@ -268,13 +267,7 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--vars", metavar="YAML", default="{}",
                         help="dbt vars as a YAML mapping, the same as the dbt build's (the models' settings)")
-    options = parser.parse_args(argv)
-    try:
-        dbt_vars = yaml.safe_load(options.vars)
-    except yaml.YAMLError as error:
-        parser.error(f"--vars is not YAML ({str(error).splitlines()[0]}); give a mapping such as '{{mic_alpha: 0.6}}'")
-    if not isinstance(dbt_vars, dict):
-        parser.error(f"--vars must be a YAML mapping such as '{{mic_alpha: 0.6}}'; got {options.vars!r}")
+    dbt_vars = vars_option(parser, parser.parse_args(argv).vars)
     try:
         spark = spark_session(spark_target(dbt_vars))
         try:
