@@ -86,7 +86,8 @@ def research(tmp_path_factory):
                 expected_types = {name: dict(zip(warehouse.table(name).columns, map(str, warehouse.table(name).types)))
                                   for name in written}
             yield {"models": models, "runs": runs, "tables": tables, "expected": expected,
-                   "types": types, "expected_types": expected_types}
+                   "types": types, "expected_types": expected_types, "spark": spark, "schema": target["schema"],
+                   "vars": dbt_vars}
         finally:
             spark.stop()
 
@@ -140,3 +141,18 @@ def test_without_java_the_runner_says_what_to_install(monkeypatch):
     monkeypatch.delenv("JAVA_HOME", raising=False)
     with pytest.raises(spark_research.SparkResearchError, match="install Java 17 or later"):
         spark_research.spark_session(spark_research.spark_target())
+
+
+def test_an_input_not_in_the_spark_catalog_says_to_build_the_sql_models(research):
+    copies = spark_research.SparkCopies(research["spark"], research["schema"])
+    with pytest.raises(spark_research.SparkResearchError, match=r"factor_warehouse\.no_such_model is not in the "
+                                                                r"Spark catalog: build the SQL models"):
+        copies.relation("no_such_model")
+
+
+def test_a_failing_model_is_named_with_its_file_and_the_setting(research):
+    dbt_vars = {**research["vars"], "mic_engine": "abacus"}
+    with pytest.raises(spark_research.SparkResearchError, match=r"model factor_mic \(python_models/mic/factor_mic.py\) "
+                                                                r"failed: ValueError: MIC engine 'abacus' is unknown; "
+                                                                r"set mic_engine"):
+        spark_research.run_research(research["spark"], dbt_vars, report=lambda line: None)
