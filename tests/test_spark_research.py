@@ -1,7 +1,8 @@
 """The research step on Spark (factor_warehouse/cli/spark_research.py) on the demo panel (200 stocks,
 36 months, 10 characteristics): every Python model's table the runner writes to the Spark catalog
-equals the DuckDB build's (columns and keys exactly, floating-point values to 1e-9), MIC's
-(factor, scope) pairs are computed by Spark's executors, and a second run reuses every unit.
+equals the DuckDB build's (columns, types, keys and input_fingerprint exactly, floating-point values
+to 1e-9), MIC's (factor, scope) pairs are computed by Spark's executors, and a second run reuses
+every unit.
 The Spark tables the models read are seeded from the DuckDB build (tests/spark_seed.py) until the
 SQL models build on the spark target. Needs Java 17+ and requirements-spark.txt."""
 
