@@ -28,12 +28,11 @@ from contextlib import suppress
 from pathlib import Path
 
 import duckdb
-import yaml
 
 from factor_warehouse.cli.build_check import built_relations, prove_whole, wal_of
 from factor_warehouse.cli.build_failure import AGAIN, BuildFailed, failing_as
 from factor_warehouse.cli.build_lock import build_lock
-from factor_warehouse.cli.dbt_runner import dbt_output_to, run_dbt
+from factor_warehouse.cli.dbt_runner import dbt_output_to, run_dbt, vars_option
 from factor_warehouse.paths import DEFAULT_DATABASE, DEFAULT_REPORT
 from factor_warehouse.report.document import render
 
@@ -288,12 +287,7 @@ def main(argv=None):
         if value is not None and not value.strip():
             parser.error(f"{option} is empty (with make: {make_name} is set but empty): give the path of your data, or "
                          "ask for the demo data with --demo (with make: `make build` without KAGGLE_DIR or PANEL)")
-    try:
-        dbt_vars = yaml.safe_load(options.vars)
-    except yaml.YAMLError as error:
-        parser.error(f"--vars is not YAML ({str(error).splitlines()[0]}); give a mapping such as '{{portfolio_count: 5}}'")
-    if not isinstance(dbt_vars, dict):
-        parser.error(f"--vars must be a YAML mapping such as '{{portfolio_count: 5}}'; got {options.vars!r}")
+    dbt_vars = vars_option(parser, options.vars)
     if options.kaggle_dir is not None:
         dbt_vars["kaggle_dir"] = str(Path(options.kaggle_dir).resolve())
     if options.panel is not None:

@@ -8,6 +8,8 @@ import os
 import sys
 from contextlib import contextmanager
 
+import yaml
+
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
 
@@ -26,6 +28,18 @@ def dbt_output_to(listener):
         yield listener
     finally:
         _LISTENERS.remove(listener)
+
+
+def vars_option(parser, text):
+    """The mapping of dbt vars a command line's --vars gives as YAML (`text`); anything else is the
+    argparse `parser`'s error, with an example."""
+    try:
+        dbt_vars = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        parser.error(f"--vars is not YAML ({str(error).splitlines()[0]}); give a mapping such as '{{portfolio_count: 5}}'")
+    if not isinstance(dbt_vars, dict):
+        parser.error(f"--vars must be a YAML mapping such as '{{portfolio_count: 5}}'; got {text!r}")
+    return dbt_vars
 
 
 def run_dbt(args, database, dbt_vars=None, target="test", project_dir=PROJECT_DIR):

@@ -26,6 +26,7 @@ and logs one line: how many units were reused and how many computed.
 """
 
 import ast
+import contextvars
 import dataclasses
 import functools
 import hashlib
@@ -46,6 +47,9 @@ from factor_warehouse.execution.thread_pool import ProgressReport, run_in_thread
 
 FINGERPRINT_COLUMN = "input_fingerprint"
 COMPUTED_AT_COLUMN = "computed_at"
+# How `ResultCache.rows` computes its pending units, called as run_in_threads is: threads by
+# default; the Spark runner (cli/spark_research.py) sets its fan-out for the units it can ship.
+UNIT_RUNNER = contextvars.ContextVar("unit_runner", default=run_in_threads)
 
 
 def previous_table(session, this):
@@ -295,7 +299,7 @@ class ResultCache:
             if progress is not None:
                 progress.maybe_report()
 
-        run_in_threads(Unit.compute, to_compute, workers, f"{self.name}-unit", done)
+        UNIT_RUNNER.get()(Unit.compute, to_compute, workers, f"{self.name}-unit", done)
         if progress is not None:
             progress.maybe_report(force=True)
         shared = len(units) - self.reused - self.computed
