@@ -96,6 +96,6 @@
 {# Texts as a comma-separated list of SQL string literals. #}
 {% macro model_settings_literals(texts) -%}
     {%- for text in texts -%}
-        '{{ text | string | replace("'", "''") }}'{{ ', ' if not loop.last }}
+        {{ text_literal(text) }}{{ ', ' if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}
