@@ -65,8 +65,8 @@
     hashes: content_sum without the columns `location` (where a row sits), provenance_sum with them -#}
 {% macro period_hash_sums(location) -%}
     count(*) as n_rows,
-    sum(cast(hash(*columns(* exclude ({{ location | join(', ') }}))) as hugeint)) as content_sum,
-    sum(cast(hash(*columns(*)) as hugeint)) as provenance_sum
+    {{ row_hash_sum(location) }} as content_sum,
+    {{ row_hash_sum() }} as provenance_sum
 {%- endmacro %}
 
 {#- the model and the models and seeds under it, as graph nodes -#}
