@@ -1,9 +1,9 @@
 {#
   The input formats the warehouse reads, keyed by source name, in the order they are tried: the
   first that is `chosen` is this build's input source. `missing_benchmark` is null when the source
-  has a benchmark series, else what to do to give one (macro alpha_method). `adapters`: the dbt
-  adapters that can read it (null: any; the Kaggle files are read by a dbt-duckdb plugin); another
-  target refuses it at parse. A source fills the staging contract
+  has a benchmark series, else what to do to give one (macro alpha_method). `adapters` (optional):
+  the dbt adapters that can read it (absent or null: any; the Kaggle files are read by a dbt-duckdb
+  plugin); another target refuses it at parse. A source fills the staging contract
   (models/staging/_staging__docs.md) with one model per role, named stg_<source>__<role> in
   models/staging/<source>/, each starting with {{ config(enabled=input_source() == '<source>') }}.
   Only the contract views models/staging/stg_input__<role>.sql call input_model; everything above
@@ -24,7 +24,7 @@
 
 {% macro input_source() -%}
     {%- for name, source in input_sources().items() if source['chosen'] -%}
-        {%- if source['adapters'] is not none and target.type not in source['adapters'] -%}
+        {%- if source.get('adapters') is not none and target.type not in source['adapters'] -%}
             {{ exceptions.raise_compiler_error("the " ~ target.name ~ " target (" ~ target.type ~ ") cannot read the "
                 ~ name ~ " input: only " ~ source['adapters'] | join(', ') ~ " can"
                 ~ (" (the Kaggle files are read by a dbt-duckdb plugin). Convert them to a Parquet panel and "

@@ -270,6 +270,16 @@
     {%- endif -%}
 {%- endmacro %}
 
+{# SQL: a field (its column `name`, none for an unset key) as text: a float column's number as DuckDB
+   writes it (macro number_text), any other cast. #}
+{% macro panel_text(expression, name, columns) -%}
+    {%- if columns['types'].get(name) in ['FLOAT', 'DOUBLE'] -%}
+        {{ number_text(expression) }}
+    {%- else -%}
+        cast({{ expression }} as {{ dbt.type_string() }})
+    {%- endif -%}
+{%- endmacro %}
+
 {# SQL: the exchange code as text, compared with panel.nyse_exchange_values: a whole number stored as
    a float reads without its '.0' (CRSP's exchcd 1.0 is '1'). #}
 {% macro panel_exchange_text(expression) -%}

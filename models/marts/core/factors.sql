@@ -36,10 +36,10 @@ snake_cased as (
         factor,
         factor_key,
         column_number,
-        coalesce(nullif(trim(lower({{ regexp_replace_text(
+        coalesce(nullif({{ trim_characters('lower(' ~ regexp_replace_text(
             regexp_replace_text('factor', '([a-z])([A-Z])', '\\1_\\2', every=true),
             '[^A-Za-z0-9]+', '_', every=true
-        ) }}), '_'), ''), 'factor') as base_identifier
+        ) ~ ')', '_') }}, ''), 'factor') as base_identifier
     from distinct_factors
 
 ),

@@ -81,7 +81,7 @@ renamed as (
         cast(__panel_sector as {{ dbt.type_string() }}) as sector,
         cast(null as {{ dbt.type_string() }}) as sector_rejection_reason,
         {{ panel_literal(panel_setting('return_column')) }} as return_column,
-        cast(__panel_return as {{ dbt.type_string() }}) as return_text,
+        {{ panel_text('__panel_return', return_column, columns) }} as return_text,
         {{ panel_number('__panel_return', text_return) }}{{ percent }} as return_pct,
         cast(distinct_return_count as integer) as distinct_return_count,
         cast(null as {{ dbt.type_string() }}) as class_text,
@@ -89,7 +89,7 @@ renamed as (
         {%- for field in ['market_equity', 'price', 'cost'] %}
         {%- set key = field ~ '_column' %}
         {{ panel_literal(panel_setting(key)) if key in columns['keys'] else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as {{ key }},
-        cast(__panel_{{ field }} as {{ dbt.type_string() }}) as {{ field }}_text,
+        {{ panel_text('__panel_' ~ field, columns['keys'].get(key), columns) }} as {{ field }}_text,
         {{ panel_optional_number(key, '__panel_' ~ field, columns) }}{{ percent if field == 'cost' }} as {{ field }}{{ '_pct' if field == 'cost' }},
         {%- endfor %}
         {{ panel_exchange_text('__panel_exchange') }} as exchange,
