@@ -6,6 +6,7 @@ requirements-spark.txt; without them it fails the calling test saying what to in
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -55,4 +56,12 @@ def build_on_spark(scratch, panel, panel_settings):
     process = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, env=environment,
                              capture_output=True, text=True)
     exported = {path.name: path for path in export_dir.iterdir()} if export_dir.exists() else {}
-    return {"status": process.returncode, "output": process.stdout + process.stderr, "exported": exported}
+    return {"status": process.returncode, "output": process.stdout + without_spark_logs(process.stderr),
+            "exported": exported}
+
+
+def without_spark_logs(text):
+    """The lines of `text` (the build's stderr) that are not Spark's own log records: its JSON error
+    records (each with a Java stack trace) and its timestamped WARN and INFO lines."""
+    return "".join(line for line in text.splitlines(keepends=True)
+                   if not line.startswith('{"ts"') and not re.match(r"\d\d/\d\d/\d\d \d\d:\d\d:\d\d (WARN|INFO) ", line))
