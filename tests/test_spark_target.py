@@ -4,7 +4,7 @@ dbt on DuckDB. Every model the Spark build built (its run results: a model joins
 it builds on Spark) is compared with DuckDB's: the same columns, the same rows, keys by the names they
 stand for (a key is a hash of its name: DuckDB's hash, Spark's xxhash64), other values exactly,
 floats to 1e-9. Needs Java 17+ and requirements-spark.txt: without them the tests fail saying what
-to install."""
+to install. And the Kaggle input, which only DuckDB reads, is refused on Spark when dbt parses."""
 
 import math
 from decimal import Decimal
@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from factor_warehouse.cli.dbt_runner import run_dbt
 from factor_warehouse.sources.panel_demo import write_panel
 from tests.conftest import build_warehouse
 from tests.spark_build import build_on_spark
@@ -114,3 +115,10 @@ def test_every_model_built_on_spark_equals_its_duckdb_table(spark_build, duckdb_
                    if (found := difference(model, named_rows(connection, f"duck.main.{model}", duck_dimensions),
                                            named_rows(connection, spark_relation(model), spark_dimensions)))]
     assert not differences, f"{len(differences)} of {len(exported)} models differ:\n" + "\n".join(differences)
+
+
+def test_the_kaggle_input_is_refused_on_spark_when_dbt_parses(tmp_path):
+    result = run_dbt(["parse"], database=None, dbt_vars={"kaggle_dir": str(tmp_path)}, target="spark")
+    assert not result.success
+    assert ("the spark target (spark) cannot read the kaggle input: only duckdb can (the Kaggle files are read by a "
+            "dbt-duckdb plugin). Convert them to a Parquet panel") in str(result.exception)
