@@ -21,7 +21,8 @@ SCHEMA = "factor_warehouse"
 
 def build_and_export(panel, panel_settings, export_dir):
     """Run in the build's process: the build command on the spark target, then every model it built
-    written to export_dir/<model> as Parquet by the build's Spark session. Returns the build's exit
+    written to export_dir/models/<model> as Parquet by the build's Spark session, and the table
+    model_settings (the on-run-end hook's) to export_dir/model_settings. Returns the build's exit
     status."""
     from pyspark.sql import SparkSession
 
@@ -33,14 +34,16 @@ def build_and_export(panel, panel_settings, export_dir):
     for result in run_results["results"]:
         if result["unique_id"].startswith("model.") and result["status"] == "success":
             name = result["unique_id"].split(".")[-1]
-            spark.table(f"{SCHEMA}.{name}").write.parquet(str(Path(export_dir) / name))
+            spark.table(f"{SCHEMA}.{name}").write.parquet(str(Path(export_dir) / "models" / name))
+    spark.table(f"{SCHEMA}.model_settings").write.parquet(str(Path(export_dir) / "model_settings"))
     return status
 
 
 def build_on_spark(scratch, panel, panel_settings):
     """Build `panel` (a Parquet path) with the dbt var panel's other keys `panel_settings` on the spark
     target, its warehouse under `scratch`. Returns {'status': the build's exit status, 'output': its
-    console text, 'exported': {model: its Parquet directory} for each model it built}."""
+    console text, 'exported': {model: its Parquet directory} for each model it built, 'model_settings':
+    that table's Parquet directory}."""
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         pytest.fail("the spark target needs Java 17 or later, and no java is on PATH nor JAVA_HOME set: install a "
                     "JDK or JRE 17+ (e.g. apt-get install openjdk-17-jre-headless)")
@@ -55,13 +58,14 @@ def build_on_spark(scratch, panel, panel_settings):
             f"sys.exit(build_and_export({str(panel)!r}, {panel_settings!r}, {str(export_dir)!r}))")
     process = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, env=environment,
                              capture_output=True, text=True)
-    exported = {path.name: path for path in export_dir.iterdir()} if export_dir.exists() else {}
+    models = export_dir / "models"
+    exported = {path.name: path for path in models.iterdir()} if models.exists() else {}
     return {"status": process.returncode, "output": process.stdout + without_spark_logs(process.stderr),
-            "exported": exported}
+            "exported": exported, "model_settings": export_dir / "model_settings"}
 
 
 def without_spark_logs(text):
     """The lines of `text` (the build's stderr) that are not Spark's own log records: its JSON error
     records (each with a Java stack trace) and its timestamped WARN and INFO lines."""
-    return "".join(line for line in text.splitlines(keepends=True)
-                   if not line.startswith('{"ts"') and not re.match(r"\d\d/\d\d/\d\d \d\d:\d\d:\d\d (WARN|INFO) ", line))
+    spark_line = re.compile(r'\{"ts"|\d\d/\d\d/\d\d \d\d:\d\d:\d\d (WARN|INFO) ')
+    return "".join(line for line in text.splitlines(keepends=True) if not spark_line.match(line))

@@ -95,7 +95,8 @@ def difference(model, duck, spark):
         return f"{model}: {len(duck_rows)} rows on DuckDB, {len(spark_rows)} on Spark"
     for duck_row, spark_row in zip(sorted(duck_rows, key=sort_key), sorted(spark_rows, key=sort_key)):
         if not all(map(close, duck_row, spark_row)):
-            return f"{model}: row {dict(zip(duck_columns, duck_row))} on DuckDB is {dict(zip(spark_columns, spark_row))} on Spark"
+            return (f"{model}: row {dict(zip(duck_columns, duck_row))} on DuckDB is "
+                    f"{dict(zip(spark_columns, spark_row))} on Spark")
     return None
 
 
@@ -116,6 +117,20 @@ def test_every_model_built_on_spark_equals_its_duckdb_table(spark_build, duckdb_
                                            named_rows(connection, spark_relation(model), spark_dimensions)))]
     assert not differences, f"{len(differences)} of {len(exported)} models differ:\n" + "\n".join(differences)
 
+
+
+def test_model_settings_on_spark_holds_the_rows_duckdb_holds_for_the_same_models(spark_build, duckdb_build):
+    models = sorted(spark_build["exported"])
+    assert models, "the Spark build built no model:\n" + spark_build["output"][-6000:]
+    listed = ", ".join(f"'{model}'" for model in models)
+    query = ("select model, var, value, read_directly from {} where model in (" + listed + ") "
+             "order by model, var, value, read_directly")
+    connection = duckdb.connect()
+    connection.execute(f"attach '{duckdb_build}' as duck (read_only)")
+    duck_rows = connection.execute(query.format("duck.main.model_settings")).fetchall()
+    spark_settings = f"read_parquet('{spark_build['model_settings']}/*.parquet')"
+    spark_rows = connection.execute(query.format(spark_settings)).fetchall()
+    assert spark_rows == duck_rows and duck_rows
 
 def test_the_kaggle_input_is_refused_on_spark_when_dbt_parses(tmp_path):
     result = run_dbt(["parse"], database=None, dbt_vars={"kaggle_dir": str(tmp_path)}, target="spark")
