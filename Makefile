@@ -10,10 +10,11 @@ STAMP := $(VENV)/.installed
 .PHONY: build test setup report benchmark benchmark-panel docs
 
 # KAGGLE_DIR or PANEL given, even empty, goes to --kaggle-dir or --panel (empty is an error there);
-# neither: --demo. VARS: more dbt vars as YAML, e.g. VARS='{portfolio_count: 5}'.
+# neither: --demo. VARS: more dbt vars as YAML, e.g. VARS='{portfolio_count: 5}'. TARGET=spark builds
+# the SQL models on Apache Spark (a Parquet PANEL; Java 17+; README "On Apache Spark").
 DATA_OPTION = $(if $(filter-out undefined,$(origin PANEL)),--panel "$(PANEL)",$(if $(filter undefined,$(origin KAGGLE_DIR)),--demo,--kaggle-dir "$(KAGGLE_DIR)"))
 build: $(STAMP)
-	$(PY) -m factor_warehouse.cli.build $(DATA_OPTION) $(if $(VARS),--vars '$(VARS)')
+	$(PY) -m factor_warehouse.cli.build $(DATA_OPTION) $(if $(VARS),--vars '$(VARS)') $(if $(TARGET),--target $(TARGET))
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -42,12 +43,13 @@ benchmark-panel: $(STAMP)
 docs: $(STAMP)
 	$(VENV)/bin/dbt docs generate --static --profiles-dir . --project-dir .
 
-# One idempotent setup step: venv, pinned dependencies, minepy built from its sdist,
-# then this project's package in editable mode.
-$(STAMP): requirements.txt pyproject.toml scripts/build_minepy.py
+# One idempotent setup step: venv, pinned dependencies (the spark target's too: the tests build on
+# it), minepy built from its sdist, then this project's package in editable mode.
+$(STAMP): requirements.txt requirements-spark.txt pyproject.toml scripts/build_minepy.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-spark.txt
 	$(PY) scripts/build_minepy.py
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)

@@ -1,7 +1,9 @@
 {#
   The input formats the warehouse reads, keyed by source name, in the order they are tried: the
   first that is `chosen` is this build's input source. `missing_benchmark` is null when the source
-  has a benchmark series, else what to do to give one (macro alpha_method). A source fills the staging contract
+  has a benchmark series, else what to do to give one (macro alpha_method). `adapters` (optional):
+  the dbt adapters that can read it (absent or null: any; the Kaggle files are read by a dbt-duckdb
+  plugin); another target refuses it at parse. A source fills the staging contract
   (models/staging/_staging__docs.md) with one model per role, named stg_<source>__<role> in
   models/staging/<source>/, each starting with {{ config(enabled=input_source() == '<source>') }}.
   Only the contract views models/staging/stg_input__<role>.sql call input_model; everything above
@@ -14,13 +16,21 @@
             'chosen': panel.get('path') is not none,
             'missing_benchmark': none if panel.get('benchmark_path') is not none
                 else 'the panel has no benchmark series; name a CSV of period,return in the dbt var panel.benchmark_path',
+            'adapters': none,
         },
-        'kaggle': {'chosen': true, 'missing_benchmark': none},
+        'kaggle': {'chosen': true, 'missing_benchmark': none, 'adapters': ['duckdb']},
     }) -}}
 {%- endmacro %}
 
 {% macro input_source() -%}
     {%- for name, source in input_sources().items() if source['chosen'] -%}
+        {%- if source.get('adapters') is not none and target.type not in source['adapters'] -%}
+            {{ exceptions.raise_compiler_error("the " ~ target.name ~ " target (" ~ target.type ~ ") cannot read the "
+                ~ name ~ " input: only " ~ source['adapters'] | join(', ') ~ " can"
+                ~ (" (the Kaggle files are read by a dbt-duckdb plugin). Convert them to a Parquet panel and "
+                   ~ "name it in the dbt var panel (README \"A stock panel\"), or build on the DuckDB target (the default)"
+                   if name == 'kaggle' else "")) }}
+        {%- endif -%}
         {{- return(name) -}}
     {%- endfor -%}
     {{ exceptions.raise_compiler_error("no input source is configured: see macros/input_sources.sql") }}

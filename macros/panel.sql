@@ -56,12 +56,12 @@
 
 {# A user's column name as a quoted SQL identifier. #}
 {% macro panel_identifier(name) -%}
-    "{{ name | replace('"', '""') }}"
+    {{ quoted_identifier(name) }}
 {%- endmacro %}
 
 {# A user's text as a SQL string literal. #}
 {% macro panel_literal(text) -%}
-    '{{ text | replace("'", "''") }}'
+    {{ text_literal(text) }}
 {%- endmacro %}
 
 {# The file pattern the panel source reads (its external_location in _panel__sources.yml follows the
@@ -99,36 +99,16 @@
     {%- endif -%}
     {%- set path = panel_setting('path') | string -%}
     {%- set pattern = panel_read_pattern() -%}
-    {%- set files = run_query("select file from glob(" ~ panel_literal(pattern) ~ ") order by file")
-        .columns[0].values() -%}
-    {%- if not files -%}
-        {{ exceptions.raise_compiler_error("panel '" ~ path ~ "': no file matches "
-            ~ ("this path" if pattern == path else "'" ~ pattern ~ "'") ~ "; correct the dbt var panel.path "
-            ~ "(a " ~ panel_file_format() ~ " file, a directory of them or a glob such as data/*."
-            ~ panel_file_format() ~ ")") }}
-    {%- endif -%}
     {%- set is_text = panel_file_format() == 'csv' -%}
-    {%- if is_text -%}
-        {%- for file in files -%}
-            {{- panel_csv_ragged_check(file) -}}
-        {%- endfor -%}
-    {%- else -%}
-        {%- set problems = run_query("select problem from (select file, panel_parquet_problem(file) as problem "
-            ~ "from glob(" ~ panel_literal(pattern) ~ ")) where problem is not null order by file limit 1") -%}
-        {%- for problem in problems.columns[0].values() -%}
-            {{ exceptions.raise_compiler_error("panel '" ~ path ~ "': " ~ problem) }}
-        {%- endfor -%}
-    {%- endif -%}
-    {%- set described = run_query("describe select * from " ~ source('panel', 'panel_file')) -%}
-    {%- set names = described.columns['column_name'].values() | list -%}
+    {%- set files = panel_checked_files(path, pattern, is_text) -%}
+    {%- set described = panel_described_columns() -%}
     {#- CSV rows are numbered by `with ordinality`, the last column whatever its name -#}
-    {%- set row_column = names[-1] if is_text else 'file_row_number' -%}
+    {%- set row_column = described[-1][0] if is_text else 'file_row_number' -%}
     {%- set types = {} -%}
-    {%- for row in described.rows if row['column_name'] not in ['__panel_file', row_column] -%}
-        {%- do types.update({row['column_name']: row['column_type']}) -%}
+    {%- for name, type in described if name not in ['__panel_file', row_column] -%}
+        {%- do types.update({name: type}) -%}
     {%- endfor -%}
-    {%- set factor_names = panel_header_names(files[0], types.keys() | list) if is_text
-        else panel_parquet_names(files[0], types.keys() | list) -%}
+    {%- set factor_names = panel_renamed_columns(files[0], types.keys() | list, is_text) -%}
     {%- set by_lower_name = {} -%}
     {%- for name in types -%}
         {%- do by_lower_name.update({name | lower: name}) -%}
@@ -187,82 +167,6 @@
 {%- endmacro %}
 
 {#
-  A CSV panel's header as written (its first file's line 1), checked: an empty or duplicated cell is
-  an error naming its position. Returns {column: header cell} for the columns DuckDB renamed.
-#}
-{% macro panel_header_names(file, columns) -%}
-    {%- set header = run_query("select * from read_csv(" ~ panel_literal(file) ~ ", header = false, "
-        ~ "all_varchar = true) limit 1").rows[0].values() | list -%}
-    {%- set seen = {} -%}
-    {%- set renamed = {} -%}
-    {%- for cell in header -%}
-        {%- set name = (cell or '') | trim -%}
-        {%- if not name -%}
-            {{ exceptions.raise_compiler_error(file ~ ", line 1, column " ~ loop.index ~ ": the header cell is "
-                ~ "empty; name the column (or remove it)") }}
-        {%- elif name in seen -%}
-            {{ exceptions.raise_compiler_error(file ~ ", line 1: columns " ~ seen[name] ~ " and " ~ loop.index
-                ~ " are both named '" ~ name ~ "'; rename or remove one of them") }}
-        {%- endif -%}
-        {%- do seen.update({name: loop.index}) -%}
-        {#- positions match DuckDB's columns when every file has this header (else names stay DuckDB's) -#}
-        {%- if header | length == columns | length and columns[loop.index0] != name -%}
-            {%- do renamed.update({columns[loop.index0]: name}) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {{- return(renamed) -}}
-{%- endmacro %}
-
-{#
-  A ragged row among the first lines of a CSV panel file, those DuckDB's sniffer samples (20,480 rows),
-  is an error naming the file and the line: DuckDB would read the header as one column, or fail to
-  sniff, without saying where. Fields are counted by the commas outside double quotes (a line inside
-  a quoted field that spans lines is skipped by its odd count of quotes); a ragged row further down
-  stops DuckDB's read with the line.
-#}
-{% macro panel_csv_ragged_check(file) -%}
-    {%- set sql -%}
-        select line, fields, header_fields from (
-            select *, first(fields) over (order by line) as header_fields from (
-                select line, len(bare) - len(replace(bare, ',', '')) + 1 as fields from (
-                    select
-                        ordinality as line,
-                        regexp_replace(text, chr(34) || '[^' || chr(34) || ']*' || chr(34), '', 'g') as bare,
-                        len(text) - len(replace(text, chr(34), '')) as quotes
-                    from read_csv({{ panel_literal(file) }}, header = false, columns = {'text': 'VARCHAR'},
-                        delim = chr(31), quote = '', escape = '', auto_detect = false) with ordinality
-                    limit 20481
-                )
-                where quotes % 2 = 0
-            )
-        )
-        where fields != header_fields
-        order by line
-        limit 1
-    {%- endset -%}
-    {%- for row in run_query(sql).rows -%}
-        {{ exceptions.raise_compiler_error(file ~ ", line " ~ row[0] ~ ": " ~ row[1] ~ " fields where the header has "
-            ~ row[2] ~ "; the row is ragged: fix or remove it") }}
-    {%- endfor -%}
-{%- endmacro %}
-
-{# A Parquet panel's column names as its first file's schema writes them: {column: name} for the
-   columns DuckDB renamed (case twins). #}
-{% macro panel_parquet_names(file, columns) -%}
-    {%- set schema = run_query("select name from parquet_schema(" ~ panel_literal(file) ~ ") "
-        ~ "where num_children is null").columns[0].values() | list -%}
-    {%- set renamed = {} -%}
-    {%- if schema | length == columns | length -%}
-        {%- for name in schema -%}
-            {%- if columns[loop.index0] != name -%}
-                {%- do renamed.update({columns[loop.index0]: name}) -%}
-            {%- endif -%}
-        {%- endfor -%}
-    {%- endif -%}
-    {{- return(renamed) -}}
-{%- endmacro %}
-
-{#
   How the period column is read: the period_type setting, or for auto, decided once from the
   data (a DATE or TIMESTAMP column is a date; integers up to 9999 are years, six digits are
   yyyymm; text is looked at in its first non-empty value).
@@ -278,7 +182,7 @@
         {{- return('date') -}}
     {%- endif -%}
     {%- set sample = run_query(
-        "select cast(max(" ~ panel_identifier(column) ~ ") as varchar) from " ~ source('panel', 'panel_file')
+        "select cast(max(" ~ panel_identifier(column) ~ ") as " ~ dbt.type_string() ~ ") from " ~ source('panel', 'panel_file')
         ~ " where " ~ panel_identifier(column) ~ " is not null").columns[0].values()[0] | string -%}
     {%- if modules.re.fullmatch('[0-9]{4}', sample) -%}
         {{- return('year') -}}
@@ -306,7 +210,7 @@
         {%- set as_number = "try_cast(" ~ expression ~ " as integer)" -%}
         {%- if period_type == 'yyyymm' -%}
             {%- set as_date = "case when " ~ as_number ~ " between 100001 and 999912 and " ~ as_number
-                ~ " % 100 between 1 and 12 then make_date(" ~ as_number ~ " // 100, " ~ as_number ~ " % 100, 1) end" -%}
+                ~ " % 100 between 1 and 12 then make_date(" ~ integer_divide(as_number, '100') ~ ", " ~ as_number ~ " % 100, 1) end" -%}
         {%- else -%}
             {%- set as_date = "case when " ~ as_number ~ " between 1000 and 9999 then make_date(" ~ as_number ~ ", 12, 31) end" -%}
         {%- endif -%}
@@ -321,9 +225,9 @@
 {# SQL: the readable label of a period column: '2018' for yearly data, '2018-01' for monthly. #}
 {% macro panel_period_label(period, columns) -%}
     {%- if panel_frequency(columns) == 'monthly' -%}
-        strftime({{ period }}, '%Y-%m')
+        {{ month_text(period) }}
     {%- else -%}
-        cast(year({{ period }}) as varchar)
+        cast(year({{ period }}) as {{ dbt.type_string() }})
     {%- endif -%}
 {%- endmacro %}
 
@@ -366,10 +270,20 @@
     {%- endif -%}
 {%- endmacro %}
 
+{# SQL: a field (its column `name`, none for an unset key) as text: a float column's number as DuckDB
+   writes it (macro number_text), any other cast. #}
+{% macro panel_text(expression, name, columns) -%}
+    {%- if columns['types'].get(name) in ['FLOAT', 'DOUBLE'] -%}
+        {{ number_text(expression) }}
+    {%- else -%}
+        cast({{ expression }} as {{ dbt.type_string() }})
+    {%- endif -%}
+{%- endmacro %}
+
 {# SQL: the exchange code as text, compared with panel.nyse_exchange_values: a whole number stored as
    a float reads without its '.0' (CRSP's exchcd 1.0 is '1'). #}
 {% macro panel_exchange_text(expression) -%}
-    regexp_replace(cast({{ expression }} as varchar), '^(-?[0-9]+)\.0$', '\1')
+    {{ regexp_replace_text('cast(' ~ expression ~ ' as ' ~ dbt.type_string() ~ ')', '^(-?[0-9]+)\\.0$', '\\1') }}
 {%- endmacro %}
 
 {# SQL: the dbt var missing_markers, and the empty text, as a list of string literals. #}
@@ -427,7 +341,7 @@
 with stock_rows as (
 
     select * from {{ model }}
-    where isfinite(return_pct)
+    where {{ is_finite('return_pct') }}
 
 ),
 

@@ -10,8 +10,8 @@
 #}
 {% macro parse_number(text_column) -%}
     case
-        when regexp_full_match({{ text_column }}, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?')
-            or regexp_full_match({{ text_column }}, '[+-]?inf(inity)?', 'i')
+        when {{ regexp_full_match(text_column, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?') }}
+            or {{ regexp_full_match(text_column, '[+-]?inf(inity)?', 'i') }}
             then try_cast({{ text_column }} as double)
     end
 {%- endmacro %}

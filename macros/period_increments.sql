@@ -65,8 +65,8 @@
     hashes: content_sum without the columns `location` (where a row sits), provenance_sum with them -#}
 {% macro period_hash_sums(location) -%}
     count(*) as n_rows,
-    sum(cast(hash(*columns(* exclude ({{ location | join(', ') }}))) as hugeint)) as content_sum,
-    sum(cast(hash(*columns(*)) as hugeint)) as provenance_sum
+    {{ row_hash_sum(location) }} as content_sum,
+    {{ row_hash_sum() }} as provenance_sum
 {%- endmacro %}
 
 {#- the model and the models and seeds under it, as graph nodes -#}
@@ -127,18 +127,6 @@
 
 {% macro period_state_relation() -%}
     {{ return(api.Relation.create(schema=target.schema, identifier='period_build_state', type='table')) }}
-{%- endmacro %}
-
-{#- the state table, created before any model runs (on-run-start: the models' threads would race) -#}
-{% macro period_state_create() -%}
-    create table if not exists {{ period_state_relation() }} (
-        model varchar not null,
-        settings_hash varchar not null,
-        period date,
-        period_index integer,
-        digest ubigint not null,
-        built_at timestamp not null
-    )
 {%- endmacro %}
 
 {#- How to build the model: {'mode': 'full' | 'increment' | 'unchanged', 'settings_hash': ...,
@@ -323,7 +311,3 @@
 
     {{ return({'relations': [target_relation]}) }}
 {%- endmacro %}
-
-{% materialization period_table, adapter='duckdb' %}
-    {{ return(period_materialization(factor_batched=false)) }}
-{% endmaterialization %}

@@ -7,12 +7,8 @@
   ref takes every form dbt's ref takes: ref('model'), ref('package', 'model'), and a version as
   v= or version=. Python models' dbt.ref goes through it too (dbt's build_ref_function calls ref).
   A panel source (external_location: read_parquet(...), read_csv(...)) renders as its location,
-  with or without a database part.
+  with or without a database part. source() is per adapter: macros/dialect/panel_source.sql.
 #}
 {% macro ref() -%}
     {{- return(builtins.ref(*varargs, **kwargs).include(database=False)) -}}
-{%- endmacro %}
-
-{% macro source() -%}
-    {{- return(builtins.source(*varargs, **kwargs).include(database=False)) -}}
 {%- endmacro %}

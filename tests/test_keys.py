@@ -1,4 +1,4 @@
-"""Integer keys inside, names at the edges (macros/keys.sql): the stocks and factors dimensions hold
+"""Integer keys inside, names at the edges (macros/dialect/name_key.sql): the stocks and factors dimensions hold
 one key per name, the keys are the names' hashes whatever the build, and every table users read
 carries the names its keyed table's rows join to."""
 

@@ -2,7 +2,7 @@
 is proven whole, then the HTML research report rendered from it.
 
     .venv/bin/python -m factor_warehouse.cli.build [--kaggle-dir DIR | --panel PATH | --demo] [--vars YAML]
-        [--database FILE] [--report FILE] [--verbose]
+        [--database FILE] [--report FILE] [--verbose] [--target {dev,spark}]
 
 One build at a time per warehouse (`build_lock`). A failed, refused or interrupted build leaves
 the previous warehouse file byte for byte as it was and says in one line what failed, where,
@@ -14,6 +14,12 @@ own code logs (the Kaggle files read, MIC progress, results reused), failing tes
 error and warning (each error once, without Python's traceback), then one summary line
 (`BuildProgress`); --verbose prints dbt's own output instead. dbt's log file (logs/dbt.log) has
 everything either way.
+
+--target spark builds the SQL models on the spark target of profiles.yml (a Parquet panel; tables in
+its schema under FACTOR_WAREHOUSE_SPARK_DIR) with `dbt build` in place: no copy and swap there, so a
+failed build leaves the tables it rebuilt before the failure new and the others as they were. dbt
+runs no Python model on Spark: the research tables come from the runner (`spark_research`), and the
+report reads a DuckDB warehouse, so neither runs here.
 """
 
 import argparse
@@ -25,6 +31,7 @@ import threading
 import time
 from collections import Counter
 from contextlib import suppress
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -68,6 +75,25 @@ def build(database, dbt_vars, report=None):
         print(f"interrupted while writing the report {report}; the warehouse is ready", file=sys.stderr)
         return INTERRUPTED
     print(f"report ready: {report}")
+    return 0
+
+
+def build_spark(dbt_vars):
+    """`dbt build` on the spark target, in place (the unit tests run on DuckDB: they check the
+    models' logic, which dialect macros only spell); returns the exit status."""
+    result = run_dbt(["build", "--exclude", "resource_type:unit_test"], database=None, dbt_vars=dbt_vars,
+                     target="spark")
+    if isinstance(result.exception, KeyboardInterrupt):
+        print("interrupted; the Spark tables rebuilt so far are new, the others as they were", file=sys.stderr)
+        return INTERRUPTED
+    if not result.success:
+        print("build failed: dbt build on the spark target did not pass; fix the errors it printed above and run "
+              "the build again. Nothing is swapped on Spark: the tables rebuilt before the failure are new, the "
+              "others as they were", file=sys.stderr)
+        return 1
+    print("Spark tables ready. The research tables (MIC, f-scores, regressions, evaluation statistics, alpha "
+          "models) come from the research runner on Spark, and the report reads a DuckDB warehouse: neither "
+          "ran here")
     return 0
 
 
@@ -280,6 +306,9 @@ def main(argv=None):
                         help="more dbt vars as a YAML mapping, e.g. '{portfolio_count: 5, sort_grouping: sector}'")
     parser.add_argument("--database", default=str(DEFAULT_DATABASE), help="warehouse file to build")
     parser.add_argument("--report", default=str(DEFAULT_REPORT), help="HTML report to write")
+    parser.add_argument("--target", choices=("dev", "spark"), default="dev",
+                        help="dev: DuckDB (the default); spark: the SQL models on Apache Spark (profiles.yml, a "
+                             "Parquet panel, Java 17+ and requirements-spark.txt; --database and --report unused)")
     parser.add_argument("--verbose", action="store_true",
                         help="print dbt's own output (a line per node and test) instead of the progress and summary")
     options = parser.parse_args(argv)
@@ -293,11 +322,13 @@ def main(argv=None):
     if options.panel is not None:
         panel = dbt_vars.get("panel") or {}
         dbt_vars["panel"] = {**panel, "path": os.path.abspath(options.panel)}  # a glob too
+    run = (partial(build_spark, dbt_vars) if options.target == "spark"
+           else partial(build, options.database, dbt_vars, report=options.report))
     if options.verbose:
-        return build(options.database, dbt_vars, report=options.report)
+        return run()
     with dbt_output_to(BuildProgress()) as progress:
-        status = build(options.database, dbt_vars, report=options.report)
-    summary = progress.summary(status == 0, options.database)
+        status = run()
+    summary = progress.summary(status == 0, "the spark target's schema" if options.target == "spark" else options.database)
     if summary is not None:
         print(summary)
     return status

@@ -43,9 +43,10 @@ def vars_option(parser, text):
 
 
 def run_dbt(args, database, dbt_vars=None, target="test", project_dir=PROJECT_DIR):
-    """Invoke dbt in-process against `database` on the project in `project_dir` (this one by
-    default); returns dbt's result object."""
-    os.environ["FACTOR_WAREHOUSE_PATH"] = str(database)
+    """Invoke dbt in-process against `database` (None for the spark target, whose tables are in its
+    schema) on the project in `project_dir` (this one by default); returns dbt's result object."""
+    if database is not None:
+        os.environ["FACTOR_WAREHOUSE_PATH"] = str(database)
     command = [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir), "--target", target,
                "--use-colors" if sys.stdout.isatty() else "--no-use-colors"]
     if _LISTENERS:  # the console logger off; the file logger at its own default level, not following it

@@ -46,10 +46,10 @@ accepted as (
         stock_rows.line_number,
         cast(null as integer) as column_number,
         input_factors.factor,
-        cast(null as varchar) as cell_text,
+        cast(null as {{ dbt.type_string() }}) as cell_text,
         accepted_cells.value,
         false as is_row_rejected,
-        cast(null as varchar) as rejection_reason
+        cast(null as {{ dbt.type_string() }}) as rejection_reason
     from accepted_cells
     inner join stock_rows
         on accepted_cells.stock_key = stock_rows.stock_key

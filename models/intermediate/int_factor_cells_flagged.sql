@@ -51,7 +51,7 @@ final as (
             when factor is null then 'no characteristic name (a long panel''s characteristic column is empty on this'
                 || ' line): name the characteristic, or remove the line'
             when value is null then 'not a number'
-            when isinf(value) then 'infinite value'
+            when {{ is_infinite('value') }} then 'infinite value'
             when isnan(value) then 'NaN value'
         end as rejection_reason
     from flagged

@@ -38,7 +38,7 @@ declared_factors as (
 factor_adjustments as (
 
     select
-        cast(null as varchar) as factor,
+        cast(null as {{ dbt.type_string() }}) as factor,
         cast(null as boolean) as zero_as_missing,
         cast(null as integer) as winsorize_lower_position,
         cast(null as integer) as winsorize_upper_position
@@ -55,11 +55,11 @@ factor_adjustments as (
 unknown_adjustments as (
 
     select
-        string_agg(
-            '''' || factor_adjustments.factor || ''''
-            || coalesce(' (did you mean ''' || same_but_case.factor || '''?)', ''),
-            ', ' order by factor_adjustments.factor
-        ) as names
+        {{ sorted_text_agg(
+            "'''' || factor_adjustments.factor || ''''
+            || coalesce(' (did you mean ''' || same_but_case.factor || '''?)', '')",
+            ', ', order_by=['factor_adjustments.factor']
+        ) }} as names
     from factor_adjustments
     left join declared_factors as exact
         on factor_adjustments.factor = exact.factor
@@ -99,10 +99,10 @@ kept as (
         values_to_rank.factor_key,
         {% if settings -%}
         case
-            when unknown_adjustments.names is not null then error(
-                'dbt var factor_adjustments names ' || unknown_adjustments.names || ', which is not a factor of the '
-                || 'input or a user factor: names are exact, case and spaces included (the factors table lists them)'
-            )
+            when unknown_adjustments.names is not null then {{ raise_error(
+                "'dbt var factor_adjustments names ' || unknown_adjustments.names || ', which is not a factor of the '
+                || 'input or a user factor: names are exact, case and spaces included (the factors table lists them)'"
+            ) }}
             else values_to_rank.value
         end as value,
         adjustment_keys.winsorize_lower_position,
@@ -125,7 +125,7 @@ winsorize_quantiles as (
     select
         factor_key,
         period,
-        quantile_cont(value, [{{ fractions | join(', ') }}]) as quantiles
+        {{ quantile_cont('value', array_literal(fractions)) }} as quantiles
     from kept
     where winsorize_lower_position is not null
     group by factor_key, period
@@ -141,8 +141,8 @@ adjusted as (
         case
             when kept.winsorize_lower_position is null then kept.value
             else least(
-                greatest(kept.value, winsorize_quantiles.quantiles[kept.winsorize_lower_position]),
-                winsorize_quantiles.quantiles[kept.winsorize_upper_position]
+                greatest(kept.value, {{ array_element('winsorize_quantiles.quantiles', 'kept.winsorize_lower_position') }}),
+                {{ array_element('winsorize_quantiles.quantiles', 'kept.winsorize_upper_position') }}
             )
         end as value
     from kept

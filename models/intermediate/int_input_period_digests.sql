@@ -51,7 +51,7 @@ value_sums as (
         cast(sum(n_rows) as bigint) as n_rows,
         sum(content_sum) as content_sum,
         sum(provenance_sum) as provenance_sum,
-        list({'source_file': source_file, 'n_values': n_rows} order by source_file) as values_per_file
+        {{ struct_array_agg({'source_file': 'source_file', 'n_values': 'n_rows'}, 'source_file') }} as values_per_file
     from value_file_sums
     group by period
 
@@ -70,18 +70,18 @@ final as (
     select
         row_sums.period,
         {{ period_index('row_sums.period', 'row_sums.frequency') }} as period_index,
-        hash(
-            row_sums.n_rows, row_sums.content_sum,
-            value_sums.n_rows, value_sums.content_sum,
-            benchmark_sums.n_rows, benchmark_sums.content_sum
-        ) as content_digest,
-        hash(
-            row_sums.n_rows, row_sums.provenance_sum,
-            value_sums.n_rows, value_sums.provenance_sum,
-            benchmark_sums.n_rows, benchmark_sums.provenance_sum
-        ) as digest,
+        {{ values_hash([
+            'row_sums.n_rows', 'row_sums.content_sum',
+            'value_sums.n_rows', 'value_sums.content_sum',
+            'benchmark_sums.n_rows', 'benchmark_sums.content_sum'
+        ]) }} as content_digest,
+        {{ values_hash([
+            'row_sums.n_rows', 'row_sums.provenance_sum',
+            'value_sums.n_rows', 'value_sums.provenance_sum',
+            'benchmark_sums.n_rows', 'benchmark_sums.provenance_sum'
+        ]) }} as digest,
         coalesce(value_sums.n_rows, 0) as n_values,
-        coalesce(value_sums.values_per_file, []) as values_per_file
+        coalesce(value_sums.values_per_file, {{ array_literal([]) }}) as values_per_file
     from row_sums
     left join value_sums
         on row_sums.period is not distinct from value_sums.period

@@ -24,7 +24,7 @@ user_factor_sums as (
     select
         period,
         count(*) as n_values,
-        sum(cast(hash(*columns(*)) as hugeint)) as value_sum
+        {{ row_hash_sum() }} as value_sum
     from user_factor_values
     group by period
 
@@ -35,7 +35,7 @@ final as (
     select
         input_digests.period,
         input_digests.period_index,
-        hash(input_digests.content_digest, user_factor_sums.n_values, user_factor_sums.value_sum) as digest
+        {{ values_hash(['input_digests.content_digest', 'user_factor_sums.n_values', 'user_factor_sums.value_sum']) }} as digest
     from input_digests
     left join user_factor_sums
         on input_digests.period is not distinct from user_factor_sums.period

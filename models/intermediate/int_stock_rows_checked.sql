@@ -26,7 +26,7 @@ spellings as (
     select
         period,
         upper(stock_id) as stock_key,
-        list(distinct stock_id) as stock_id_spellings
+        {{ distinct_array_agg('stock_id') }} as stock_id_spellings
     from stock_rows
     group by period, upper(stock_id)
 
@@ -66,8 +66,8 @@ duplicate_dates as (
 checked as (
 
     select
-        * exclude (stock_id_spellings, stock_word, period_word, sector_rejection_reason, duplicate_period,
-            duplicate_stock_id, first_period_text, last_period_text),
+        {{ star_exclude(['stock_id_spellings', 'stock_word', 'period_word', 'sector_rejection_reason', 'duplicate_period',
+            'duplicate_stock_id', 'first_period_text', 'last_period_text']) }},
         case
             when stock_id is null
                 then 'missing ' || stock_word
@@ -80,10 +80,10 @@ checked as (
                         || ''' to ''' || last_period_text || ''': the same ' || period_word || ' ' || period_label
                         || '; keep one row' else '' end
                     || ')'
-            when len(stock_id_spellings) > 1
+            when {{ array_size('stock_id_spellings') }} > 1
                 then stock_word || ' ''' || stock_id || ''' differs only in letter case from another ' || stock_word
                     || ' of the ' || period_word || ' ('
-                    || array_to_string(list_transform(list_sort(stock_id_spellings), spelling -> '''' || spelling || ''''), ', ')
+                    || {{ quoted_texts('stock_id_spellings') }}
                     || '): every spelling is quarantined; keep one spelling in the file'
             when distinct_return_count > 1
                 then return_column || ' differs between the rows of this stock-period (' || distinct_return_count
@@ -91,15 +91,15 @@ checked as (
             when return_text is not null and return_pct is null
                 then return_column || ' ''' || return_text || ''' is not a number: write a plain decimal such as -12.5'
                     || ' or 1.2e3, or leave the cell empty (or N/A) when the return is unknown'
-            when isinf(return_pct) and isfinite(try_cast(return_text as double))
+            when {{ is_infinite('return_pct') }} and {{ is_finite('try_cast(return_text as double)') }}
                 then return_column || ' ''' || return_text || ''' overflows when scaled to percent (times 100):'
                     || ' correct the return, or set the dbt var panel.return_unit to percent if the file is in percent'
-            when isinf(return_pct)
+            when {{ is_infinite('return_pct') }}
                 then return_column || ' ''' || return_text || ''' is not finite: correct the return or leave the cell empty'
             when class_text is not null and (class_value is null or class_value not in (0, 1))
                 then 'Class ''' || class_text || ''' is not 0 or 1: correct it or leave the cell empty'
             {%- for field, number in [('market_equity', 'market_equity'), ('price', 'price'), ('cost', 'cost_pct')] %}
-            when {{ field }}_text is not null and not isfinite(coalesce({{ number }}, 'nan'::double))
+            when {{ field }}_text is not null and not {{ is_finite('coalesce(' ~ number ~ ", cast('nan' as double))") }}
                 then {{ field }}_column || ' ''' || {{ field }}_text || ''' is not a finite number: correct it or leave the cell empty'
             {%- endfor %}
             else sector_rejection_reason

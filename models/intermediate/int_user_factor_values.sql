@@ -25,15 +25,15 @@
 with user_factor_rows as (
 
     select
-        cast(null as varchar) as user_model,
-        cast(null as varchar) as stock_id,
+        cast(null as {{ dbt.type_string() }}) as user_model,
+        cast(null as {{ dbt.type_string() }}) as stock_id,
         cast(null as date) as period,
-        cast(null as varchar) as factor,
+        cast(null as {{ dbt.type_string() }}) as factor,
         cast(null as double) as value
     where false
     {%- for name in user_factor_models %}
     union all
-    select '{{ name }}', cast(stock_id as varchar), cast(period as date), cast(factor as varchar), cast(value as double)
+    select '{{ name }}', cast(stock_id as {{ dbt.type_string() }}), cast(period as date), cast(factor as {{ dbt.type_string() }}), cast(value as double)
     from {{ ref(name) }}
     {%- endfor %}
 
@@ -59,7 +59,7 @@ models_per_factor as (
 
     select
         factor,
-        string_agg(distinct user_model, ' and ' order by user_model) as user_models,
+        {{ sorted_text_agg('user_model', ' and ', distinct=true) }} as user_models,
         count(distinct user_model) as n_models
     from user_factor_rows
     group by factor
@@ -87,10 +87,10 @@ checked as (
             when accepted_stock_periods.stock_id is null then
                 'user factor model ' || user_factor_rows.user_model || ' gives factor ''' || user_factor_rows.factor
                 || ''' a row for stock ' || coalesce('''' || user_factor_rows.stock_id || '''', 'null')
-                || ' in period ' || coalesce(cast(user_factor_rows.period as varchar), 'null')
+                || ' in period ' || coalesce(cast(user_factor_rows.period as {{ dbt.type_string() }}), 'null')
                 || ', which is not an accepted stock-period (a row of stock_periods): keep only the'
                 || ' stock-periods of the cells it reads'
-            when not isfinite(user_factor_rows.value) then
+            when not {{ is_finite('user_factor_rows.value') }} then
                 'user factor model ' || user_factor_rows.user_model || ' gives factor ''' || user_factor_rows.factor
                 || ''' the value ' || user_factor_rows.value || ' for stock ''' || user_factor_rows.stock_id
                 || ''' in period ' || user_factor_rows.period || ': values must be finite; return null for a'
@@ -116,7 +116,7 @@ final as (
         period,
         factor,
         {{ name_key('factor') }} as factor_key,
-        case when problem is not null then error(problem) else value end as value
+        case when problem is not null then {{ raise_error('problem') }} else value end as value
     from checked
 
 )

@@ -3,6 +3,8 @@
 -- an in-sample row's period lies within its training years and every stock-period it predicts
 -- was fitted; a walk-forward row's period lies in a year after all of its training years, and
 -- the first year of periods has none. Returns the offending rows with the rule they break.
+-- Not on Spark, where dbt builds no Python model (dbt_project.yml).
+{{ config(enabled=target.type != 'spark') }}
 
 with predictions as (
 

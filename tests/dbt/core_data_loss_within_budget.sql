@@ -49,7 +49,7 @@ reasons as (
     select
         source_file,
         period,
-        array_to_string(list(reason || ' (' || quarantined || ')' order by quarantined desc, reason)[1:3], '; ')
+        {{ sorted_text_agg("reason || ' (' || quarantined || ')'", '; ', order_by=['quarantined desc', 'reason'], limit=3) }}
             || case when count(*) > 3 then '; ' || (count(*) - 3) || ' more reasons' else '' end as reasons
     from reason_counts
     group by source_file, period
@@ -92,6 +92,24 @@ select * from losses
     ~ "where rows_over_budget or values_over_budget or without_return_over_budget) "
     ~ "order by period, source_file") }}
 
+{#- the error's message when the input is over the budget -#}
+{%- set over_budget_message %}
+        'data loss above the budget: ' || over_budget.losses || '. The budget allows '
+        || printf('%.1f', 100 * cast({{ max_row_share }} as double)) || '% of a ' || over_budget.period_word || '''s rows (dbt var max_quarantined_row_share)'
+        || ' and ' || printf('%.1f', 100 * cast({{ max_value_share }} as double)) || '% of its values (dbt var max_quarantined_value_share)'
+        || case when over_budget.without_return_over_budget
+            then ' to be quarantined, and ' || printf('%.1f', 100 * cast({{ max_without_return_share }} as double))
+                || '% of its rows to have no return (dbt var max_rows_without_return_share)'
+            else '' end || '.'
+        || ' See why in this build''s quarantined_inputs (the build command writes them to a CSV file next to the'
+        || ' warehouse and names it) and fix the files, or raise the budget: --vars ''{'
+        || concat_ws(', ',
+            'max_quarantined_row_share: ' || over_budget.row_share_needed,
+            'max_quarantined_value_share: ' || over_budget.value_share_needed,
+            'max_rows_without_return_share: ' || over_budget.without_return_share_needed)
+        || '}'''
+{%- endset %}
+
 with losses as (
 
     {{ losses_sql }}
@@ -102,7 +120,7 @@ over_budget as (
 
     select
         -- the first five periods over the budget, and how many more
-        array_to_string(list(loss order by period, source_file)[1:5], '; ')
+        {{ sorted_text_agg('loss', '; ', order_by=['period', 'source_file'], limit=5) }}
             || case when count(*) > 5 then '; and ' || (count(*) - 5) || ' more' else '' end as losses,
         any_value(period_word) as period_word,
         bool_or(without_return_over_budget) as without_return_over_budget,
@@ -119,26 +137,11 @@ over_budget as (
 
 final as (
 
-    select losses.* exclude (period_word, reasons)
+    select losses.{{ star_exclude(['period_word', 'reasons']) }}
     from losses
     cross join over_budget
     where over_budget.losses is null
-        or error(
-            'data loss above the budget: ' || over_budget.losses || '. The budget allows '
-            || printf('%.1f', 100 * {{ max_row_share }}) || '% of a ' || over_budget.period_word || '''s rows (dbt var max_quarantined_row_share)'
-            || ' and ' || printf('%.1f', 100 * {{ max_value_share }}) || '% of its values (dbt var max_quarantined_value_share)'
-            || case when over_budget.without_return_over_budget
-                then ' to be quarantined, and ' || printf('%.1f', 100 * {{ max_without_return_share }})
-                    || '% of its rows to have no return (dbt var max_rows_without_return_share)'
-                else '' end || '.'
-            || ' See why in this build''s quarantined_inputs (the build command writes them to a CSV file next to the'
-            || ' warehouse and names it) and fix the files, or raise the budget: --vars ''{'
-            || concat_ws(', ',
-                'max_quarantined_row_share: ' || over_budget.row_share_needed,
-                'max_quarantined_value_share: ' || over_budget.value_share_needed,
-                'max_rows_without_return_share: ' || over_budget.without_return_share_needed)
-            || '}'''
-        )
+        or {{ raise_error(over_budget_message) }}
 
 )
 

@@ -51,7 +51,7 @@ file_values as (
         file_count.source_file,
         file_count.n_values
     from input_values
-    cross join unnest(input_values.values_per_file) as files (file_count)
+    {{ unnest_join('input_values.values_per_file', 'files', 'file_count') }}
 
 ),
 

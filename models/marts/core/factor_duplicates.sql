@@ -15,7 +15,7 @@ with
 
 -- read where it is used, never copied whole: the table can hold hundreds of millions of rows; on
 -- keys, the names joined to the pairs found only
-factor_values as not materialized (
+factor_values as {{ cte_not_materialized() }} (
 
     select stock_key, period, factor_key, value, pct_rank
     from {{ ref('int_factor_values') }}
@@ -62,12 +62,15 @@ factor_preferences as (
 
 sampled_stock_periods as (
 
-    select
-        stock_key,
-        period,
-        row_number() over (order by hash(stock_id, period), stock_id, period) as sample_row
-    from stock_periods
-    qualify sample_row <= {{ sample_size }}
+    select stock_key, period, sample_row
+    from (
+        select
+            stock_key,
+            period,
+            row_number() over (order by {{ values_hash(['stock_id', 'period']) }}, stock_id, period) as sample_row
+        from stock_periods
+    ) as ordered_stock_periods
+    where sample_row <= {{ sample_size }}
 
 ),
 

@@ -36,10 +36,10 @@ snake_cased as (
         factor,
         factor_key,
         column_number,
-        coalesce(nullif(trim(lower(regexp_replace(
-            regexp_replace(factor, '([a-z])([A-Z])', '\1_\2', 'g'),
-            '[^A-Za-z0-9]+', '_', 'g'
-        )), '_'), ''), 'factor') as base_identifier
+        coalesce(nullif({{ trim_characters('lower(' ~ regexp_replace_text(
+            regexp_replace_text('factor', '([a-z])([A-Z])', '\\1_\\2', every=true),
+            '[^A-Za-z0-9]+', '_', every=true
+        ) ~ ')', '_') }}, ''), 'factor') as base_identifier
     from distinct_factors
 
 ),
@@ -52,7 +52,7 @@ identified as (
         factor,
         factor_key,
         column_number,
-        case when regexp_matches(base_identifier, '^[0-9]') then 'f_' else '' end
+        case when {{ regexp_search('base_identifier', '^[0-9]') }} then 'f_' else '' end
         || base_identifier
         || case
             when row_number() over (partition by base_identifier order by column_number, factor) > 1
@@ -69,7 +69,7 @@ coverage_by_factor as (
         factor,
         count(*) filter (where n_values > 0) as periods_with_values,
         avg(coverage) as mean_coverage,
-        map(list(period_label order by period), list(coverage order by period)) as coverage_by_period
+        {{ ordered_map_agg('period_label', 'coverage', 'period') }} as coverage_by_period
     from factor_coverage
     group by factor
 

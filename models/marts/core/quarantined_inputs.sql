@@ -26,8 +26,8 @@ rejected_rows as (
         period_text,
         line_number,
         stock_id,
-        cast(null as varchar) as column_name,
-        cast(null as varchar) as cell_text,
+        cast(null as {{ dbt.type_string() }}) as column_name,
+        cast(null as {{ dbt.type_string() }}) as cell_text,
         rejection_reason as reason
     from stock_rows
 
@@ -39,7 +39,7 @@ rejected_values as (
         'value' as rejected,
         source_file,
         period,
-        cast(null as varchar) as period_text,
+        cast(null as {{ dbt.type_string() }}) as period_text,
         line_number,
         stock_id,
         factor as column_name,

@@ -56,10 +56,10 @@ with_alpha as (
         *,
         {% if method == 'benchmark' -%}
         return_pct - case
-            when benchmark_return_pct is null then error(
-                'no benchmark return for period ' || period_label || ' in ' || missing_benchmark_advice
-                || ' or set the dbt var alpha_method to market_mean'
-            )
+            when benchmark_return_pct is null then {{ raise_error(
+                "'no benchmark return for period ' || period_label || ' in ' || missing_benchmark_advice
+                || ' or set the dbt var alpha_method to market_mean'"
+            ) }}
             else benchmark_return_pct
         end
         {%- elif method == 'market_mean' -%}

@@ -8,9 +8,9 @@
 
 select
     cast(null as date) as earned_period,
-    cast(null as varchar) as column_name,
+    cast(null as {{ dbt.type_string() }}) as column_name,
     cast(null as double) as return_pct,
-    cast(null as varchar) as source_file,
+    cast(null as {{ dbt.type_string() }}) as source_file,
     cast(null as integer) as line_number
 where false
 

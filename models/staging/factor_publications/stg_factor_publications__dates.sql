@@ -11,11 +11,11 @@
 {%- if path is none %}
 
 select
-    cast(null as varchar) as factor,
+    cast(null as {{ dbt.type_string() }}) as factor,
     cast(null as date) as sample_start,
     cast(null as date) as sample_end,
     cast(null as date) as publication_date,
-    cast(null as varchar) as source_file,
+    cast(null as {{ dbt.type_string() }}) as source_file,
     cast(null as integer) as line_number
 where false
 

@@ -12,7 +12,7 @@
 select
     cast(null as date) as period,
     cast(null as double) as benchmark_return_pct,
-    cast(null as varchar) as source_file,
+    cast(null as {{ dbt.type_string() }}) as source_file,
     cast(null as integer) as line_number
 where false
 
@@ -59,17 +59,17 @@ final as (
 
     select
         case
-            when period is null then error({{ file_label }} || ' line ' || line_number || ': period '''
+            when period is null then {{ raise_error(file_label ~ " || ' line ' || line_number || ': period '''
                 || coalesce(period_text, '') || ''' does not read as the panel''s period column does; '
-                || 'write it as the panel writes its periods')
-            when rows_with_period > 1 then error({{ file_label }} || ' line ' || line_number || ': period '''
-                || period_text || ''' is given ' || rows_with_period || ' times; keep one return per period')
+                || 'write it as the panel writes its periods'") }}
+            when rows_with_period > 1 then {{ raise_error(file_label ~ " || ' line ' || line_number || ': period '''
+                || period_text || ''' is given ' || rows_with_period || ' times; keep one return per period'") }}
             else period
         end as period,
         case
-            when return_value is null or not isfinite(return_value) then error({{ file_label }} || ' line '
+            when return_value is null or not {{ is_finite('return_value') }} then {{ raise_error(file_label ~ " || ' line '
                 || line_number || ': return ''' || coalesce(return_text, '') || ''' is not a finite number; '
-                || 'correct it, or remove the line if the benchmark has no return for that period')
+                || 'correct it, or remove the line if the benchmark has no return for that period'") }}
             else return_value{{ ' * 100' if panel_setting('return_unit') == 'decimal' }}
         end as benchmark_return_pct,
         {{ panel_literal(benchmark_path) }} as source_file,

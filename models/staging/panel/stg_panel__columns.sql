@@ -31,7 +31,7 @@ declared as (
         column_name,
         cast(row_number() over (order by column_name) as integer) as column_number
     from (
-        select distinct cast({{ name }} as varchar) as column_name
+        select distinct cast({{ name }} as {{ dbt.type_string() }}) as column_name
         from source
         where {{ name }} is not null
     )

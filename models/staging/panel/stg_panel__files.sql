@@ -38,10 +38,9 @@ read_files as (
 directory_entries as (
 
     {% if is_directory -%}
-    select file as source_file
-    from glob({{ panel_literal(path.rstrip('/') ~ '/*') }})
+    {{ directory_entries(path.rstrip('/')) }}
     {%- else -%}
-    select cast(null as varchar) as source_file
+    select cast(null as {{ dbt.type_string() }}) as source_file
     where false
     {%- endif %}
 
@@ -57,7 +56,7 @@ final as (
             else 'not matched by the panel path {{ path | replace("'", "''") }} (dbt var panel.path)'
         end as reason,
         cast(read_files.missing_markers as integer) as missing_markers,
-        cast(null as varchar[]) as trimmed_headers
+        cast(null as {{ type_array(dbt.type_string()) }}) as trimmed_headers
     from read_files
     full outer join directory_entries
         on read_files.source_file = directory_entries.source_file

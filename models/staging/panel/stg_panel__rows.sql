@@ -72,32 +72,33 @@ renamed as (
     select
         __panel_file as source_file,
         cast(__panel_line as integer) as line_number,
-        cast(__panel_id as varchar) as stock_id,
+        cast(__panel_id as {{ dbt.type_string() }}) as stock_id,
         period,
-        cast(__panel_period as varchar) as period_text,
+        cast(__panel_period as {{ dbt.type_string() }}) as period_text,
         {{ panel_period_label('period', columns) }} as period_label,
         '{{ panel_frequency(columns) }}' as frequency,
         {{ 'year(period)' if panel_frequency(columns) == 'yearly' else 'cast(null as integer)' }} as fiscal_year,
-        cast(__panel_sector as varchar) as sector,
-        cast(null as varchar) as sector_rejection_reason,
+        cast(__panel_sector as {{ dbt.type_string() }}) as sector,
+        cast(null as {{ dbt.type_string() }}) as sector_rejection_reason,
         {{ panel_literal(panel_setting('return_column')) }} as return_column,
-        cast(__panel_return as varchar) as return_text,
+        {{ panel_text('__panel_return', return_column, columns) }} as return_text,
         {{ panel_number('__panel_return', text_return) }}{{ percent }} as return_pct,
         cast(distinct_return_count as integer) as distinct_return_count,
-        cast(null as varchar) as class_text,
+        cast(null as {{ dbt.type_string() }}) as class_text,
         cast(null as double) as class_value,
         {%- for field in ['market_equity', 'price', 'cost'] %}
         {%- set key = field ~ '_column' %}
-        {{ panel_literal(panel_setting(key)) if key in columns['keys'] else 'cast(null as varchar)' }} as {{ key }},
-        cast(__panel_{{ field }} as varchar) as {{ field }}_text,
+        {{ panel_literal(panel_setting(key)) if key in columns['keys'] else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as {{ key }},
+        {{ panel_text('__panel_' ~ field, columns['keys'].get(key), columns) }} as {{ field }}_text,
         {{ panel_optional_number(key, '__panel_' ~ field, columns) }}{{ percent if field == 'cost' }} as {{ field }}{{ '_pct' if field == 'cost' }},
         {%- endfor %}
         {{ panel_exchange_text('__panel_exchange') }} as exchange,
-        list_contains(cast([
-            {%- for code in panel_setting('nyse_exchange_values') -%}
-            {{ panel_literal(code | string) }}{{ ', ' if not loop.last }}
-            {%- endfor -%}
-        ] as varchar[]), {{ panel_exchange_text('__panel_exchange') }}) as is_nyse
+        {%- set nyse_codes = [] %}
+        {%- for code in panel_setting('nyse_exchange_values') %}
+            {%- do nyse_codes.append(panel_literal(code | string)) %}
+        {%- endfor %}
+        {{ array_contains('cast(' ~ array_literal(nyse_codes) ~ ' as ' ~ type_array(dbt.type_string()) ~ ')',
+            panel_exchange_text('__panel_exchange')) }} as is_nyse
     from read
 
 )

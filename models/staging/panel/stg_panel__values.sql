@@ -15,23 +15,22 @@ with source as (
 ),
 
 {% if panel_setting('shape') == 'wide' -%}
+{%- set wide_values -%}
+select
+    {{ panel_row_keys(columns) | indent(4) }},
+    {%- for characteristic in columns['characteristics'] %}
+    {{ panel_field(characteristic, columns) | indent(4) }} as {{ panel_identifier(characteristic) }}
+        {{- ',' if not loop.last }}
+    {%- endfor %}
+from source
+{%- endset -%}
+{%- set factor_names = {} -%}
+{%- for characteristic in columns['characteristics'] -%}
+    {%- do factor_names.update({characteristic: columns['factor_names'].get(characteristic, characteristic)}) -%}
+{%- endfor %}
 long_values as (
 
-    unpivot (
-        select
-            {{ panel_row_keys(columns) | indent(12) }},
-            {%- for characteristic in columns['characteristics'] %}
-            {{ panel_field(characteristic, columns) | indent(12) }} as {{ panel_identifier(characteristic) }}
-                {{- ',' if not loop.last }}
-            {%- endfor %}
-        from source
-    )
-    on
-        {%- for characteristic in columns['characteristics'] %}
-        {{ panel_identifier(characteristic) }} as {{ panel_literal(columns['factor_names'].get(characteristic, characteristic)) }}
-            {{- ',' if not loop.last }}
-        {%- endfor %}
-    into name __panel_factor value __panel_value
+    {{ unpivot_columns(wide_values, factor_names, '__panel_factor', '__panel_value') }}
 
 ),
 {%- else -%}
@@ -40,7 +39,7 @@ long_values as (
     select * from (
         select
             {{ panel_row_keys(columns) | indent(12) }},
-            cast({{ panel_identifier(panel_column('characteristic_column', columns)) }} as varchar) as __panel_factor,
+            cast({{ panel_identifier(panel_column('characteristic_column', columns)) }} as {{ dbt.type_string() }}) as __panel_factor,
             {{ panel_field(value_column, columns) | indent(12) }} as __panel_value
         from source
     )
@@ -54,11 +53,11 @@ renamed as (
     select
         __panel_file as source_file,
         cast(__panel_line as integer) as line_number,
-        cast(__panel_id as varchar) as stock_id,
+        cast(__panel_id as {{ dbt.type_string() }}) as stock_id,
         {{ panel_period('__panel_period', columns) }} as period,
         cast(null as integer) as column_number,
         __panel_factor as factor,
-        {{ 'cast(__panel_value as varchar)' if is_text else 'cast(null as varchar)' }} as cell_text,
+        cast({{ '__panel_value' if is_text else 'null' }} as {{ dbt.type_string() }}) as cell_text,
         {{ panel_number('__panel_value', is_text) }} as value
     from long_values
 
