@@ -18,8 +18,8 @@ everything either way.
 --target spark builds the SQL models on the spark target of profiles.yml (a Parquet panel; tables in
 its schema under FACTOR_WAREHOUSE_SPARK_DIR) with `dbt build` in place: no copy and swap there, so a
 failed build leaves the tables it rebuilt before the failure new and the others as they were. dbt
-runs no Python model on Spark: the research tables come from the runner (`spark_research`), and the
-report reads a DuckDB warehouse, so neither runs here.
+runs no Python model on Spark: the research runner (`spark_research`) then computes the research
+tables on the same session, and the report is drawn from the tables copied to the driver.
 """
 
 import argparse
@@ -41,7 +41,9 @@ from factor_warehouse.cli.build_failure import AGAIN, BuildFailed, failing_as
 from factor_warehouse.cli.build_lock import build_lock
 from factor_warehouse.cli.dbt_runner import dbt_output_to, run_dbt, vars_option
 from factor_warehouse.paths import DEFAULT_DATABASE, DEFAULT_REPORT
-from factor_warehouse.report.document import render
+from factor_warehouse.cli.spark_research import (SparkResearchError, report_copies, run_research, spark_session,
+                                                 spark_target)
+from factor_warehouse.report.document import render, write_report
 
 EVIDENCE_TABLES = ("quarantined_inputs", "data_loss")  # kept next to the warehouse by a failed build
 INTERRUPTED = 130  # the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
@@ -78,9 +80,11 @@ def build(database, dbt_vars, report=None):
     return 0
 
 
-def build_spark(dbt_vars):
+def build_spark(dbt_vars, report):
     """`dbt build` on the spark target, in place (the unit tests run on DuckDB: they check the
-    models' logic, which dialect macros only spell); returns the exit status."""
+    models' logic, which dialect macros only spell), then the research runner on the same Spark
+    session, then the report on the tables copied to the driver; returns the exit status."""
+    started = time.monotonic()
     result = run_dbt(["build", "--exclude", "resource_type:unit_test"], database=None, dbt_vars=dbt_vars,
                      target="spark")
     if isinstance(result.exception, KeyboardInterrupt):
@@ -91,9 +95,20 @@ def build_spark(dbt_vars):
               "the build again. Nothing is swapped on Spark: the tables rebuilt before the failure are new, the "
               "others as they were", file=sys.stderr)
         return 1
-    print("Spark tables ready. The research tables (MIC, f-scores, regressions, evaluation statistics, alpha "
-          "models) come from the research runner on Spark, and the report reads a DuckDB warehouse: neither "
-          "ran here")
+    try:
+        spark = spark_session(spark_target(dbt_vars))  # dbt-spark's session, still open in this process
+        run_research(spark, dbt_vars)
+        schema = spark_target(dbt_vars)["schema"]
+        print(f"Spark tables ready: schema {schema}")
+        if report is not None:
+            with failing_as("write the report", report, then="then build again"):
+                write_report(report_copies(spark, schema), f"Spark schema {schema}", report,
+                             build_seconds=time.monotonic() - started)
+            print(f"report ready: {report}")
+    except (SparkResearchError, BuildFailed) as failure:
+        print(f"build failed: {failure}. The SQL models' Spark tables are built; the research tables not "
+              "rewritten are as they were", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -308,7 +323,7 @@ def main(argv=None):
     parser.add_argument("--report", default=str(DEFAULT_REPORT), help="HTML report to write")
     parser.add_argument("--target", choices=("dev", "spark"), default="dev",
                         help="dev: DuckDB (the default); spark: the SQL models on Apache Spark (profiles.yml, a "
-                             "Parquet panel, Java 17+ and requirements-spark.txt; --database and --report unused)")
+                             "Parquet panel, Java 17+ and requirements-spark.txt; --database unused)")
     parser.add_argument("--verbose", action="store_true",
                         help="print dbt's own output (a line per node and test) instead of the progress and summary")
     options = parser.parse_args(argv)
@@ -322,7 +337,7 @@ def main(argv=None):
     if options.panel is not None:
         panel = dbt_vars.get("panel") or {}
         dbt_vars["panel"] = {**panel, "path": os.path.abspath(options.panel)}  # a glob too
-    run = (partial(build_spark, dbt_vars) if options.target == "spark"
+    run = (partial(build_spark, dbt_vars, report=options.report) if options.target == "spark"
            else partial(build, options.database, dbt_vars, report=options.report))
     if options.verbose:
         return run()

@@ -34,6 +34,7 @@ from factor_warehouse.cli.dbt_runner import run_dbt, vars_option
 from factor_warehouse.execution.result_cache import UNIT_RUNNER, ArrayInput, Unit
 from factor_warehouse.execution.thread_pool import run_in_threads
 from factor_warehouse.paths import DEFAULT_DATABASE, PROJECT_DIR
+from factor_warehouse.report.queries import REPORT_INTERMEDIATES
 
 PROFILE = "factor_warehouse"
 SPARK_TARGET = "spark"
@@ -58,7 +59,7 @@ def spark_target(dbt_vars=None, project_dir=PROJECT_DIR):
 
 def spark_session(target):
     """The Spark session of the target, made as dbt-spark's session method makes it (Hive support,
-    the target's server_side_parameters, ANSI mode off); its Python workers run this interpreter."""
+    the target's server_side_parameters); its Python workers run this interpreter."""
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         raise SparkResearchError(f"no Java found for the spark target: {INSTALL_HINT}")
     try:
@@ -67,7 +68,7 @@ def spark_session(target):
         raise SparkResearchError(f"pyspark is not installed: {INSTALL_HINT}") from error
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("factor_warehouse spark_research").enableHiveSupport()
-    for key, value in {**target["server_side_parameters"], "spark.sql.ansi.enabled": "false"}.items():
+    for key, value in target["server_side_parameters"].items():
         builder = builder.config(key, str(value))
     return builder.getOrCreate()
 
@@ -180,6 +181,16 @@ class ShimContext:
 
     def ref(self, name):
         return self.copies.relation(name)
+
+
+def report_copies(spark, schema):
+    """An in-memory DuckDB holding what the report reads of the Spark schema: every table and view but
+    the staging and intermediate models, and the intermediate models the report reads."""
+    copies = SparkCopies(spark, schema)
+    for table in spark.catalog.listTables(schema):
+        if not table.name.startswith(("stg_", "int_")) or table.name in REPORT_INTERMEDIATES:
+            copies.relation(table.name)
+    return copies.connection
 
 
 def _shippable(unit):

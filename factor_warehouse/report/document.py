@@ -2,7 +2,8 @@
 for being empty) with the table it may carry, embedded as base64 PNGs after the run facts,
 the statistics left null and why, and the duplicate factors left out of the figures, in one
 self-contained file, headed by a warning for each setting the tables were built with
-different values of. `render(database, output)` is the entry point."""
+different values of. `render(database, output)` is the entry point; `write_report` takes a DuckDB connection
+(the spark target's tables copied to the driver)."""
 
 import base64
 import html
@@ -230,13 +231,20 @@ def render_html(connection, database_label, build_seconds):
     )
 
 
-def render(database_path, output_path, build_seconds=None):
-    """Write the report on the warehouse at `database_path` to `output_path`; returns the path."""
-    database_path, output_path = Path(database_path), Path(output_path)
-    if not database_path.exists():
-        raise FileNotFoundError(f"warehouse {database_path} not found: build it first with `make build`")
-    with duckdb.connect(str(database_path), read_only=True) as connection:
-        document = render_html(connection, str(database_path), build_seconds)
+def write_report(connection, label, output_path, build_seconds=None):
+    """Write the report on the tables of `connection` (schema main), headed by `label`, to
+    `output_path`; returns the path."""
+    output_path = Path(output_path)
+    document = render_html(connection, label, build_seconds)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     output_path.write_text(document, encoding="utf-8")
     return output_path
+
+
+def render(database_path, output_path, build_seconds=None):
+    """Write the report on the warehouse at `database_path` to `output_path`; returns the path."""
+    database_path = Path(database_path)
+    if not database_path.exists():
+        raise FileNotFoundError(f"warehouse {database_path} not found: build it first with `make build`")
+    with duckdb.connect(str(database_path), read_only=True) as connection:
+        return write_report(connection, str(database_path), output_path, build_seconds)

@@ -16,6 +16,9 @@ PERIOD_LABELS_SQL = "select period, any_value(period_label) as period_label from
 # long-short returns the figures draw and factor_summary summarizes, as a scalar subquery.
 PRIMARY_SCHEME_SQL = "(select primary_scheme from int_factor_evaluation__settings)"
 
+# The intermediate models the report reads (every other table it reads is a mart or a research table).
+REPORT_INTERMEDIATES = ("int_factor_evaluation__settings",)
+
 
 def table_exists(connection, table):
     return connection.execute(
