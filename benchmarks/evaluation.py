@@ -10,7 +10,8 @@ warehouse, `dbt run` of factor_long_short_returns, factor_ic, factor_turnover,
 factor_fama_macbeth_slopes and factor_summary with what they need beyond the load; alphalens,
 its evaluation of --alphalens-factors factors, timed per factor, then its agreement with the
 warehouse where the definitions coincide (not timed). Prints the warehouse's time for all factors,
-alphalens' mean time per factor, their ratio and each stage's peak memory; it is not a test.
+alphalens' mean time per factor and their ratios, in wall and in CPU time (the dbt process's DuckDB
+threads included; alphalens runs on one core), and each stage's peak memory; it is not a test.
 """
 
 import argparse
@@ -102,7 +103,8 @@ def alphalens_prices(alpha):
 
 
 def time_alphalens(factor, prices, quantiles):
-    """alphalens' evaluation of one factor, each call timed; the results."""
+    """alphalens' evaluation of one factor, each call timed (wall), and its CPU seconds in all; the
+    results."""
     import alphalens.performance as performance
     import alphalens.utils as utils
 
@@ -116,7 +118,7 @@ def time_alphalens(factor, prices, quantiles):
 
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):  # its "Dropped 0.0% entries"
         warnings.simplefilter("ignore")
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         factor_data = utils.get_clean_factor_and_forward_returns(factor, prices, quantiles=quantiles, periods=(1,),
                                                                  filter_zscore=None, max_loss=1.0)
         lap("get_clean_factor_and_forward_returns")
@@ -129,7 +131,8 @@ def time_alphalens(factor, prices, quantiles):
         lap("quantile_turnover")
         autocorrelation = performance.factor_rank_autocorrelation(factor_data, period=1)
         lap("factor_rank_autocorrelation")
-    return seconds, factor_data, quantile_means, ic, turnover, autocorrelation
+    cpu_seconds = time.process_time() - cpu_started
+    return seconds, cpu_seconds, factor_data, quantile_means, ic, turnover, autocorrelation
 
 
 def largest_difference(left, right):
@@ -148,7 +151,7 @@ def agreement(name, quantiles, warehouse, alpha, results):
     compounds h months): both are Spearman's rho over the stock-months with a value and an alpha."""
     import pandas as pd
 
-    _, factor_data, quantile_means, ic, turnover, autocorrelation = results
+    _, _, factor_data, quantile_means, ic, turnover, autocorrelation = results
     column = factor_data.columns[0]  # the only forward-return column, '1D' on the inferred month calendar
     rows = {key: frame[frame["factor"] == name] for key, frame in warehouse.items()}
     data = factor_data.reset_index().rename(columns={"date": "period", "asset": "stock_id"})
@@ -182,7 +185,8 @@ def stage_alphalens(database, sample_size, quantiles):
                   .set_index(["date", "asset"])["value"].sort_index())
         results = time_alphalens(factor, prices, quantiles)
         factors.append({"factor": row.factor, "n_values": int(row.n_values), "complete": bool(row.complete),
-                        "seconds": results[0], "agreement": agreement(row.factor, quantiles, warehouse, alpha, results)})
+                        "seconds": results[0], "cpu_seconds": results[1],
+                        "agreement": agreement(row.factor, quantiles, warehouse, alpha, results)})
     return {"factors": factors, "prices_shape": list(prices.shape), **sizes, "peak_rss_mb": peak_rss_megabytes()}
 
 
@@ -192,17 +196,19 @@ def report(options, written, load, warehouse, alphalens):
     mean_per_factor = sum(per_factor) / len(per_factor)
     values_per_factor = sum(factor["n_values"] for factor in alphalens["factors"]) / len(per_factor)
     extrapolated = mean_per_factor / values_per_factor * alphalens["n_values"]  # alphalens for every factor
+    cpu_per_factor = sum(factor["cpu_seconds"] for factor in alphalens["factors"]) / len(per_factor)
+    cpu_extrapolated = cpu_per_factor / values_per_factor * alphalens["n_values"]
     lines = [
         f"panel: {options.stocks:,} stocks x {options.months:,} months x {options.characteristics} characteristics "
         f"= {written['rows']:,} stock-months, {alphalens['n_values']:,} factor values, {n_factors} factors, "
         f"J = {options.portfolios} (written in {written['seconds']:.1f} s, not counted)",
         f"load, dbt run {' '.join(LOAD)} (not in the ratio): {load['wall_seconds']:.1f} s wall, "
-        f"run {load['run_seconds']:.1f} s, peak RSS {load['peak_rss_mb']:,.0f} MB",
+        f"{load['cpu_seconds']:.1f} s CPU, run {load['run_seconds']:.1f} s, peak RSS {load['peak_rss_mb']:,.0f} MB",
         *(f"    {name:<44} {seconds:8.2f} s" for name, seconds in sorted(load["model_seconds"].items(),
                                                                         key=lambda item: -item[1])),
         f"warehouse, dbt run of the evaluation tables for all {n_factors} factors: {warehouse['wall_seconds']:.1f} s "
-        f"wall (Python start-up and dbt parsing included), run {warehouse['run_seconds']:.1f} s (2 threads), "
-        f"peak RSS {warehouse['peak_rss_mb']:,.0f} MB",
+        f"wall (Python start-up and dbt parsing included), {warehouse['cpu_seconds']:.1f} s CPU, "
+        f"run {warehouse['run_seconds']:.1f} s (2 threads), peak RSS {warehouse['peak_rss_mb']:,.0f} MB",
         *(f"    {name:<44} {seconds:8.2f} s" for name, seconds in sorted(warehouse["model_seconds"].items(),
                                                                         key=lambda item: -item[1])),
         f"alphalens-reloaded on {len(per_factor)} factors (prices {alphalens['prices_shape'][0]} dates x "
@@ -211,14 +217,15 @@ def report(options, written, load, warehouse, alphalens):
     for factor, seconds in zip(alphalens["factors"], per_factor):
         calls = ", ".join(f"{name} {value:.2f}" for name, value in factor["seconds"].items())
         lines.append(f"    {factor['factor']:<16} {factor['n_values']:>11,} values{' (complete)' if factor['complete'] else ''}"
-                     f": {seconds:7.2f} s ({calls})")
+                     f": {seconds:7.2f} s, {factor['cpu_seconds']:.2f} s CPU ({calls})")
     lines += [
-        f"    mean per factor: {mean_per_factor:.2f} s; all {n_factors} factors, extrapolated by values: "
-        f"{extrapolated:,.0f} s",
+        f"    mean per factor: {mean_per_factor:.2f} s ({cpu_per_factor:.2f} s CPU); all {n_factors} factors, "
+        f"extrapolated by values: {extrapolated:,.0f} s ({cpu_extrapolated:,.0f} s CPU)",
         f"ratio alphalens per factor / warehouse for all factors: {mean_per_factor / warehouse['wall_seconds']:.2f}x "
         f"(whole dbt process), {mean_per_factor / warehouse['run_seconds']:.2f}x (dbt's run)",
         f"ratio alphalens for all factors (extrapolated) / warehouse for all factors: "
-        f"{extrapolated / warehouse['wall_seconds']:.1f}x (whole dbt process)",
+        f"{extrapolated / warehouse['wall_seconds']:.1f}x (whole dbt process), "
+        f"{cpu_extrapolated / warehouse['cpu_seconds']:.1f}x in CPU time",
         "agreement, max |difference| over the rows both have (returns in percentage points):",
     ]
     for factor in alphalens["factors"]:

@@ -157,14 +157,36 @@ pairs as (
 
 ),
 
--- both ranks in one window pass over the pairs; with sort_grouping = 'period' they share one partition
+-- both ranks in one window pass over the pairs, as rank scores (macros/pct_rank.sql): with
+-- sort_grouping = 'period' whole numbers whose correlation is the percentile ranks'; with 'sector'
+-- divided by their sector's count, as the percentile ranks are
 paired_ranks as (
 
     select
         pair_group,
-        {{ pct_rank('value', ['pair_group'] + (['sort_group'] if sector_neutral else [])) }} as value_rank,
-        {{ pct_rank('alpha', ['pair_group'] + (['target_sort_group'] if sector_neutral else [])) }} as alpha_rank
+        {{ rank_score('value', ['pair_group'] + (['sort_group'] if sector_neutral else []), sector_neutral) }}
+            as value_rank,
+        {{ rank_score('alpha', ['pair_group'] + (['target_sort_group'] if sector_neutral else []), sector_neutral) }}
+            as alpha_rank
     from pairs
+
+),
+
+-- Pearson's r from the sums of the ranks, their squares and products: exact in integers with
+-- sort_grouping = 'period'; a rank the same for all pairs (min = max) gives none
+rank_sums as (
+
+    select
+        pair_group,
+        count(*) as n_stocks,
+        min(value_rank) < max(value_rank) and min(alpha_rank) < max(alpha_rank) as ranks_vary,
+        sum(value_rank) as value_sum,
+        sum(alpha_rank) as alpha_sum,
+        sum(value_rank * value_rank) as value_square_sum,
+        sum(alpha_rank * alpha_rank) as alpha_square_sum,
+        sum(value_rank * alpha_rank) as product_sum
+    from paired_ranks
+    group by pair_group
 
 ),
 
@@ -172,13 +194,14 @@ rank_correlations as (
 
     select
         pair_group,
-        count(*) as n_stocks,
+        n_stocks,
         case
-            when var_pop(value_rank) > 0 and var_pop(alpha_rank) > 0
-                then corr(value_rank, alpha_rank)
+            when ranks_vary
+                then (n_stocks * product_sum - value_sum * alpha_sum)
+                    / sqrt(cast(n_stocks * value_square_sum - value_sum * value_sum as double)
+                        * cast(n_stocks * alpha_square_sum - alpha_sum * alpha_sum as double))
         end as rank_ic
-    from paired_ranks
-    group by pair_group
+    from rank_sums
 
 ),
 
