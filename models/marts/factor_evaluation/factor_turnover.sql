@@ -99,7 +99,7 @@ previous_factor_periods as (
 -- every stock's portfolio and rank with its own of the previous period, if any: one join
 -- serves both measures (a portfolio row is a ranked value: factor_portfolios holds every
 -- value of factor_values)
-stock_transitions as materialized (
+stock_transitions as {{ cte_materialized() }} (
 
     select
         current_portfolios.scheme,
