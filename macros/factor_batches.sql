@@ -139,8 +139,3 @@
     {%- endfor -%}
     {{ return(batches) }}
 {%- endmacro %}
-
-{#- built incrementally by period like period_table (macros/period_increments.sql), in factor batches -#}
-{% materialization factor_batched_table, adapter='duckdb' %}
-    {{ return(period_materialization(factor_batched=true)) }}
-{% endmaterialization %}

@@ -10,7 +10,7 @@
                          too): its values are copied from that table's rows, one row per value
   Rows of models no longer in the project are removed. Not followed: a source's config (kaggle_dir
   reaches only build_facts) and a materialization's vars (values_per_batch: how a table is built,
-  not what it holds).
+  not what it holds). The writing is per adapter (macros/dialect/model_settings_write.sql).
 #}
 
 {% macro record_model_settings(results) -%}
@@ -28,40 +28,8 @@
     {%- set relation = api.Relation.create(schema=target.schema, identifier='model_settings', type='table') -%}
     {%- set project_models = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
                                | map(attribute='name') | list -%}
-    {%- set built_at = "timestamp '" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "'" -%}
-    create table if not exists {{ relation }} (
-        model varchar not null,
-        var varchar not null,
-        value varchar not null,
-        read_directly boolean not null,
-        built_at timestamp not null
-    );
-    delete from {{ relation }} where model not in ({{ model_settings_literals(project_models) }});
-    {#- results come in the order the models finished, so a model's parents are recorded before it -#}
-    {%- for node in built %}
-    {%- set own = model_settings_read(node) %}
-    delete from {{ relation }} where model = {{ model_settings_literals([node.name]) }};
-    {%- for name, value in own | dictsort %}
-    insert into {{ relation }} values ({{ model_settings_literals([node.name, name, value]) }}, true, {{ built_at }});
-    {%- endfor %}
-    {%- set upstream = model_settings_upstream(node) %}
-    {%- set inherited = [] %}
-    {%- if upstream['tables'] %}
-        {%- do inherited.append('model in (' ~ model_settings_literals(upstream['tables']) ~ ')') %}
-    {%- endif %}
-    {%- if upstream['views'] %}
-        {%- do inherited.append('(read_directly and model in (' ~ model_settings_literals(upstream['views']) ~ '))') %}
-    {%- endif %}
-    {%- if inherited %}
-    insert into {{ relation }}
-    select distinct {{ model_settings_literals([node.name]) }}, var, value, false, {{ built_at }}
-    from {{ relation }}
-    where ({{ inherited | join(' or ') }})
-        {%- if own %}
-        and var not in ({{ model_settings_literals(own.keys() | list) }})
-        {%- endif %};
-    {%- endif %}
-    {%- endfor %}
+    {%- set built_at = run_started_at.strftime('%Y-%m-%d %H:%M:%S') -%}
+    {{- return(adapter.dispatch('model_settings_write')(relation, built, project_models, built_at)) -}}
 {%- endmacro %}
 
 {# {setting: value as JSON text} of what a model node reads itself: each var('name' ...) in its code

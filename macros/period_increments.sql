@@ -129,18 +129,6 @@
     {{ return(api.Relation.create(schema=target.schema, identifier='period_build_state', type='table')) }}
 {%- endmacro %}
 
-{#- the state table, created before any model runs (on-run-start: the models' threads would race) -#}
-{% macro period_state_create() -%}
-    create table if not exists {{ period_state_relation() }} (
-        model varchar not null,
-        settings_hash varchar not null,
-        period date,
-        period_index integer,
-        digest ubigint not null,
-        built_at timestamp not null
-    )
-{%- endmacro %}
-
 {#- How to build the model: {'mode': 'full' | 'increment' | 'unchanged', 'settings_hash': ...,
     'digests': the digests relation, and for an increment 'targets' (periods to compute), 'reads'
     (periods they read), 'deletes' (targets and removed periods), 'share' (reads over all periods)} -#}
@@ -323,7 +311,3 @@
 
     {{ return({'relations': [target_relation]}) }}
 {%- endmacro %}
-
-{% materialization period_table, adapter='duckdb' %}
-    {{ return(period_materialization(factor_batched=false)) }}
-{% endmaterialization %}
