@@ -10,7 +10,7 @@
 {% macro factor_evaluation_ic_horizons() -%}
     {%- set raw = var('ic_horizons') -%}
     {%- if raw is none -%}
-        case when frequency = 'monthly' then [1, 3, 6, 12] else [1, 2] end
+        case when frequency = 'monthly' then {{ array_literal([1, 3, 6, 12]) }} else {{ array_literal([1, 2]) }} end
     {%- else -%}
         {%- set texts = factor_evaluation_ic_horizon_texts(raw) -%}
         {%- set not_whole = [] -%}
@@ -24,7 +24,7 @@
                 ~ "horizon 1 is the rank IC that factor_summary reads; "
                 ~ "set it with --vars '{ic_horizons: [1, 3, 6, 12]}'") }}
         {%- endif -%}
-        [{{ texts | map('int') | unique | sort | join(', ') }}]
+        {{ array_literal(texts | map('int') | unique | sort) }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -187,22 +187,6 @@
     end
 {%- endmacro %}
 
-{#- SQL aggregate: the list of the continuous quantiles (quantile_cont, as pandas quantile) of
-    `value` at `levels` over the rows where `condition` holds. Between two tied values quantile_cont
-    returns a value a few ulps from them (it weighs both ends); the quantile is then the tied value
-    itself, as pandas and R give: quantile_disc is the value at or below each position, and a
-    quantile that close to it is it. -#}
-{% macro factor_sorts_quantiles(value, levels, condition='true') -%}
-    list_transform(
-        list_zip(
-            quantile_cont({{ value }}, {{ levels }}) filter (where {{ condition }}),
-            quantile_disc({{ value }}, {{ levels }}) filter (where {{ condition }})),
-        quantiles -> case
-            when abs(quantiles[1] - quantiles[2]) <= 4 * 2.220446049250313e-16 * abs(quantiles[2]) then quantiles[2]
-            else quantiles[1]
-        end)
-{%- endmacro %}
-
 {#
   The double sorts (dbt var double_sorts): a list of named 2-way sorts of every factor with a
   control, each a mapping whose keys default as double_sort_defaults says; [] (the default) builds
@@ -280,5 +264,9 @@
 
 {#- The constant list of quantile levels 0/n, 1/n, ..., n/n. -#}
 {% macro quantile_levels(count) -%}
-    [{% for k in range(count + 1) %}{{ k / count }}{{ ', ' if not loop.last }}{% endfor %}]
+    {%- set levels = [] -%}
+    {%- for k in range(count + 1) -%}
+        {%- do levels.append(k / count) -%}
+    {%- endfor -%}
+    {{- array_literal(levels) -}}
 {%- endmacro %}

@@ -86,7 +86,7 @@ count_failures as (
         portfolio_alpha.scheme,
         portfolio_alpha.factor,
         portfolio_alpha.period,
-        cast(portfolio_alpha.portfolio as varchar) as stock_id,
+        cast(portfolio_alpha.portfolio as {{ dbt.type_string() }}) as stock_id,
         'factor_portfolio_alpha.n_stocks differs from the portfolio''s members' as failure
     from portfolio_alpha
     left join portfolio_sizes

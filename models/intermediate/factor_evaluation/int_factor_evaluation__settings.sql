@@ -4,6 +4,9 @@
 -- scheme (the first of the dbt var portfolio_schemes), whose long-short returns factor_summary reads,
 -- and the schemes' names in the var's order.
 
+{%- set scheme_names = [] %}
+{%- for scheme in portfolio_schemes() %}{% do scheme_names.append("'" ~ scheme.name ~ "'") %}{% endfor %}
+
 with
 
 periods as (
@@ -28,7 +31,7 @@ final as (
         {{ factor_evaluation_newey_west_lags() }} as newey_west_lags,
         case when frequency = 'monthly' then 12 else 1 end as periods_per_year,
         '{{ portfolio_schemes()[0].name }}' as primary_scheme,
-        [{% for scheme in portfolio_schemes() %}'{{ scheme.name }}'{{ ', ' if not loop.last }}{% endfor %}] as scheme_names
+        {{ array_literal(scheme_names) }} as scheme_names
     from frequencies
 
 )

@@ -46,10 +46,8 @@ assigned as (
         scheme_values.weight,
         scheme_values.cost_pct,
         breakpoints.quantile_values,
-        1 + len(list_filter(
-            breakpoints.quantile_values[2:{{ portfolio_count }}],
-            lambda breakpoint: breakpoint < scheme_values.value
-        )) as portfolio
+        {{ quantile_group('breakpoints.quantile_values', portfolio_count, 'scheme_values.value') | indent(8) }}
+            as portfolio
     from scheme_values
     inner join breakpoints
         on scheme_values.scheme = breakpoints.scheme
@@ -72,8 +70,8 @@ final as (
         portfolio,
         value,
         value_pct_rank as pct_rank,
-        quantile_values[portfolio] as lower_breakpoint,
-        quantile_values[portfolio + 1] as upper_breakpoint,
+        {{ array_element('quantile_values', 'portfolio') }} as lower_breakpoint,
+        {{ array_element('quantile_values', 'portfolio + 1') }} as upper_breakpoint,
         alpha,
         alpha_rank,
         is_breakpoint_stock,

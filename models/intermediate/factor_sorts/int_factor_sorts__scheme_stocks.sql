@@ -25,7 +25,7 @@ schemes as (
 
 ),
 
--- a constant percentile per scheme: quantile_cont takes no column as its level
+-- a constant percentile per scheme: the quantile takes no column as its level
 cutoffs as (
 
     {%- for scheme in portfolio_schemes() %}
@@ -33,9 +33,9 @@ cutoffs as (
     select
         '{{ scheme.name }}' as scheme,
         period,
-        quantile_cont(market_equity, {{ scheme.size_percentile / 100 }}) filter (
+        {{ quantile_cont('market_equity', scheme.size_percentile / 100) }} filter (
             where market_equity > 0{{ ' and is_nyse' if scheme.size_universe == 'nyse' }}) as size_cutoff,
-        quantile_cont(market_equity, {{ scheme.cap_percentile / 100 }}) filter (
+        {{ quantile_cont('market_equity', scheme.cap_percentile / 100) }} filter (
             where market_equity > 0{{ ' and is_nyse' if scheme.size_universe == 'nyse' }}) as weight_cap
     from stock_periods
     group by period

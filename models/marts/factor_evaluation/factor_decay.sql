@@ -91,7 +91,7 @@ final as (
         scheme,
         factor,
         phase,
-        list_position(['in_sample', 'post_sample', 'post_publication'], phase) as phase_order,
+        {{ array_position(array_literal(["'in_sample'", "'post_sample'", "'post_publication'"]), 'phase') }} as phase_order,
         sample_start,
         sample_end,
         publication_date,

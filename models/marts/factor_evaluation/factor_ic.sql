@@ -58,7 +58,7 @@ settings as (
 
 horizons as (
 
-    select unnest(ic_horizons) as horizon, list_max(ic_horizons) as max_horizon
+    select {{ unnest_array('ic_horizons') }} as horizon, {{ array_max('ic_horizons') }} as max_horizon
     from settings
 
 ),
@@ -113,7 +113,7 @@ factor_period_horizons as (
 
 -- materialized: the join to alphas must follow the cross join with the horizons, on the target
 -- period too, not precede it on stock_id alone (a billion-row join at research size)
-keyed_values as materialized (
+keyed_values as {{ cte_materialized() }} (
 
     select
         factor_period_keys.factor_period_key,

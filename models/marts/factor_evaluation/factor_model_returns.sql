@@ -71,6 +71,11 @@ file_span as (
 ),
 
 -- a warehouse period inside the file's span whose period the file lacks
+{%- set missing_line_message %}'factor model file ' || (select any_value(source_file) from file_lines)
+                    || ' has no line for ' || {{ month_text('aligned_periods.earned_period') }}
+                    || ' (the returns of warehouse period ' || aligned_periods.period
+                    || '), between its first and last period; add the line, with empty fields for missing returns'
+{%- endset %}
 checked_periods as (
 
     select
@@ -78,10 +83,7 @@ checked_periods as (
         case
             when file_lines.earned_period is null
                 and aligned_periods.earned_period between file_span.first_earned and file_span.last_earned
-                then error('factor model file ' || (select any_value(source_file) from file_lines)
-                    || ' has no line for ' || strftime(aligned_periods.earned_period, '%Y-%m')
-                    || ' (the returns of warehouse period ' || aligned_periods.period
-                    || '), between its first and last period; add the line, with empty fields for missing returns')
+                then {{ raise_error(missing_line_message) }}
             else aligned_periods.earned_period
         end as earned_period
     from aligned_periods
@@ -124,18 +126,20 @@ capm as (
 user_models as (
 
     {%- for name, columns in models.items() %}
-    {%- set listed %}[{% for column in columns %}{{ panel_literal(column) }}{{ ', ' if not loop.last }}{% endfor %}]{% endset %}
+    {%- set literals = [] %}
+    {%- for column in columns %}{% do literals.append(panel_literal(column)) %}{% endfor %}
+    {%- set listed = array_literal(literals) %}
     select
         {{ panel_literal(name) }} as model,
         column_name as regressor,
-        list_position({{ listed }}, column_name) as regressor_order,
+        {{ array_position(listed, 'column_name') }} as regressor_order,
         period,
         return_pct
     from file_columns
-    where list_contains({{ listed }}, column_name)
+    where {{ array_contains(listed, 'column_name') }}
     union all
     {%- endfor %}
-    select cast(null as varchar) as model, cast(null as varchar) as regressor, cast(null as integer) as regressor_order,
+    select cast(null as {{ dbt.type_string() }}) as model, cast(null as {{ dbt.type_string() }}) as regressor, cast(null as integer) as regressor_order,
         cast(null as date) as period, cast(null as double) as return_pct
     where false
 

@@ -99,7 +99,7 @@ previous_factor_periods as (
 -- every stock's portfolio and rank with its own of the previous period, if any: one join
 -- serves both measures (a portfolio row is a ranked value: factor_portfolios holds every
 -- value of factor_values)
-stock_transitions as materialized (
+stock_transitions as {{ cte_materialized() }} (
 
     select
         current_portfolios.scheme,
@@ -190,7 +190,7 @@ final as (
         end as turnover,
         case
             when previous_factor_periods.previous_period is not null and memberships.total_weight > 0
-                then coalesce(memberships.new_weight, 0) / memberships.total_weight
+                then {{ double_quotient('coalesce(memberships.new_weight, 0)', 'memberships.total_weight') }}
         end as traded_weight,
         case
             when previous_factor_periods.previous_period is not null and memberships.total_weight > 0
@@ -199,7 +199,7 @@ final as (
         previous_factor_periods.holding_exit_period,
         case
             when previous_factor_periods.holding_exit_period is not null and memberships.total_weight > 0
-                then coalesce(memberships.entering_weight, 0) / memberships.total_weight
+                then {{ double_quotient('coalesce(memberships.entering_weight, 0)', 'memberships.total_weight') }}
                     / previous_factor_periods.holding_periods
         end as holding_traded_weight,
         case

@@ -95,10 +95,8 @@ schemes as (
 
     select
         paired.*,
-        1 + len(list_filter(
-            breakpoints.control_quantiles[2:{{ sort.control_groups }}],
-            breakpoint -> breakpoint < paired.control_value
-        )) as control_group
+        {{ quantile_group('breakpoints.control_quantiles', sort.control_groups, 'paired.control_value') | indent(8) }}
+            as control_group
     from {{ sort.name }}_paired as paired
     inner join {{ sort.name }}_control_breakpoints as breakpoints
         on paired.scheme = breakpoints.scheme
@@ -132,10 +130,8 @@ schemes as (
         controlled.factor_key,
         controlled.period,
         controlled.control_group,
-        1 + len(list_filter(
-            breakpoints.factor_quantiles[2:{{ sort.factor_groups }}],
-            breakpoint -> breakpoint < controlled.value
-        )) as factor_group,
+        {{ quantile_group('breakpoints.factor_quantiles', sort.factor_groups, 'controlled.value') | indent(8) }}
+            as factor_group,
         {{ sort.control_groups }} as control_group_count,
         {{ sort.factor_groups }} as factor_group_count,
         controlled.alpha,

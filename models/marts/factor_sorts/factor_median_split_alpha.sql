@@ -47,7 +47,7 @@ medians as (
     select
         factor_key,
         period,
-        quantile_cont(value, 0.5) as median_value
+        {{ quantile_cont('value', 0.5) }} as median_value
     from factor_values
     group by factor_key, period
 

@@ -54,7 +54,7 @@ schemes as (
 
 portfolio_numbers as (
 
-    select unnest(range(1, {{ portfolio_count }} + 1)) as portfolio
+    select {{ unnest_array(integer_range(1, portfolio_count)) }} as portfolio
 
 ),
 
@@ -68,7 +68,7 @@ factor_periods as (
         {% if grouping == 'period' -%}
         any_value(quantile_values) as quantile_values,
         {%- else -%}
-        cast(null as double[]) as quantile_values,
+        cast(null as {{ type_array('double') }}) as quantile_values,
         {%- endif %}
         -- with sectors, the first group without portfolios speaks for the others
         min(breakpoints_note) as breakpoints_note
@@ -85,8 +85,8 @@ portfolio_grid as (
         factor_periods.factor,
         factor_periods.period,
         portfolio_numbers.portfolio,
-        factor_periods.quantile_values[portfolio_numbers.portfolio] as lower_breakpoint,
-        factor_periods.quantile_values[portfolio_numbers.portfolio + 1] as upper_breakpoint,
+        {{ array_element('factor_periods.quantile_values', 'portfolio_numbers.portfolio') }} as lower_breakpoint,
+        {{ array_element('factor_periods.quantile_values', 'portfolio_numbers.portfolio + 1') }} as upper_breakpoint,
         factor_periods.breakpoints_note
     from factor_periods
     cross join portfolio_numbers
@@ -105,7 +105,7 @@ portfolio_statistics as (
         min(portfolios.value) as min_value,
         max(portfolios.value) as max_value,
         {{ portfolio_weighted_mean('portfolios.alpha', 'portfolios.weight', 'schemes.weights') }} as mean_alpha,
-        quantile_cont(portfolios.alpha, 0.5) as median_alpha,
+        {{ quantile_cont('portfolios.alpha', 0.5) }} as median_alpha,
         avg(portfolios.alpha_rank) as mean_alpha_rank
     from portfolios
     inner join schemes
