@@ -20,30 +20,27 @@ SCHEMA = "factor_warehouse"
 
 
 def build_and_export(panel, panel_settings, export_dir):
-    """Run in the build's process: the build command on the spark target, then every model it built
-    written to export_dir/models/<model> as Parquet by the build's Spark session, and the table
-    model_settings (the on-run-end hook's) to export_dir/model_settings. Returns the build's exit
-    status."""
+    """Run in the build's process: the build command on the spark target (dbt, the research runner,
+    the report to export_dir/report.html), then every table and view of its schema (the models it
+    built, the research tables, model_settings) written to export_dir/models/<name> as Parquet by the
+    build's Spark session. Returns the build's exit status."""
     from pyspark.sql import SparkSession
 
     from factor_warehouse.cli.build import main as build_main
 
-    status = build_main(["--target", "spark", "--panel", panel, "--vars", json.dumps({"panel": panel_settings})])
-    run_results = json.loads((Path(os.environ["DBT_TARGET_PATH"]) / "run_results.json").read_text())
+    status = build_main(["--target", "spark", "--panel", panel, "--vars", json.dumps({"panel": panel_settings}),
+                         "--report", str(Path(export_dir) / "report.html")])
     spark = SparkSession.builder.getOrCreate()  # the session dbt-spark made, with the profile's settings
-    for result in run_results["results"]:
-        if result["unique_id"].startswith("model.") and result["status"] == "success":
-            name = result["unique_id"].split(".")[-1]
-            spark.table(f"{SCHEMA}.{name}").write.parquet(str(Path(export_dir) / "models" / name))
-    spark.table(f"{SCHEMA}.model_settings").write.parquet(str(Path(export_dir) / "model_settings"))
+    for table in spark.catalog.listTables(SCHEMA):
+        spark.table(f"{SCHEMA}.{table.name}").write.parquet(str(Path(export_dir) / "models" / table.name))
     return status
 
 
 def build_on_spark(scratch, panel, panel_settings):
     """Build `panel` (a Parquet path) with the dbt var panel's other keys `panel_settings` on the spark
     target, its warehouse under `scratch`. Returns {'status': the build's exit status, 'output': its
-    console text, 'exported': {model: its Parquet directory} for each model it built, 'model_settings':
-    that table's Parquet directory}."""
+    console text, 'exported': {name: its Parquet directory} for each table and view of its schema,
+    'report': the report's path}."""
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         pytest.fail("the spark target needs Java 17 or later, and no java is on PATH nor JAVA_HOME set: install a "
                     "JDK or JRE 17+ (e.g. apt-get install openjdk-17-jre-headless)")
@@ -61,7 +58,7 @@ def build_on_spark(scratch, panel, panel_settings):
     models = export_dir / "models"
     exported = {path.name: path for path in models.iterdir()} if models.exists() else {}
     return {"status": process.returncode, "output": process.stdout + without_spark_logs(process.stderr),
-            "exported": exported, "model_settings": export_dir / "model_settings"}
+            "exported": exported, "report": export_dir / "report.html"}
 
 
 def without_spark_logs(text):

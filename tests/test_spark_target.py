@@ -1,10 +1,11 @@
 """The spark target against DuckDB (issue 23): the same demo panel (200 stocks x 36 months x 10
-characteristics) built by the build command on Spark (`--target spark`, tests/spark_build.py) and by
-dbt on DuckDB. Every model the Spark build built (its run results: a model joins the comparison once
-it builds on Spark) is compared with DuckDB's: the same columns, the same rows, keys by the names they
-stand for (a key is a hash of its name: DuckDB's hash, Spark's xxhash64), other values exactly,
-floats to 1e-9. Needs Java 17+ and requirements-spark.txt: without them the tests fail saying what
-to install. And the Kaggle input, which only DuckDB reads, is refused on Spark when dbt parses."""
+characteristics) built by the build command on Spark (`--target spark`, tests/spark_build.py: dbt, the
+research runner, the report) and by dbt on DuckDB. The Spark schema holds every table of the DuckDB
+build, and each table and view (the SQL models, the research tables) equals DuckDB's: the same
+columns, the same rows, keys by the names they stand for (a key is a hash of its name: DuckDB's hash,
+Spark's xxhash64), other values exactly, floats to 1e-9. Needs Java 17+ and requirements-spark.txt:
+without them the tests fail saying what to install. And the Kaggle input, which only DuckDB reads,
+is refused on Spark when dbt parses."""
 
 import math
 from decimal import Decimal
@@ -14,14 +15,21 @@ import duckdb
 import pytest
 
 from factor_warehouse.cli.dbt_runner import run_dbt
+from factor_warehouse.paths import PROJECT_DIR
 from factor_warehouse.sources.panel_demo import write_panel
 from tests.conftest import build_warehouse
 from tests.spark_build import build_on_spark
 
 PANEL_SETTINGS = {"sector_column": "sector"}
-# columns whose values differ between the targets by design, never compared: 64-bit hashes of the
-# input (the period digests, DuckDB's hash or Spark's xxhash64) and the time of the build
-PER_TARGET = {"digest", "content_digest", "built_at"}
+# columns whose values differ between the targets by design, never compared: hashes of the input
+# (the period digests; the research tables' input_fingerprint, of rows whose keys are the target's)
+# and the time of the build
+PER_TARGET = {"digest", "content_digest", "input_fingerprint", "built_at", "computed_at"}
+# the tables of the research runner on Spark (of dbt's Python models on DuckDB)
+RESEARCH_TABLES = {path.stem for path in (PROJECT_DIR / "python_models").glob("*/*.py")}
+# tables of the DuckDB build only: the state of its builds incremental by period (a Spark table is
+# rebuilt in full)
+DUCKDB_ONLY = {"period_build_state"}
 # key column -> (dimension, name column): compared as the name the key stands for in its build
 KEY_NAMES = {"stock_key": ("stocks", "stock_id"), "factor_key": ("factors", "factor")}
 
@@ -100,8 +108,19 @@ def difference(model, duck, spark):
     return None
 
 
-def test_every_model_built_on_spark_equals_its_duckdb_table(spark_build, duckdb_build):
-    exported = spark_build["exported"]
+def duckdb_relations(duckdb_build):
+    with duckdb.connect(str(duckdb_build), read_only=True) as connection:
+        return {row[0] for row in connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
+
+
+def test_the_spark_schema_holds_every_table_of_the_duckdb_build(spark_build, duckdb_build):
+    missing = duckdb_relations(duckdb_build) - spark_build["exported"].keys() - DUCKDB_ONLY
+    assert not missing, f"not on Spark: {sorted(missing)}\n" + spark_build["output"][-6000:]
+
+
+def test_every_table_on_spark_equals_its_duckdb_table(spark_build, duckdb_build):
+    exported = {name: path for name, path in spark_build["exported"].items() if name != "model_settings"}
     assert {"stock_periods", "int_factor_values", "factors", "stocks"} <= exported.keys(), (
         "the Spark build built none of the core tables:\n" + spark_build["output"][-6000:])
     connection = duckdb.connect()
@@ -115,12 +134,17 @@ def test_every_model_built_on_spark_equals_its_duckdb_table(spark_build, duckdb_
     differences = [found for model in sorted(exported)
                    if (found := difference(model, named_rows(connection, f"duck.main.{model}", duck_dimensions),
                                            named_rows(connection, spark_relation(model), spark_dimensions)))]
-    assert not differences, f"{len(differences)} of {len(exported)} models differ:\n" + "\n".join(differences)
+    assert not differences, f"{len(differences)} of {len(exported)} tables differ:\n" + "\n".join(differences)
 
 
+def test_the_report_is_drawn_from_the_spark_tables(spark_build):
+    report = spark_build["report"].read_text(encoding="utf-8")
+    assert "Spark schema factor_warehouse" in report and report.count("data:image/png;base64,") >= 10
 
-def test_model_settings_on_spark_holds_the_rows_duckdb_holds_for_the_same_models(spark_build, duckdb_build):
-    models = sorted(spark_build["exported"])
+
+def test_model_settings_on_spark_holds_the_rows_duckdb_holds_for_the_sql_models(spark_build, duckdb_build):
+    """The rows of every SQL model dbt built (the research runner records none yet: README)."""
+    models = sorted(set(spark_build["exported"]) - {"model_settings"} - RESEARCH_TABLES)
     assert models, "the Spark build built no model:\n" + spark_build["output"][-6000:]
     listed = ", ".join(f"'{model}'" for model in models)
     query = ("select model, var, value, read_directly from {} where model in (" + listed + ") "
@@ -128,7 +152,7 @@ def test_model_settings_on_spark_holds_the_rows_duckdb_holds_for_the_same_models
     connection = duckdb.connect()
     connection.execute(f"attach '{duckdb_build}' as duck (read_only)")
     duck_rows = connection.execute(query.format("duck.main.model_settings")).fetchall()
-    spark_settings = f"read_parquet('{spark_build['model_settings']}/*.parquet')"
+    spark_settings = f"read_parquet('{spark_build['exported']['model_settings']}/*.parquet')"
     spark_rows = connection.execute(query.format(spark_settings)).fetchall()
     assert spark_rows == duck_rows and duck_rows
 

@@ -41,8 +41,8 @@ from factor_warehouse.cli.build_failure import AGAIN, BuildFailed, failing_as
 from factor_warehouse.cli.build_lock import build_lock
 from factor_warehouse.cli.dbt_runner import dbt_output_to, run_dbt, vars_option
 from factor_warehouse.paths import DEFAULT_DATABASE, DEFAULT_REPORT
-from factor_warehouse.cli.spark_research import (SparkResearchError, report_copies, run_research, spark_session,
-                                                 spark_target)
+from factor_warehouse.cli.spark_research import (SparkResearchError, python_workers_run_this_interpreter,
+                                                 report_copies, run_research, spark_session, spark_target)
 from factor_warehouse.report.document import render, write_report
 
 EVIDENCE_TABLES = ("quarantined_inputs", "data_loss")  # kept next to the warehouse by a failed build
@@ -85,6 +85,7 @@ def build_spark(dbt_vars, report):
     models' logic, which dialect macros only spell), then the research runner on the same Spark
     session, then the report on the tables copied to the driver; returns the exit status."""
     started = time.monotonic()
+    python_workers_run_this_interpreter()  # dbt-spark starts the session the runner then uses
     result = run_dbt(["build", "--exclude", "resource_type:unit_test"], database=None, dbt_vars=dbt_vars,
                      target="spark")
     if isinstance(result.exception, KeyboardInterrupt):

@@ -57,6 +57,12 @@ def spark_target(dbt_vars=None, project_dir=PROJECT_DIR):
     return ProfileRenderer(dbt_vars or {}).render_data(raw)
 
 
+def python_workers_run_this_interpreter():
+    """Spark's Python workers (applyInPandas) run this interpreter, with its packages: Spark reads
+    PYSPARK_PYTHON when its context starts, so call this before any session of the process."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+
+
 def spark_session(target):
     """The Spark session of the target, made as dbt-spark's session method makes it (Hive support,
     the target's server_side_parameters); its Python workers run this interpreter."""
@@ -66,7 +72,7 @@ def spark_session(target):
         from pyspark.sql import SparkSession
     except ModuleNotFoundError as error:
         raise SparkResearchError(f"pyspark is not installed: {INSTALL_HINT}") from error
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    python_workers_run_this_interpreter()
     builder = SparkSession.builder.appName("factor_warehouse spark_research").enableHiveSupport()
     for key, value in target["server_side_parameters"].items():
         builder = builder.config(key, str(value))
