@@ -51,11 +51,11 @@ def run_measured(command, log_path, env=None):
             "peak_rss_mb": usage.ru_maxrss / 1024, "failed": failed}
 
 
-def dbt_command(args, panel, workdir, panel_keys=None, dbt_vars=None):
-    """`dbt <args>` on the panel file (with more panel keys and dbt vars if given), target dev."""
+def dbt_command(args, panel, workdir, panel_keys=None, dbt_vars=None, target="dev"):
+    """`dbt <args>` on the panel file (with more panel keys and dbt vars if given), target dev unless given."""
     dbt = Path(sys.executable).parent / "dbt"
     dbt_vars = {"panel": {"path": str(panel), "sector_column": "sector", **(panel_keys or {})}, **(dbt_vars or {})}
-    return [dbt, *args, "--project-dir", PROJECT_DIR, "--profiles-dir", PROJECT_DIR, "--target", "dev",
+    return [dbt, *args, "--project-dir", PROJECT_DIR, "--profiles-dir", PROJECT_DIR, "--target", target,
             "--vars", json.dumps(dbt_vars), *dbt_options(workdir)]
 
 
