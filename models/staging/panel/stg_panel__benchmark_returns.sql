@@ -38,10 +38,10 @@ read as (
 
     select
         cast(ordinality + 1 as integer) as line_number,
-        "period" as period_text,
-        "return" as return_text,
-        {{ panel_period('"period"', columns) }} as period,
-        {{ parse_number('trim("return")') }} as return_value
+        {{ quoted_identifier('period') }} as period_text,
+        {{ quoted_identifier('return') }} as return_text,
+        {{ panel_period(quoted_identifier('period'), columns) }} as period,
+        {{ parse_number('trim(' ~ quoted_identifier('return') ~ ')') }} as return_value
     from source
 
 ),
