@@ -88,3 +88,19 @@ def test_a_factor_given_twice_in_the_publications_csv_stops_both_targets_with_th
     assert not duck.success and expected in " ".join(str(r.message) for r in duck.result.results)
     status, output = dbt_on_spark(tmp_path / "spark", ["run", "--select", "stg_factor_publications__dates"], dbt_vars)
     assert status != 0 and expected in output, output[-4000:]
+
+
+@pytest.mark.parametrize("lines, message", [
+    (["id,eom,ret,be_me", "1,2020-01-31,0.1,0.5", "2,2020-01-31,0.2"],
+     "{path}, line 3: 3 fields where the header has 4; the row is ragged: fix or remove it"),
+    (["id,eom,ret,be_me", '1,2020-01-31,0.1,"0.5', '"'],
+     "{path}, line 2: a quoted field runs onto the next line, which the spark target does not read (DuckDB does)"),
+])
+def test_a_ragged_row_or_a_quoted_field_over_two_lines_stops_the_spark_read_with_file_and_line(tmp_path, lines,
+                                                                                               message):
+    path = tmp_path / "panel.csv"
+    path.write_text("\n".join(lines) + "\n")
+    dbt_vars = {"panel": {"path": str(path), "id_column": "id", "period_column": "eom", "return_column": "ret"}}
+    status, output = dbt_on_spark(tmp_path / "spark", ["show", "--inline", "select count(ordinality) from "
+                                                       "{{ source('panel', 'panel_file') }}"], dbt_vars)
+    assert status != 0 and message.format(path=path) in output, output[-4000:]
