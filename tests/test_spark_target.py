@@ -119,21 +119,29 @@ def test_the_spark_schema_holds_every_table_of_the_duckdb_build(spark_build, duc
     assert not missing, f"not on Spark: {sorted(missing)}\n" + spark_build["output"][-6000:]
 
 
-def test_every_table_on_spark_equals_its_duckdb_table(spark_build, duckdb_build):
-    exported = {name: path for name, path in spark_build["exported"].items() if name != "model_settings"}
-    assert {"stock_periods", "int_factor_values", "factors", "stocks"} <= exported.keys(), (
-        "the Spark build built none of the core tables:\n" + spark_build["output"][-6000:])
+def model_differences(exported, duckdb_database):
+    """What differs (difference) between each table of `exported` ({name: its Parquet directory}, a
+    Spark build's) and its table in the DuckDB file `duckdb_database`; empty when they all agree.
+    model_settings is compared on its own: the research runner records no rows in it yet."""
+    exported = {name: path for name, path in exported.items() if name != "model_settings"}
     connection = duckdb.connect()
-    connection.execute(f"attach '{duckdb_build}' as duck (read_only)")
+    connection.execute(f"attach '{duckdb_database}' as duck (read_only)")
 
     def spark_relation(model):
         return f"read_parquet('{exported[model]}/*.parquet')"
 
     duck_dimensions = {dimension: f"duck.main.{dimension}" for dimension, _ in KEY_NAMES.values()}
     spark_dimensions = {dimension: spark_relation(dimension) for dimension, _ in KEY_NAMES.values()}
-    differences = [found for model in sorted(exported)
-                   if (found := difference(model, named_rows(connection, f"duck.main.{model}", duck_dimensions),
-                                           named_rows(connection, spark_relation(model), spark_dimensions)))]
+    return [found for model in sorted(exported)
+            if (found := difference(model, named_rows(connection, f"duck.main.{model}", duck_dimensions),
+                                    named_rows(connection, spark_relation(model), spark_dimensions)))]
+
+
+def test_every_table_on_spark_equals_its_duckdb_table(spark_build, duckdb_build):
+    exported = spark_build["exported"]
+    assert {"stock_periods", "int_factor_values", "factors", "stocks"} <= exported.keys(), (
+        "the Spark build built none of the core tables:\n" + spark_build["output"][-6000:])
+    differences = model_differences(exported, duckdb_build)
     assert not differences, f"{len(differences)} of {len(exported)} tables differ:\n" + "\n".join(differences)
 
 

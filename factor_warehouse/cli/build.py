@@ -15,9 +15,9 @@ error and warning (each error once, without Python's traceback), then one summar
 (`BuildProgress`); --verbose prints dbt's own output instead. dbt's log file (logs/dbt.log) has
 everything either way.
 
---target spark builds the SQL models on the spark target of profiles.yml (a Parquet panel; tables in
-its schema under FACTOR_WAREHOUSE_SPARK_DIR) with `dbt build` in place: no copy and swap there, so a
-failed build leaves the tables it rebuilt before the failure new and the others as they were. dbt
+--target spark builds the SQL models on the spark target of profiles.yml (a Parquet or CSV panel;
+tables in its schema under FACTOR_WAREHOUSE_SPARK_DIR) with `dbt build` in place: no copy and swap there,
+so a failed build leaves the tables it rebuilt before the failure new and the others as they were. dbt
 runs no Python model on Spark: the research runner (`spark_research`) then computes the research
 tables on the same session, and the report is drawn from the tables copied to the driver.
 """
@@ -324,7 +324,7 @@ def main(argv=None):
     parser.add_argument("--report", default=str(DEFAULT_REPORT), help="HTML report to write")
     parser.add_argument("--target", choices=("dev", "spark"), default="dev",
                         help="dev: DuckDB (the default); spark: the SQL models on Apache Spark (profiles.yml, a "
-                             "Parquet panel, Java 17+ and requirements-spark.txt; --database unused)")
+                             "Parquet or CSV panel, Java 17+ and requirements-spark.txt; --database unused)")
     parser.add_argument("--verbose", action="store_true",
                         help="print dbt's own output (a line per node and test) instead of the progress and summary")
     options = parser.parse_args(argv)

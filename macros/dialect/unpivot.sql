@@ -28,3 +28,23 @@
         {%- endfor %}
     ))
 {%- endmacro %}
+
+{#- The rows of the relation named `relation` unpivoted on every column but `kept` (SQL identifiers),
+    one row per non-null one, named by its column name; Spark needs them listed: `columns`. -#}
+{% macro unpivot_other_columns(relation, kept, columns, name_column, value_column) -%}
+    {{ return(adapter.dispatch('unpivot_other_columns')(relation, kept, columns, name_column, value_column)) }}
+{%- endmacro %}
+
+{% macro duckdb__unpivot_other_columns(relation, kept, columns, name_column, value_column) -%}
+    unpivot {{ relation }}
+    on columns(* exclude ({{ kept | join(', ') }}))
+    into name {{ name_column }} value {{ value_column }}
+{%- endmacro %}
+
+{% macro spark__unpivot_other_columns(relation, kept, columns, name_column, value_column) -%}
+    {%- set named = {} -%}
+    {%- for column in columns -%}
+        {%- do named.update({column: column}) -%}
+    {%- endfor -%}
+    {{ spark__unpivot_columns('select * from ' ~ relation, named, name_column, value_column) }}
+{%- endmacro %}

@@ -17,8 +17,9 @@ where false
 {%- else %}
 {%- set file_label = "'factor model file " ~ (path | replace("'", "''")) ~ "'" %}
 {%- set unit = factor_models_setting('return_unit') %}
+{%- set header = [] %}
 {%- if execute %}
-    {%- set header = run_query("describe select * from " ~ source('factor_models', 'factor_returns_file')).columns['column_name'].values() | reject('equalto', 'ordinality') | list %}
+    {%- set header = query_column_names("select * from " ~ source('factor_models', 'factor_returns_file')) | reject('equalto', 'ordinality') | list %}
     {%- if 'period' not in header %}
         {{ exceptions.raise_compiler_error("factor model file '" ~ path ~ "' (dbt var factor_models.path) has no column "
             ~ "'period'; its columns are " ~ header | join(', ') ~ ". Name the first column period (Ken French's "
@@ -40,9 +41,8 @@ with source as (
 
 unpivoted as (
 
-    unpivot source
-    on columns(* exclude ("period", ordinality))
-    into name column_name value return_text
+    {{ unpivot_other_columns('source', [quoted_identifier('period'), 'ordinality'], header | reject('equalto', 'period') | list,
+        'column_name', 'return_text') }}
 
 ),
 
@@ -51,7 +51,7 @@ lines as (
 
     select
         cast(ordinality + 1 as integer) as line_number,
-        trim(coalesce("period", '')) as period_text
+        trim(coalesce({{ quoted_identifier('period') }}, '')) as period_text
     from source
 
 ),
@@ -62,11 +62,11 @@ parsed_periods as (
         line_number,
         period_text,
         case
-            when regexp_full_match(period_text, '[0-9]{6}')
+            when {{ regexp_full_match('period_text', '[0-9]{6}') }}
                 then last_day(try_cast(left(period_text, 4) || '-' || right(period_text, 2) || '-01' as date))
-            when regexp_full_match(period_text, '[0-9]{4}-[0-9]{2}')
+            when {{ regexp_full_match('period_text', '[0-9]{4}-[0-9]{2}') }}
                 then last_day(try_cast(period_text || '-01' as date))
-            when regexp_full_match(period_text, '[0-9]{4}')
+            when {{ regexp_full_match('period_text', '[0-9]{4}') }}
                 then make_date(cast(period_text as integer), 12, 31)
             else last_day(try_cast(period_text as date))
         end as earned_period
@@ -108,30 +108,30 @@ final as (
 
     select
         case
-            when checked_periods.earned_period is null then error({{ file_label }} || ' line '
+            when checked_periods.earned_period is null then {{ raise_error(file_label ~ " || ' line '
                 || checked_periods.line_number || ': period ''' || checked_periods.period_text
-                || ''' does not read as yyyymm, yyyy-mm, a date or yyyy; correct it')
-            when checked_periods.line_number > checked_periods.first_line_with_period then error({{ file_label }}
+                || ''' does not read as yyyymm, yyyy-mm, a date or yyyy; correct it'") }}
+            when checked_periods.line_number > checked_periods.first_line_with_period then {{ raise_error(file_label ~ "
                 || ' line ' || checked_periods.line_number || ': period ''' || checked_periods.period_text
                 || ''' is given again (first on line ' || checked_periods.first_line_with_period
-                || '); keep one line per period')
+                || '); keep one line per period'") }}
             else checked_periods.earned_period
         end as earned_period,
         values_read.column_name,
         case
-            when values_read.return_value is null or not isfinite(values_read.return_value)
-                then error({{ file_label }} || ' line ' || values_read.line_number || ', column '
+            when values_read.return_value is null or not {{ is_finite('values_read.return_value') }}
+                then {{ raise_error(file_label ~ " || ' line ' || values_read.line_number || ', column '
                     || values_read.column_name || ': ''' || values_read.return_text
-                    || ''' is not a finite number; correct it, or leave the field empty for a missing return')
+                    || ''' is not a finite number; correct it, or leave the field empty for a missing return'") }}
             {%- if unit == 'decimal' %}
-            when unit_check.median_absolute > 1 then error({{ file_label }} || ': the median absolute factor return is '
+            when unit_check.median_absolute > 1 then {{ raise_error(file_label ~ " || ': the median absolute factor return is '
                 || round(unit_check.median_absolute, 4) || ', over 100% a period: the returns look like percent; '
-                || 'set the dbt var factor_models.return_unit to percent')
+                || 'set the dbt var factor_models.return_unit to percent'") }}
             else values_read.return_value * 100
             {%- else %}
-            when unit_check.median_absolute < 0.2 then error({{ file_label }} || ': the median absolute factor return is '
+            when unit_check.median_absolute < 0.2 then {{ raise_error(file_label ~ " || ': the median absolute factor return is '
                 || round(unit_check.median_absolute, 4) || '%, under 0.2% a period: the returns look like decimals '
-                || '(0.05 = 5%); set the dbt var factor_models.return_unit to decimal')
+                || '(0.05 = 5%); set the dbt var factor_models.return_unit to decimal'") }}
             else values_read.return_value
             {%- endif %}
         end as return_pct,

@@ -22,7 +22,7 @@ where false
 {%- else %}
 {%- set file_label = "'factor publications file " ~ (path | replace("'", "''")) ~ "'" %}
 {%- if execute %}
-    {%- set header = run_query("describe select * from " ~ source('factor_publications', 'factor_publications_file')).columns['column_name'].values() | list %}
+    {%- set header = query_column_names("select * from " ~ source('factor_publications', 'factor_publications_file')) %}
     {%- set missing = (['factor'] + date_columns) | reject('in', header) | list %}
     {%- if missing %}
         {{ exceptions.raise_compiler_error("factor publications file " ~ path ~ " (dbt var factor_publications.path) "
@@ -45,7 +45,7 @@ parsed as (
         trim(coalesce(factor, '')) as factor,
         {%- for column in date_columns %}
         trim(coalesce({{ column }}, '')) as {{ column }}_text,
-        try_strptime(trim({{ column }}), '%Y-%m-%d')::date as {{ column }},
+        {{ date_from_iso_text('trim(' ~ column ~ ')') }} as {{ column }},
         {%- endfor %}
         min(ordinality + 1) over (partition by trim(coalesce(factor, ''))) as first_line_with_factor
     from source
@@ -56,18 +56,18 @@ checked_lines as (
 
     select
         case
-            when factor = '' then error({{ file_label }} || ' line ' || line_number
-                || ': the factor is empty; give the warehouse''s factor name or remove the line')
-            when line_number > first_line_with_factor then error({{ file_label }} || ' line ' || line_number
+            when factor = '' then {{ raise_error(file_label ~ " || ' line ' || line_number
+                || ': the factor is empty; give the warehouse''s factor name or remove the line'") }}
+            when line_number > first_line_with_factor then {{ raise_error(file_label ~ " || ' line ' || line_number
                 || ': factor ''' || factor || ''' is given again (first on line ' || first_line_with_factor
-                || '); keep one line per factor')
+                || '); keep one line per factor'") }}
             else factor
         end as factor,
         {%- for column in date_columns %}
         case
-            when {{ column }}_text != '' and {{ column }} is null then error({{ file_label }} || ' line '
-                || line_number || ', column {{ column }}: ''' || {{ column }}_text
-                || ''' does not read as a date yyyy-mm-dd; correct it, or leave the field empty for a missing date')
+            when {{ column }}_text != '' and {{ column }} is null then {{ raise_error(file_label ~ " || ' line '
+                || line_number || ', column " ~ column ~ ": ''' || " ~ column ~ "_text
+                || ''' does not read as a date yyyy-mm-dd; correct it, or leave the field empty for a missing date'") }}
             else {{ column }}
         end as {{ column }},
         {%- endfor %}
@@ -83,8 +83,8 @@ final as (
         factor,
         sample_start,
         case
-            when sample_end < sample_start then error({{ file_label }} || ' line ' || line_number
-                || ': sample_end ' || sample_end || ' is before sample_start ' || sample_start || '; correct one of them')
+            when sample_end < sample_start then {{ raise_error(file_label ~ " || ' line ' || line_number
+                || ': sample_end ' || sample_end || ' is before sample_start ' || sample_start || '; correct one of them'") }}
             else sample_end
         end as sample_end,
         publication_date,

@@ -20,7 +20,7 @@ where false
 {%- set columns = panel_columns() %}
 {%- set file_label = panel_literal("benchmark file '" ~ benchmark_path ~ "'") %}
 {%- if execute %}
-    {%- set header = run_query("describe select * from " ~ source('panel', 'benchmark_file')).columns['column_name'].values() %}
+    {%- set header = query_column_names("select * from " ~ source('panel', 'benchmark_file')) %}
     {%- for required in ['period', 'return'] if required not in header %}
         {{ exceptions.raise_compiler_error("benchmark file '" ~ benchmark_path ~ "' (dbt var panel.benchmark_path) has "
             ~ "no column '" ~ required ~ "'; its columns are " ~ header | reject('in', ['filename', 'ordinality'])
@@ -38,10 +38,10 @@ read as (
 
     select
         cast(ordinality + 1 as integer) as line_number,
-        "period" as period_text,
-        "return" as return_text,
-        {{ panel_period('"period"', columns) }} as period,
-        {{ parse_number('trim("return")') }} as return_value
+        {{ quoted_identifier('period') }} as period_text,
+        {{ quoted_identifier('return') }} as return_text,
+        {{ panel_period(quoted_identifier('period'), columns) }} as period,
+        {{ parse_number('trim(' ~ quoted_identifier('return') ~ ')') }} as return_value
     from source
 
 ),
