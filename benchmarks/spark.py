@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.common import load_average_line
+from benchmarks.common import add_panel_options, load_average_line
 from benchmarks.panel import EVERY_SQL_MODEL, dbt_command, dbt_measured, describe, run_measured
 
 
@@ -39,11 +39,8 @@ def main(argv=None):
     from factor_warehouse.sources.panel_demo import write_panel
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--stocks", type=int, default=2000, help="mean stocks per month (default 2000)")
-    parser.add_argument("--months", type=int, default=240, help="months (default 240)")
-    parser.add_argument("--characteristics", type=int, default=100, help="characteristics (default 100)")
+    add_panel_options(parser, stocks=2000, months=240, characteristics=100)
     parser.add_argument("--pairs", type=int, default=1, help="DuckDB/Spark pairs (default 1)")
-    parser.add_argument("--workdir", help="directory for the panel, warehouses and logs (default: a temp dir)")
     options = parser.parse_args(argv)
 
     workdir = Path(options.workdir or tempfile.mkdtemp(prefix="bench_spark_"))
