@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 from factor_warehouse.cli import build as runner
 from factor_warehouse.cli.dbt_runner import dbt_output_to, run_dbt
@@ -31,8 +32,9 @@ def selecting(*selection):
     return run
 
 
-def test_the_default_output_is_a_line_per_model_the_projects_own_lines_and_a_summary(tmp_path, capsys):
+def test_the_default_output_is_a_line_per_model_the_projects_own_lines_and_a_summary(tmp_path, monkeypatch, capsys):
     database = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))  # this build's log only, rotated files included
 
     status, out, err = run_main(["--kaggle-dir", str(KAGGLE_SAMPLE_DIR), "--database", str(database),
                                  "--report", str(tmp_path / "report.html")], capsys)
@@ -60,7 +62,8 @@ def test_the_default_output_is_a_line_per_model_the_projects_own_lines_and_a_sum
     assert "partial parsing" not in out
     assert ANSI_ESCAPE not in out + err
     # dbt's log file still has everything, a line per test included
-    log = open(log_file, encoding="utf-8").read()
+    assert Path(log_file).parent == tmp_path / "logs"
+    log = "".join(path.read_text(encoding="utf-8") for path in Path(log_file).parent.glob("dbt.log*"))
     assert re.search(r" of \d+ PASS not_null_", log) and "MIC adapter: factor_mic: " in log
 
 
