@@ -118,7 +118,7 @@ def test_a_factor_the_warehouse_lacks_is_a_warning(built):
     (["factor,sample_start,sample_end,publication_date", "be_me,2002-01-01,2001-12-31,2002-06-30"],
      "line 2: sample_end 2001-12-31 is before sample_start 2002-01-01"),
     (["Acronym,SampleStartYear,SampleEndYear,Year", "be_me,1990,2001,2002"],
-     "has no column(s) factor, sample_start, sample_end, publication_date"),
+     "has no columns 'factor', 'sample_start', 'sample_end', 'publication_date'; its columns are Acronym"),
 ])
 def test_a_bad_publications_file_stops_the_build_with_its_file_and_line(built, tmp_path, lines, expected):
     database = tmp_path / "warehouse.duckdb"

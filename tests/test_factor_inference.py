@@ -245,6 +245,8 @@ def test_raw_stock_returns_put_the_capm_market_in_excess_of_the_risk_free_column
      "line 3, column SMB: 'abc' is not a finite number"),
     (["period,Mkt-RF,SMB,HML,RF", "200102,0.011,0.005,0.003,0.002", "200103,0.012,0.001,0.002,0.002"],
      "the returns look like decimals"),
+    (["date,Mkt-RF,SMB,HML,RF", "200102,1.1,0.5,0.3,0.2"],
+     "(dbt var factor_models.path) has no column 'period'; its columns are date, Mkt-RF, SMB, HML, RF. Name the first column period"),
 ])
 def test_a_bad_factor_file_stops_the_build_with_its_file_and_line(built, tmp_path, lines, expected):
     path, messages = build_with_file(built, tmp_path, lines)

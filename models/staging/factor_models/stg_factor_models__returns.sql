@@ -17,19 +17,14 @@ where false
 {%- else %}
 {%- set file_label = "'factor model file " ~ (path | replace("'", "''")) ~ "'" %}
 {%- set unit = factor_models_setting('return_unit') %}
-{%- set header = [] %}
+{%- set header = csv_input_columns(source('factor_models', 'factor_returns_file'), "factor model file " ~ path
+    ~ " (dbt var factor_models.path)", ['period'], "Name the first column period (Ken French's files leave it unnamed)") %}
+{%- set risk_free = factor_models_setting('risk_free_column') %}
+{%- if execute and risk_free is not none and risk_free not in header %}
+    {{ exceptions.raise_compiler_error("dbt var factor_models.risk_free_column '" ~ risk_free ~ "' is not a column of '"
+        ~ path ~ "'; its columns are " ~ header | join(', ')) }}
+{%- endif %}
 {%- if execute %}
-    {%- set header = query_column_names("select * from " ~ source('factor_models', 'factor_returns_file')) | reject('equalto', 'ordinality') | list %}
-    {%- if 'period' not in header %}
-        {{ exceptions.raise_compiler_error("factor model file '" ~ path ~ "' (dbt var factor_models.path) has no column "
-            ~ "'period'; its columns are " ~ header | join(', ') ~ ". Name the first column period (Ken French's "
-            ~ "files leave it unnamed)") }}
-    {%- endif %}
-    {%- set risk_free = factor_models_setting('risk_free_column') %}
-    {%- if risk_free is not none and risk_free not in header %}
-        {{ exceptions.raise_compiler_error("dbt var factor_models.risk_free_column '" ~ risk_free ~ "' is not a column of '"
-            ~ path ~ "'; its columns are " ~ header | join(', ')) }}
-    {%- endif %}
     {%- do factor_models_list(header | reject('equalto', 'period') | list) %}
 {%- endif %}
 

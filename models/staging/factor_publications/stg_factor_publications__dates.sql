@@ -21,16 +21,9 @@ where false
 
 {%- else %}
 {%- set file_label = "'factor publications file " ~ (path | replace("'", "''")) ~ "'" %}
-{%- if execute %}
-    {%- set header = query_column_names("select * from " ~ source('factor_publications', 'factor_publications_file')) %}
-    {%- set missing = (['factor'] + date_columns) | reject('in', header) | list %}
-    {%- if missing %}
-        {{ exceptions.raise_compiler_error("factor publications file " ~ path ~ " (dbt var factor_publications.path) "
-            ~ "has no column(s) " ~ missing | join(', ') ~ "; its columns are " ~ header | join(', ')
-            ~ ". Name them factor, sample_start, sample_end, publication_date (README 'Is it alpha?' maps "
-            ~ "OSAP's SignalDoc.csv onto them)") }}
-    {%- endif %}
-{%- endif %}
+{%- do csv_input_columns(source('factor_publications', 'factor_publications_file'), "factor publications file "
+    ~ path ~ " (dbt var factor_publications.path)", ['factor'] + date_columns, "Name them factor, sample_start, "
+    ~ "sample_end, publication_date (README 'Is it alpha?' maps OSAP's SignalDoc.csv onto them)") %}
 
 with source as (
 

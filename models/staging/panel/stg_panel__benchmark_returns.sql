@@ -19,14 +19,8 @@ where false
 {%- else %}
 {%- set columns = panel_columns() %}
 {%- set file_label = panel_literal("benchmark file '" ~ benchmark_path ~ "'") %}
-{%- if execute %}
-    {%- set header = query_column_names("select * from " ~ source('panel', 'benchmark_file')) %}
-    {%- for required in ['period', 'return'] if required not in header %}
-        {{ exceptions.raise_compiler_error("benchmark file '" ~ benchmark_path ~ "' (dbt var panel.benchmark_path) has "
-            ~ "no column '" ~ required ~ "'; its columns are " ~ header | reject('in', ['filename', 'ordinality'])
-            | join(', ') ~ ". Write its header as: period,return") }}
-    {%- endfor %}
-{%- endif %}
+{%- do csv_input_columns(source('panel', 'benchmark_file'), "benchmark file '" ~ benchmark_path
+    ~ "' (dbt var panel.benchmark_path)", ['period', 'return'], 'Write its header as: period,return') %}
 
 with source as (
 
