@@ -8,7 +8,9 @@
   numbers, for a table read from the input's rows (stock_periods, the accepted and rejected
   cells). Config period_lookback / period_lookahead: how many periods before / after its own (by
   periods.period_index) a period's rows read (factor_turnover 1, factor_ic its longest horizon -
-  1); 0 by default.
+  1); 0 by default. Config across_periods=true: a table of statistics across periods (its rows
+  need no period column), whose every row may read every period: built in full when any period
+  changed, left as it is when none did (and so is every incremental model above it).
   Table period_build_state holds, per model and period, the settings hash and the digest its rows
   were built from, and when (built_at: the start of that dbt command). The settings hash covers
   the code of the model and of every model and seed under it (with the project macros they call)
@@ -108,8 +110,12 @@
     {{ return(local_md5(parts | sort | join('\n'))) }}
 {%- endmacro %}
 
-{#- [lookback, lookahead] of a model node's own period reach -#}
+{#- [lookback, lookahead] of a model node's own period reach; across_periods: more periods than any
+    warehouse holds, every period -#}
 {% macro period_reach(node) -%}
+    {%- if node.config.get('across_periods') -%}
+        {{ return([10 ** 9, 10 ** 9]) }}
+    {%- endif -%}
     {{ return([node.config.get('period_lookback') or 0, node.config.get('period_lookahead') or 0] | map('int') | list) }}
 {%- endmacro %}
 

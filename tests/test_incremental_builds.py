@@ -138,6 +138,7 @@ def test_panel_changes_rebuild_only_their_periods_and_equal_a_cold_build(months,
                   "factor_fama_macbeth_slopes", "factor_turnover"):
         assert rebuilt_periods(database, model) == {new}, model
     assert rebuilt_periods(database, "factor_ic") == set(dates[-12:])
+    assert rebuilt_periods(database, "factor_duplicates") == set(dates)  # across periods: built in full
 
     # the last month changed: a characteristic of it doubled
     doubled = f"* replace (case when eom = date '{new}' then be_me * 2 else be_me end as be_me)"
@@ -161,7 +162,7 @@ def test_panel_changes_rebuild_only_their_periods_and_equal_a_cold_build(months,
     assert rebuilt_periods(database, "factor_turnover") == {dates[DROPPED_MONTH + 1]}
     assert rebuilt_periods(database, "factor_ic") == set(dates[DROPPED_MONTH - 11:DROPPED_MONTH])
 
-    # nothing changed: no period is recomputed
+    # nothing changed: no period is recomputed, and no table across periods (factor_duplicates)
     before = last_build_time(database)
     build(database, panel_vars(panel))
     assert last_build_time(database) == before

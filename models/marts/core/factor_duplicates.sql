@@ -7,7 +7,9 @@
 -- a hash sample of at most factor_duplicates_sample_stock_periods stock-periods (all values equal,
 -- or rank correlation above 0.9, over at least 3 shared), and each candidate is then checked on
 -- all the stock-periods its factors share: every number in the table is from that check.
+-- Built again only when a period of the input changed (across_periods, macros/period_increments.sql).
 
+{{ config(materialized='period_table', across_periods=true) }}
 {%- set sample_size = var('factor_duplicates_sample_stock_periods') | int %}
 {%- set min_shared = var('factor_duplicates_min_shared') | int %}
 
@@ -19,6 +21,7 @@ factor_values as {{ cte_not_materialized() }} (
 
     select stock_key, period, factor_key, value, pct_rank
     from {{ ref('int_factor_values') }}
+    where {{ period_filter('period') }}
 
 ),
 
@@ -26,6 +29,7 @@ stock_periods as (
 
     select stock_id, stock_key, period
     from {{ ref('stock_periods') }}
+    where {{ period_filter('period') }}
 
 ),
 
