@@ -8,29 +8,22 @@
 {%- set value_column = panel_column('value_column', columns) %}
 {%- set is_text = columns['is_text'] or columns['types'].get(value_column) == 'VARCHAR' %}
 
-with source as (
+-- not materialized: a wide Parquet panel is unpivoted one column a branch, each reading the source
+with source as {{ cte_not_materialized() }} (
 
     select * from {{ source('panel', 'panel_file') }}
 
 ),
 
 {% if panel_setting('shape') == 'wide' -%}
-{%- set wide_values -%}
-select
-    {{ panel_row_keys(columns) | indent(4) }},
-    {%- for characteristic in columns['characteristics'] %}
-    {{ panel_field(characteristic, columns) | indent(4) }} as {{ panel_identifier(characteristic) }}
-        {{- ',' if not loop.last }}
-    {%- endfor %}
-from source
-{%- endset -%}
-{%- set factor_names = {} -%}
+{%- set fields = {} -%}
 {%- for characteristic in columns['characteristics'] -%}
-    {%- do factor_names.update({characteristic: columns['factor_names'].get(characteristic, characteristic)}) -%}
+    {%- do fields.update({columns['factor_names'].get(characteristic, characteristic): panel_field(characteristic, columns)}) -%}
 {%- endfor %}
 long_values as (
 
-    {{ unpivot_columns(wide_values, factor_names, '__panel_factor', '__panel_value') }}
+    {{ unpivot_columns('source', panel_row_keys(columns), fields, '__panel_factor', '__panel_value',
+        columnar=panel_file_format() == 'parquet') | indent(4) }}
 
 ),
 {%- else -%}
