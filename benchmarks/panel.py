@@ -164,6 +164,27 @@ def describe(run):
     return f"{run['seconds']:.1f} s (CPU {run['cpu_seconds']:.1f} s), peak RSS {run['peak_rss_mb']:,.0f} MB"
 
 
+def compare_pairs(pairs, first, second, labels):
+    """`first(pair)` then `second(pair)` (run_measured results), `pairs` times, stopping on a failed
+    run; the report lines, each printed as it comes: every pair's figures and its ratio second / first
+    (wall and CPU), then their medians. labels: the two runs' names."""
+    ratios = {"seconds": [], "cpu_seconds": []}
+    lines = []
+    for pair in range(pairs):
+        runs = first(pair), second(pair)
+        failed = runs[0]["failed"] or runs[1]["failed"]
+        if failed:
+            raise SystemExit(f"a build failed: {failed}")
+        for measure, values in ratios.items():
+            values.append(runs[1][measure] / runs[0][measure])
+        lines.append(f"    pair {pair + 1}: {labels[0]} {describe(runs[0])} | {labels[1]} {describe(runs[1])} | "
+                     f"ratio {ratios['seconds'][-1]:.2f}, CPU {ratios['cpu_seconds'][-1]:.2f}")
+        print(lines[-1], flush=True)
+    lines.append(f"    {labels[1]} / {labels[0]}: median {statistics.median(ratios['seconds']):.2f}, "
+                 f"CPU {statistics.median(ratios['cpu_seconds']):.2f}")
+    return lines
+
+
 def report(options, pairs, compared, rebuild_runs):
     lines = [f"panel: {options.stocks:,} stocks x {options.months:,} months x {options.characteristics} characteristics",
              "same work (dbt run of ranks and median split | polars script), whole processes:"]

@@ -13,14 +13,14 @@ it is not a test.
 """
 
 import argparse
+import functools
 import shutil
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 from benchmarks.common import load_average_line
-from benchmarks.panel import dbt_measured, describe
+from benchmarks.panel import compare_pairs, dbt_measured
 
 PANEL_KEYS = {"market_equity_column": "market_equity", "exchange_column": "exchange"}
 ONE_SCHEME = [{"name": "equal"}]
@@ -44,6 +44,14 @@ def write_panel_with_exchange(workdir, stocks, months, characteristics):
     return panel
 
 
+def scheme_build(args, log_name, schemes, seeded, panel, workdir, pair):
+    """`dbt <args>` with the portfolio schemes `schemes`, measured, into a fresh copy of the seeded warehouse."""
+    database = workdir / "schemes.duckdb"
+    shutil.copyfile(seeded, database)
+    return dbt_measured(args, database, panel, workdir, f"{log_name}_{pair}.log", panel_keys=PANEL_KEYS,
+                        dbt_vars={"portfolio_schemes": schemes})
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stocks", type=int, default=1000, help="mean stocks per month (default 1000)")
@@ -63,24 +71,10 @@ def main(argv=None):
     lines = [f"panel: {options.stocks:,} stocks x {options.months:,} months x {options.characteristics} "
              "characteristics; one scheme [equal] against three [equal, vw_nyse, jkp], cold builds"]
     for build, args in BUILDS.items():
-        ratios = {"seconds": [], "cpu_seconds": []}
         lines.append(f"{build} (dbt {' '.join(args)}):")
-        for pair in range(options.pairs):
-            runs = {}
-            for label, schemes in (("one", ONE_SCHEME), ("three", THREE_SCHEMES)):
-                database = workdir / "schemes.duckdb"
-                shutil.copyfile(seeded, database)
-                runs[label] = dbt_measured(args, database, panel, workdir, f"{label}_{build[:5]}_{pair}.log",
-                                           panel_keys=PANEL_KEYS, dbt_vars={"portfolio_schemes": schemes})
-            if runs["one"]["failed"] or runs["three"]["failed"]:
-                raise SystemExit(f"a build failed: {runs['one']['failed'] or runs['three']['failed']}")
-            for measure, values in ratios.items():
-                values.append(runs["three"][measure] / runs["one"][measure])
-            lines.append(f"    pair {pair + 1}: one {describe(runs['one'])} | three {describe(runs['three'])} | "
-                         f"ratio {ratios['seconds'][-1]:.2f}, CPU {ratios['cpu_seconds'][-1]:.2f}")
-            print(lines[-1], flush=True)
-        lines.append(f"    three / one: median {statistics.median(ratios['seconds']):.2f}, "
-                     f"CPU {statistics.median(ratios['cpu_seconds']):.2f}")
+        builds = [functools.partial(scheme_build, args, f"{label}_{build[:5]}", schemes, seeded, panel, workdir)
+                  for label, schemes in (("one", ONE_SCHEME), ("three", THREE_SCHEMES))]
+        lines += compare_pairs(options.pairs, *builds, ("one", "three"))
     lines.append(load_average_line())
     print("\n".join(lines))
     return 0

@@ -13,13 +13,12 @@ included) and peak RSS, and the ratios Spark / DuckDB; it is not a test.
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 from benchmarks.common import add_panel_options, load_average_line
-from benchmarks.panel import EVERY_SQL_MODEL, dbt_command, dbt_measured, describe, run_measured
+from benchmarks.panel import EVERY_SQL_MODEL, compare_pairs, dbt_command, dbt_measured, run_measured
 
 
 def spark_run(panel, workdir, pair):
@@ -55,21 +54,13 @@ def main(argv=None):
     lines = [f"panel: {options.stocks:,} stocks x {options.months:,} months x {options.characteristics} "
              f"characteristics ({written.rows:,} stock-months); dbt {' '.join(EVERY_SQL_MODEL)}, cold, DuckDB "
              "against the spark target (local[2])"]
-    ratios = {"seconds": [], "cpu_seconds": []}
-    for pair in range(options.pairs):
-        database = workdir / "warehouse.duckdb"
+    database = workdir / "warehouse.duckdb"
+
+    def duckdb_run(pair):
         shutil.copyfile(seeded, database)
-        duck = dbt_measured(EVERY_SQL_MODEL, database, panel, workdir, f"duckdb_run_{pair}.log")
-        spark = spark_run(panel, workdir, pair)
-        if duck["failed"] or spark["failed"]:
-            raise SystemExit(f"a build failed: {duck['failed'] or spark['failed']}")
-        for measure, values in ratios.items():
-            values.append(spark[measure] / duck[measure])
-        lines.append(f"    pair {pair + 1}: DuckDB {describe(duck)} | Spark {describe(spark)} | "
-                     f"ratio {ratios['seconds'][-1]:.2f}, CPU {ratios['cpu_seconds'][-1]:.2f}")
-        print(lines[-1], flush=True)
-    lines.append(f"    Spark / DuckDB: median {statistics.median(ratios['seconds']):.2f}, "
-                 f"CPU {statistics.median(ratios['cpu_seconds']):.2f}")
+        return dbt_measured(EVERY_SQL_MODEL, database, panel, workdir, f"duckdb_run_{pair}.log")
+
+    lines += compare_pairs(options.pairs, duckdb_run, lambda pair: spark_run(panel, workdir, pair), ("DuckDB", "Spark"))
     lines.append(load_average_line())
     print("\n".join(lines))
     return 0
