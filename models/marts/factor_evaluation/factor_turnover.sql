@@ -98,8 +98,8 @@ previous_factor_periods as (
 
 -- every stock's portfolio and rank with its own of the previous period, if any: one join
 -- serves both measures (a portfolio row is a ranked value: factor_portfolios holds every
--- value of factor_values)
-stock_transitions as {{ cte_materialized() }} (
+-- value of factor_values); read once, by memberships
+stock_transitions as (
 
     select
         current_portfolios.scheme,
@@ -134,6 +134,8 @@ stock_transitions as {{ cte_materialized() }} (
 
 ),
 
+-- per portfolio: its membership counts and weights, and the sums over its stocks ranked in both
+-- periods that rank_autocorrelations adds up per factor-period (one pass over the transitions)
 memberships as (
 
     select
@@ -147,26 +149,55 @@ memberships as (
         sum(weight * cost_pct) filter (where previous_portfolio is distinct from portfolio) as new_weight_cost,
         sum(weight) filter (where leaving_portfolio is distinct from portfolio) as entering_weight,
         sum(weight * cost_pct) filter (where leaving_portfolio is distinct from portfolio) as entering_weight_cost,
-        sum(weight) as total_weight
+        sum(weight) as total_weight,
+        count(previous_pct_rank) as n_ranked_both,
+        min(pct_rank) filter (where previous_pct_rank is not null) as rank_min,
+        max(pct_rank) filter (where previous_pct_rank is not null) as rank_max,
+        min(previous_pct_rank) as previous_rank_min,
+        max(previous_pct_rank) as previous_rank_max,
+        sum(pct_rank) filter (where previous_pct_rank is not null) as rank_sum,
+        sum(previous_pct_rank) as previous_rank_sum,
+        sum(pct_rank * pct_rank) filter (where previous_pct_rank is not null) as rank_square_sum,
+        sum(previous_pct_rank * previous_pct_rank) as previous_rank_square_sum,
+        sum(pct_rank * previous_pct_rank) as rank_product_sum
     from stock_transitions
     group by scheme, factor_key, period, portfolio
 
 ),
 
+rank_sums as (
+
+    select
+        scheme,
+        factor_key,
+        period,
+        cast(sum(n_ranked_both) as bigint) as n_stocks,
+        min(rank_min) < max(rank_max) and min(previous_rank_min) < max(previous_rank_max) as ranks_vary,
+        sum(rank_sum) as rank_sum,
+        sum(previous_rank_sum) as previous_rank_sum,
+        sum(rank_square_sum) as rank_square_sum,
+        sum(previous_rank_square_sum) as previous_rank_square_sum,
+        sum(rank_product_sum) as rank_product_sum
+    from memberships
+    group by scheme, factor_key, period
+
+),
+
+-- Pearson's r from the sums; a rank the same for all stocks ranked in both periods gives none
 rank_autocorrelations as (
 
     select
         scheme,
         factor_key,
         period,
-        count(previous_pct_rank) as rank_autocorrelation_n_stocks,
+        n_stocks as rank_autocorrelation_n_stocks,
         case
-            when var_pop(pct_rank) filter (where previous_pct_rank is not null) > 0
-                and var_pop(previous_pct_rank) > 0
-                then corr(pct_rank, previous_pct_rank)
+            when ranks_vary
+                then (n_stocks * rank_product_sum - rank_sum * previous_rank_sum)
+                    / sqrt((n_stocks * rank_square_sum - rank_sum * rank_sum)
+                        * (n_stocks * previous_rank_square_sum - previous_rank_sum * previous_rank_sum))
         end as rank_autocorrelation
-    from stock_transitions
-    group by scheme, factor_key, period
+    from rank_sums
 
 ),
 
