@@ -25,20 +25,18 @@
 
 {#
   A rank score for a Pearson correlation of ranks: twice the average rank (ties share the mean of
-  the ranks they span, as in pct_rank) minus the partition's row count n, over the rows of
-  `value_column`'s partition (the column has no nulls): whole numbers from 2 - n to n. Within a
-  partition it is 2n times pct_rank minus n, so its correlation is pct_rank's, on exact integers;
-  divided = true divides it by n (2 pct_rank - 1, the same shift whatever n) for a correlation
-  over partitions of different sizes. The last rank of tied rows is the count of rows up to them.
+  the ranks they span, as in pct_rank) over the rows of `value_column`'s partition (the column has
+  no nulls): whole numbers from 2 to 2n, 2n times pct_rank, so their correlation is pct_rank's, on
+  exact integers, with one window sort and no count over the partition. divided = true divides it
+  by the partition's row count n (twice pct_rank) for a correlation over partitions of different
+  sizes. The last rank of tied rows is the count of rows up to them.
   Usage: {{ rank_score('value', ['pair_group']) }}
 #}
 {% macro rank_score(value_column, partition_by, divided=false) -%}
     {%- set partition = 'partition by ' ~ partition_by | join(', ') -%}
     {%- set window = partition ~ ' order by ' ~ value_column -%}
-    {%- set count = 'count(*) over (' ~ partition ~ ')' -%}
     (
         rank() over ({{ window }})
         + count(*) over ({{ window }} range between unbounded preceding and current row)
-        - {{ count }}
-    ){{ ' / ' ~ count if divided }}
+    ){{ ' / count(*) over (' ~ partition ~ ')' if divided }}
 {%- endmacro %}
