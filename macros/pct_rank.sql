@@ -27,7 +27,8 @@
   A rank score for a Pearson correlation of ranks: twice the average rank (ties share the mean of
   the ranks they span, as in pct_rank) over the rows of `value_column`'s partition (the column has
   no nulls): whole numbers from 2 to 2n, 2n times pct_rank, so their correlation is pct_rank's, on
-  exact integers, with one window sort and no count over the partition. divided = true divides it
+  exact integers (wide_integer: n times a sum of products is up to 4n^4, past 64 bits from n = 38,000),
+  with one window sort and no count over the partition. divided = true divides it
   by the partition's row count n (twice pct_rank) for a correlation over partitions of different
   sizes. The last rank of tied rows is the count of rows up to them.
   Usage: {{ rank_score('value', ['pair_group']) }}
@@ -35,8 +36,11 @@
 {% macro rank_score(value_column, partition_by, divided=false) -%}
     {%- set partition = 'partition by ' ~ partition_by | join(', ') -%}
     {%- set window = partition ~ ' order by ' ~ value_column -%}
+    {%- set score -%}
     (
         rank() over ({{ window }})
         + count(*) over ({{ window }} range between unbounded preceding and current row)
-    ){{ ' / count(*) over (' ~ partition ~ ')' if divided }}
+    )
+    {%- endset -%}
+    {{ score ~ ' / count(*) over (' ~ partition ~ ')' if divided else wide_integer(score) }}
 {%- endmacro %}
