@@ -44,3 +44,16 @@
     {%- endset -%}
     {{ score ~ ' / count(*) over (' ~ partition ~ ')' if divided else wide_integer(score) }}
 {%- endmacro %}
+
+{#
+  Pearson's r of x and y from n and their sums (of x, y, x squared, y squared, x times y), as
+  rank_score's sums are taken: exact up to the division when the sums are integers (each variance
+  term cast to double, so that their product cannot overflow). The caller says when it is undefined
+  (an x or a y the same for all rows).
+  Usage: {{ correlation_from_sums('n', 'x_sum', 'y_sum', 'x_square_sum', 'y_square_sum', 'product_sum') }}
+#}
+{% macro correlation_from_sums(n, x_sum, y_sum, x_square_sum, y_square_sum, product_sum) -%}
+    ({{ n }} * {{ product_sum }} - {{ x_sum }} * {{ y_sum }})
+        / sqrt(cast({{ n }} * {{ x_square_sum }} - {{ x_sum }} * {{ x_sum }} as double)
+            * cast({{ n }} * {{ y_square_sum }} - {{ y_sum }} * {{ y_sum }} as double))
+{%- endmacro %}

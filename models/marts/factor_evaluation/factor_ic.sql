@@ -197,9 +197,8 @@ rank_correlations as (
         n_stocks,
         case
             when ranks_vary
-                then (n_stocks * product_sum - value_sum * alpha_sum)
-                    / sqrt(cast(n_stocks * value_square_sum - value_sum * value_sum as double)
-                        * cast(n_stocks * alpha_square_sum - alpha_sum * alpha_sum as double))
+                then {{ correlation_from_sums(
+                    'n_stocks', 'value_sum', 'alpha_sum', 'value_square_sum', 'alpha_square_sum', 'product_sum') }}
         end as rank_ic
     from rank_sums
 

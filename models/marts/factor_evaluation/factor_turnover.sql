@@ -193,9 +193,8 @@ rank_autocorrelations as (
         n_stocks as rank_autocorrelation_n_stocks,
         case
             when ranks_vary
-                then (n_stocks * rank_product_sum - rank_sum * previous_rank_sum)
-                    / sqrt((n_stocks * rank_square_sum - rank_sum * rank_sum)
-                        * (n_stocks * previous_rank_square_sum - previous_rank_sum * previous_rank_sum))
+                then {{ correlation_from_sums('n_stocks', 'rank_sum', 'previous_rank_sum', 'rank_square_sum',
+                    'previous_rank_square_sum', 'rank_product_sum') }}
         end as rank_autocorrelation
     from rank_sums
 
