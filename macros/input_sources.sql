@@ -7,7 +7,9 @@
   (models/staging/_staging__docs.md) with one model per role, named stg_<source>__<role> in
   models/staging/<source>/, each starting with {{ config(enabled=input_source() == '<source>') }}.
   Only the contract views models/staging/stg_input__<role>.sql call input_model; everything above
-  staging refs those views and never asks which source is configured.
+  staging refs those views and never asks which source is configured. `source_period_test`
+  (optional; absent: no test): the macro (column, periods) that bounds the values' source_period
+  for a list of periods (macro input_source_period_test).
 #}
 {% macro input_sources() -%}
     {%- set panel = var('panel') or {} -%}
@@ -17,8 +19,10 @@
             'missing_benchmark': none if panel.get('benchmark_path') is not none
                 else 'the panel has no benchmark series; name a CSV of period,return in the dbt var panel.benchmark_path',
             'adapters': none,
+            'source_period_test': panel_source_period_test,
         },
-        'kaggle': {'chosen': true, 'missing_benchmark': none, 'adapters': ['duckdb']},
+        'kaggle': {'chosen': true, 'missing_benchmark': none, 'adapters': ['duckdb'],
+                   'source_period_test': kaggle_source_period_test},
     }) -}}
 {%- endmacro %}
 
@@ -43,4 +47,13 @@
         {{ exceptions.raise_compiler_error("input_model: unknown role '" ~ role ~ "'; the roles are " ~ roles | join(', ')) }}
     {%- endif -%}
     {{- return(ref('stg_' ~ input_source() ~ '__' ~ role)) -}}
+{%- endmacro %}
+
+{#- SQL: a test on the input values' column source_period (the period as the file writes it) that
+    every value of the periods `periods` passes ('yyyy-mm-dd' texts, none for the null period), and
+    that an engine checks against a file's block statistics, so that a scan for a few periods skips
+    the blocks of the others; values of other periods may pass too (a filter on period follows). -#}
+{% macro input_source_period_test(column, periods) -%}
+    {%- set bounds = input_sources()[input_source()].get('source_period_test') -%}
+    {{- bounds(column, periods) if bounds is not none else 'true' -}}
 {%- endmacro %}

@@ -222,6 +222,35 @@
     {%- endif -%}
 {%- endmacro %}
 
+{# The panel's input_source_period_test: bounds on the period column as the file types it, over the
+   span of the periods (the first one's month or year to the last one's end), that a Parquet reader
+   checks against each row group's statistics: a file sorted by period is read only where the
+   periods are. A text column, or the null period among them, gets no bounds (true). Numbers are
+   widened by one, since panel_period rounds a fraction. #}
+{% macro panel_source_period_test(column, periods) -%}
+    {%- set columns = panel_columns() -%}
+    {%- set type = columns['types'].get(panel_column('period_column', columns), 'VARCHAR').split('(')[0] -%}
+    {%- set period_type = panel_period_type(columns) -%}
+    {%- set dates = periods | reject('none') | map('string') | sort | list -%}
+    {%- if none in periods or not dates -%}
+        {{- return('true') -}}
+    {%- endif -%}
+    {%- set first = dates[0][:4] ~ ('-01-01' if panel_frequency(columns) == 'yearly' else dates[0][4:8] ~ '01') -%}
+    {%- set last = dates[-1] -%}
+    {%- set numeric = type in ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT',
+                               'UINTEGER', 'UBIGINT', 'FLOAT', 'DOUBLE', 'DECIMAL'] -%}
+    {%- if period_type == 'date' and (type in ['DATE', 'TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S']) -%}
+        {%- set after_last = modules.datetime.date.fromisoformat(last) + modules.datetime.timedelta(days=1) -%}
+        ({{ column }} >= date '{{ first }}' and {{ column }} < date '{{ after_last.isoformat() }}')
+    {%- elif period_type == 'yyyymm' and numeric -%}
+        ({{ column }} between {{ (first[:4] ~ first[5:7]) | int - 1 }} and {{ (last[:4] ~ last[5:7]) | int + 1 }})
+    {%- elif period_type == 'year' and numeric -%}
+        ({{ column }} between {{ first[:4] | int - 1 }} and {{ last[:4] | int + 1 }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
 {# SQL: the readable label of a period column: '2018' for yearly data, '2018-01' for monthly. #}
 {% macro panel_period_label(period, columns) -%}
     {%- if panel_frequency(columns) == 'monthly' -%}

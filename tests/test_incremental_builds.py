@@ -174,6 +174,27 @@ def test_panel_changes_rebuild_only_their_periods_and_equal_a_cold_build(months,
     assert rebuilt_periods(database, "factor_portfolio_alpha") == periods_of(database, "factor_portfolio_alpha")
 
 
+@pytest.mark.parametrize("period_written_as", ["year(eom) * 100 + month(eom)", "cast(eom as timestamp) + interval 23 hour"],
+                         ids=["yyyymm_numbers", "timestamps_in_the_last_hour"])
+def test_a_month_appended_reads_its_rows_whatever_the_period_column_type(months, tmp_path, period_written_as):
+    """An increment reads the input through bounds on the period column as the file types it
+    (macro panel_source_period_test): numbers, or timestamps up to the month's last hour, still
+    reach every row of the month."""
+    dates, write = months
+    written = f"* replace ({period_written_as} as eom)"
+    panel = tmp_path / "panel" / "panel.parquet"
+    panel.parent.mkdir()
+    database = tmp_path / "incremental.duckdb"
+    write(panel, f"eom < date '{dates[-1]}'", written)
+    build(database, panel_vars(panel))
+    write(panel, select=written)
+    build(database, panel_vars(panel))
+    assert rebuilt_periods(database, "int_factor_values") == {dates[-1]}
+    reference = tmp_path / "cold.duckdb"
+    build(reference, panel_vars(panel))
+    assert tables_differing(database, reference) == {}
+
+
 def test_a_kaggle_year_added_rebuilds_its_year(tmp_path):
     files = tmp_path / "kaggle"
     write_demo_files(files, n_tickers=200)

@@ -14,6 +14,7 @@ final as (
     select
         {{ name_key('stock_id') }} as stock_key,
         period,
+        source_period,
         {{ name_key('factor') }} as factor_key,
         value
     from flagged

@@ -10,7 +10,7 @@ with accepted_cells as (
 
 rejected_cells as (
 
-    select * from {{ ref('int_factor_cells_rejected') }}
+    select {{ star_exclude(['source_period']) }} from {{ ref('int_factor_cells_rejected') }}
 
 ),
 

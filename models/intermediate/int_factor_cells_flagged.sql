@@ -27,6 +27,7 @@ flagged as (
         cells.source_file,
         cells.stock_id,
         cells.period,
+        cells.source_period,
         cells.line_number,
         cells.column_number,
         cells.factor,

@@ -17,7 +17,7 @@ stock_rows as (
 
 cell_values as (
 
-    select * from {{ ref('stg_input__values') }}
+    select {{ star_exclude(['source_period']) }} from {{ ref('stg_input__values') }}
 
 ),
 

@@ -6,6 +6,7 @@ select
     line_number,
     stock_id,
     period,
+    source_period,
     column_number,
     factor,
     cell_text,

@@ -14,6 +14,7 @@ renamed as (
         cast(line_number as integer) as line_number,
         ticker as stock_id,
         make_date(cast(fiscal_year as integer), 12, 31) as period,
+        fiscal_year as source_period,
         cast(column_number as integer) as column_number,
         factor,
         cell_text,

@@ -48,6 +48,7 @@ renamed as (
         cast(__panel_line as integer) as line_number,
         cast(__panel_id as {{ dbt.type_string() }}) as stock_id,
         {{ panel_period('__panel_period', columns) }} as period,
+        __panel_period as source_period,
         cast(null as integer) as column_number,
         __panel_factor as factor,
         cast({{ '__panel_value' if is_text else 'null' }} as {{ dbt.type_string() }}) as cell_text,

@@ -13,6 +13,7 @@ final as (
         cast(ordinality + 1 as integer) as line_number,
         symbol as stock_id,
         last_day(cast(strptime(month, '%Y-%m') as date)) as period,
+        month as source_period,
         cast(null as integer) as column_number,
         item as factor,
         amount as cell_text,
