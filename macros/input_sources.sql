@@ -42,7 +42,7 @@
 
 {#- The staging model of the active source that fills `role` of the contract. -#}
 {% macro input_model(role) -%}
-    {%- set roles = ['rows', 'values', 'columns', 'files', 'benchmark_returns', 'build_facts'] -%}
+    {%- set roles = ['rows', 'values', 'value_digests', 'columns', 'files', 'benchmark_returns', 'build_facts'] -%}
     {%- if role not in roles -%}
         {{ exceptions.raise_compiler_error("input_model: unknown role '" ~ role ~ "'; the roles are " ~ roles | join(', ')) }}
     {%- endif -%}

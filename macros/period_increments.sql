@@ -66,12 +66,39 @@
         ~ period_list_test('period', model.period_targets)) }}
 {%- endmacro %}
 
-{#- the input's rows of a group (a period) as n_rows and two order-independent sums of 64-bit row
-    hashes: content_sum without the columns `location` (where a row sits), provenance_sum with them -#}
-{% macro period_hash_sums(location) -%}
-    count(*) as n_rows,
+{#- the input's rows of a group (a period) as their count (named `count_name`) and two
+    order-independent sums of 64-bit row hashes: content_sum without the columns `location` (where a
+    row sits), provenance_sum with them -#}
+{% macro period_hash_sums(location, count_name='n_rows') -%}
+    count(*) as {{ count_name }},
     {{ row_hash_sum(location) }} as content_sum,
     {{ row_hash_sum() }} as provenance_sum
+{%- endmacro %}
+
+{#- The value_digests role of the staging contract from a source's values model `values_relation`:
+    per period and file, n_values and the two sums of period_hash_sums over its values (where a
+    value sits: file, line, column number). A source reading wide rows can do it cheaper without
+    unpivoting them (models/staging/panel/stg_panel__value_digests.sql). -#}
+{% macro value_digests_of(values_relation) -%}
+with cell_values as (
+
+    select source_file, line_number, stock_id, period, column_number, factor, cell_text, value
+    from {{ values_relation }}
+
+),
+
+final as (
+
+    select
+        period,
+        source_file,
+        {{ period_hash_sums(['source_file', 'line_number', 'column_number'], 'n_values') }}
+    from cell_values
+    group by period, source_file
+
+)
+
+select * from final
 {%- endmacro %}
 
 {#- the model and the models and seeds under it, as graph nodes -#}

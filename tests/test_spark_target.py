@@ -22,9 +22,9 @@ from tests.spark_build import build_on_spark
 
 PANEL_SETTINGS = {"sector_column": "sector"}
 # columns whose values differ between the targets by design, never compared: hashes of the input
-# (the period digests; the research tables' input_fingerprint, of rows whose keys are the target's)
-# and the time of the build
-PER_TARGET = {"digest", "content_digest", "input_fingerprint", "built_at", "computed_at"}
+# (the period digests and the value hash sums they add up; the research tables' input_fingerprint,
+# of rows whose keys are the target's) and the time of the build
+PER_TARGET = {"digest", "content_digest", "content_sum", "provenance_sum", "input_fingerprint", "built_at", "computed_at"}
 # the tables of the research runner on Spark (of dbt's Python models on DuckDB)
 RESEARCH_TABLES = {path.stem for path in (PROJECT_DIR / "python_models").glob("*/*.py")}
 # tables of the DuckDB build only: the state of its builds incremental by period (a Spark table is

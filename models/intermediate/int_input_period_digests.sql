@@ -1,10 +1,10 @@
 -- One row per period of the input (null: the rows whose period does not read): digests of its
 -- stock rows, characteristic values and benchmark return, each an order-independent sum of
--- 64-bit row hashes with the row count. content_digest leaves out where a row sits (source file,
--- line, column number), so rows added to another period of a file leave it unchanged; digest
--- covers those too, for the incremental tables that carry them (macros/period_increments.sql).
--- And the period's count of input values, in all and per file (data_loss, the factor batches),
--- counted in the same scan.
+-- 64-bit row hashes with the row count (the values' sums per file come summed from the source,
+-- stg_input__value_digests). content_digest leaves out where a row sits (source file, line,
+-- column number), so rows added to another period of a file leave it unchanged; digest covers
+-- those too, for the incremental tables that carry them (macros/period_increments.sql). And the
+-- period's count of input values, in all and per file (data_loss, the factor batches).
 {{ config(materialized='table') }}
 
 with
@@ -15,9 +15,9 @@ stock_rows as (
 
 ),
 
-cell_values as (
+value_file_sums as (
 
-    select {{ star_exclude(['source_period']) }} from {{ ref('stg_input__values') }}
+    select * from {{ ref('stg_input__value_digests') }}
 
 ),
 
@@ -35,23 +35,15 @@ row_sums as (
 
 ),
 
-value_file_sums as (
-
-    select period, source_file, {{ period_hash_sums(['source_file', 'line_number', 'column_number']) }}
-    from cell_values
-    group by period, source_file
-
-),
-
 -- the sums are additive: a period's are its files' sums
 value_sums as (
 
     select
         period,
-        cast(sum(n_rows) as bigint) as n_rows,
+        cast(sum(n_values) as bigint) as n_rows,
         sum(content_sum) as content_sum,
         sum(provenance_sum) as provenance_sum,
-        {{ struct_array_agg({'source_file': 'source_file', 'n_values': 'n_rows'}, 'source_file') }} as values_per_file
+        {{ struct_array_agg({'source_file': 'source_file', 'n_values': 'n_values'}, 'source_file') }} as values_per_file
     from value_file_sums
     group by period
 

@@ -1,0 +1,2 @@
+{{ config(enabled=input_source() == 'toy') }}
+{{ value_digests_of(ref('stg_toy__values')) }}
