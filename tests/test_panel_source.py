@@ -21,6 +21,9 @@ COMPARED_TABLES = {
     "factor_values": "select stock_id, period, factor, value, pct_rank from factor_values",
     "factor_portfolio_alpha": "select factor, period, portfolio, n_stocks, mean_alpha from factor_portfolio_alpha",
     "factor_summary": "select factor, mean_spread, spread_t_statistic, mean_rank_ic from factor_summary",
+    # counted from a wide panel's rows (stg_panel__value_digests), from a long panel's values
+    "data_loss": "select period, sum(input_values) as input_values, sum(quarantined_values) as quarantined_values"
+                 " from data_loss group by period",
 }
 
 
@@ -176,6 +179,11 @@ def test_bad_rows_and_values_of_a_panel_are_quarantined_with_their_reason_and_re
         assert connection.sql("select missing_markers from input_files").fetchall() == [(1,)]
         assert connection.sql("select count(*) from factor_values where stock_id = '102' and factor = 'be_me'"
                               ).fetchone() == (0,)
+        # the digests count a wide panel's values from its rows: as many as the unpivot gives, per file
+        # and period, the NaN and the period that does not read (null) included
+        counts = "select period, source_file, {} from {} group by all order by all"
+        assert (connection.sql(counts.format("sum(n_values)", "stg_input__value_digests")).fetchall()
+                == connection.sql(counts.format("count(*)", "stg_input__values")).fetchall())
     statuses = {r.node.name: str(r.status) for r in result.result.results}
     assert statuses["core_input_rows_reconcile"] == "pass"
     assert statuses["core_input_files_accounted"] == "pass"

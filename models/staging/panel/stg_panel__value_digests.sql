@@ -34,7 +34,7 @@ value_rows as (
     select
         {{ panel_row_keys(columns) | indent(8) }},
         {{ values_hash(hashed) }} as __panel_values_hash,
-        {{ counted | join(' + ') if counted else '0' }} as __panel_n_values
+        {{ counted | join(' + ') }} as __panel_n_values
     from source
 
 ),
