@@ -25,19 +25,24 @@
 
 {#- the predicate on `column` of this render: the periods an increment reads, `true` otherwise.
     `digests` names the digests model the table follows; the ref makes dbt build it first (not
-    in a unit test, whose inputs are its fixtures). source_column: the input values'
-    source_period, for rows read straight from the input files, tested too so that the scan skips
-    the files' blocks of other periods (macro input_source_period_test) -#}
-{% macro period_filter(column, digests='int_period_digests', source_column=none) -%}
+    in a unit test, whose inputs are its fixtures) -#}
+{% macro period_filter(column, digests='int_period_digests') -%}
     {%- if model.resource_type != 'unit_test' -%}
         {%- do ref(digests) -%}
     {%- endif -%}
     {%- if 'period_reads' in model -%}
         {{ period_list_test(column, model.period_reads) }}
-        {{- ' and ' ~ input_source_period_test(source_column, model.period_reads) if source_column }}
     {%- else -%}
         true
     {%- endif -%}
+{%- endmacro %}
+
+{#- period_filter for rows read straight from the input files: the periods, and bounds on the input
+    values' source_period (`source_column`), so that the scan skips the files' blocks of other
+    periods (macro input_source_period_test) -#}
+{% macro input_period_filter(column, source_column, digests='int_period_digests') -%}
+    {{ period_filter(column, digests) }}
+    {%- if 'period_reads' in model %} and {{ input_source_period_test(source_column, model.period_reads) }}{% endif -%}
 {%- endmacro %}
 
 {#- `column` is one of `periods` (texts 'yyyy-mm-dd', none for the null period) -#}

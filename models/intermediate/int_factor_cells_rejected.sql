@@ -5,7 +5,7 @@ with flagged as (
 
     select * from {{ ref('int_factor_cells_flagged') }}
     where rejection_reason is not null
-        and {{ period_filter('period', 'int_input_period_digests', 'source_period') }}
+        and {{ input_period_filter('period', 'source_period', 'int_input_period_digests') }}
 
 )
 

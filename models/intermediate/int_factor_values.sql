@@ -13,7 +13,7 @@ with cells as (
     select stock_key, period, factor_key, value
     from {{ ref('int_factor_cells_accepted') }}
     where {{ factor_batch_filter('factor_key') }}
-        and {{ period_filter('period', source_column='source_period') }}
+        and {{ input_period_filter('period', 'source_period') }}
 
 ),
 
