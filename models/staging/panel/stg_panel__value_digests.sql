@@ -3,10 +3,10 @@
 -- (models/staging/_staging__docs.md). A long panel: from its values (macro value_digests_of). A
 -- wide panel is not unpivoted: each row is one hash of its characteristic columns as written, with
 -- their names in name order (so the columns' order is not content), and a count of its values
--- (fields not missing). The rows are summed per period and file (one without values gives no
--- row): their hashes with the stock id and period (content_sum), and with the line too
--- (provenance_sum; a panel's values have no column number). Unpivoting every value to hash it
--- costs about three times as much.
+-- (fields not missing). The rows' hashes are summed per period and file as the values' are (macro
+-- row_hash_sum; a file-period without values gives no row): content_sum without the file and
+-- line, provenance_sum with them (a panel's values have no column number). Unpivoting every value
+-- to hash it costs about three times as much.
 
 {%- set columns = panel_columns() %}
 {% if panel_setting('shape') == 'long' %}
@@ -39,18 +39,31 @@ value_rows as (
 
 ),
 
+-- each row once, named as the value contract names its columns
+hashed_rows as (
+
+    select
+        __panel_file as source_file,
+        __panel_line as line_number,
+        __panel_id as stock_id,
+        {{ panel_period('__panel_period', columns) }} as period,
+        __panel_values_hash as values_hash,
+        __panel_n_values as n_values
+    from value_rows
+
+),
+
 final as (
 
     select
-        {{ panel_period('__panel_period', columns) }} as period,
-        __panel_file as source_file,
-        cast(sum(__panel_n_values) as bigint) as n_values,
-        sum({{ wide_integer(values_hash(['__panel_id', '__panel_period', '__panel_values_hash'])) }}) as content_sum,
-        sum({{ wide_integer(values_hash(['__panel_id', '__panel_period', '__panel_values_hash', '__panel_line'])) }})
-            as provenance_sum
-    from value_rows
-    group by {{ panel_period('__panel_period', columns) }}, __panel_file
-    having sum(__panel_n_values) > 0
+        period,
+        source_file,
+        cast(sum(n_values) as bigint) as n_values,
+        {{ row_hash_sum(['source_file', 'line_number']) }} as content_sum,
+        {{ row_hash_sum() }} as provenance_sum
+    from hashed_rows
+    group by period, source_file
+    having sum(n_values) > 0
 
 )
 
