@@ -348,8 +348,21 @@ def test_a_warehouse_with_a_wal_of_its_own_is_not_replaced(old, fake_dbt, capsys
     assert table_names(old.database) == {"stock_periods", "only_in_its_log"}
 
 
-def test_ctrl_c_inside_dbt_says_only_that_and_keeps_the_old_warehouse(old, fake_dbt, capsys):
-    fake_dbt.success, fake_dbt.exception = False, KeyboardInterrupt()  # what dbtRunner returns after Ctrl-C
+def raised_over_ctrl_c():
+    """What dbtRunner can return after Ctrl-C: dbt-duckdb's cancel of a connection a worker had just
+    closed raises a ConnectionException while dbt handles the KeyboardInterrupt."""
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise duckdb.ConnectionException("Connection Error: Connection already closed!")
+    except duckdb.ConnectionException as error:
+        return error
+
+
+@pytest.mark.parametrize("exception", [KeyboardInterrupt(), raised_over_ctrl_c()], ids=["itself", "raised_over"])
+def test_ctrl_c_inside_dbt_says_only_that_and_keeps_the_old_warehouse(old, fake_dbt, capsys, exception):
+    fake_dbt.success, fake_dbt.exception = False, exception  # what dbtRunner returns after Ctrl-C
 
     status, out, err = run_build(old, capsys)
 

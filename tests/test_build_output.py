@@ -9,11 +9,14 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+
+import duckdb
 
 from factor_warehouse.cli import build as runner
 from factor_warehouse.cli.dbt_runner import dbt_output_to, run_dbt
 from tests.conftest import KAGGLE_SAMPLE_DIR
-from tests.test_build_faults import assert_kept, old  # noqa: F401 (old is a fixture)
+from tests.test_build_faults import assert_kept, old, raised_over_ctrl_c  # noqa: F401 (old is a fixture)
 
 ANSI_ESCAPE = "\x1b["
 MODEL_LINE = re.compile(r"^\d+/\d+ \w+: [a-z_]+, \d+\.\d s$")  # "12/382 build_facts: table, 0.5 s"
@@ -122,6 +125,19 @@ def test_ctrl_c_prints_one_line_and_keeps_the_old_warehouse(old):
     assert not re.search(r"Traceback|KeyboardInterrupt|CANCEL|Encountered an error", out + err)
     assert sorted(path.name for path in old.building.iterdir()) == [old.lock.name]
     assert_kept(old)
+
+
+def test_dbts_closing_error_is_left_to_the_build_only_when_ctrl_c_caused_it():
+    progress = runner.BuildProgress()
+    message = "Encountered an error:\nConnection Error: Connection already closed!"
+    event = SimpleNamespace(info=SimpleNamespace(name="MainEncounteredError", level="error", msg=message),
+                            data=SimpleNamespace(exc=message.splitlines()[1]))
+
+    assert progress.line_of(event.info.name, event.info.level, event.data, message) == message
+    try:
+        raise raised_over_ctrl_c()
+    except duckdb.ConnectionException:  # dbt fires the event while handling the exception
+        assert progress.line_of(event.info.name, event.info.level, event.data, message) is None
 
 
 def test_a_batched_model_prints_a_line_per_factor_batch(tmp_path, monkeypatch, capsys):

@@ -49,6 +49,16 @@ EVIDENCE_TABLES = ("quarantined_inputs", "data_loss")  # kept next to the wareho
 INTERRUPTED = 130  # the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
 
 
+def caused_by_ctrl_c(exception):
+    """Whether `exception` is Ctrl-C's KeyboardInterrupt or was raised while handling one: dbt-duckdb,
+    cancelling the open connections after Ctrl-C, can raise "Connection already closed" over it."""
+    while exception is not None:
+        if isinstance(exception, KeyboardInterrupt):
+            return True
+        exception = exception.__context__
+    return False
+
+
 def build(database, dbt_vars, report=None):
     """Build `database` (see `build_warehouse`), then render the report to `report`
     (skipped when None). Returns the exit status."""
@@ -88,7 +98,7 @@ def build_spark(dbt_vars, report):
     python_workers_run_this_interpreter()  # dbt-spark starts the session the runner then uses
     result = run_dbt(["build", "--exclude", "resource_type:unit_test"], database=None, dbt_vars=dbt_vars,
                      target="spark")
-    if isinstance(result.exception, KeyboardInterrupt):
+    if caused_by_ctrl_c(result.exception):
         print("interrupted; the Spark tables rebuilt so far are new, the others as they were", file=sys.stderr)
         return INTERRUPTED
     if not result.success:
@@ -143,7 +153,7 @@ def build_warehouse(database, dbt_vars):
                 with failing_as(f"copy {database} to", working):
                     shutil.copyfile(database, working)  # keeps caches (e.g. MIC results) warm
             result = run_dbt(["build"], database=working, dbt_vars=dbt_vars, target="dev")
-            if isinstance(result.exception, KeyboardInterrupt):
+            if caused_by_ctrl_c(result.exception):
                 raise KeyboardInterrupt  # dbt caught Ctrl-C and stopped its run
             if not result.success:
                 with failing_as("write the failed build's losses next to", database):
@@ -262,8 +272,8 @@ class BuildProgress:
             return self.failure(data.node_info.node_name, without_traceback(message))
         elif name == "SQLCompiledPath" and self.repeated:
             return None
-        elif name == "MainEncounteredError" and not data.exc:  # Ctrl-C: build() says so
-            return None
+        elif name == "MainEncounteredError" and caused_by_ctrl_c(sys.exc_info()[1]):  # dbt fires it while
+            return None                                                         # handling; build() says so
         elif name in self.SILENCED:
             return None
         elif name in self.INFO_LINES or level in ("warn", "error"):
