@@ -5,6 +5,7 @@ equals sequential; the result cache recomputes exactly the pairs a change affect
 calls to the statistics function, not by timings)."""
 
 import re
+import time
 from datetime import datetime
 
 import duckdb
@@ -13,10 +14,12 @@ import pandas as pd
 import pytest
 from minepy import MINE
 
+from factor_warehouse.execution import model_units
 from factor_warehouse.execution.model_units import cached_factor_mic
 from factor_warehouse.execution.result_cache import ResultCache
 from factor_warehouse.execution.thread_pool import ProgressReport
 from factor_warehouse.research import mic
+from factor_warehouse.research.design_matrix import rank_alpha_pairs
 from tests.project_vars import mic_options, mic_parameters
 
 FACTORS = ("PE ratio", "niperEBT", "nIperEBT")  # the last two differ only in case
@@ -50,11 +53,14 @@ def direct_minepy(x, y, parameters):
 
 
 def run(observations, parameters=None, previous=None, **options):
-    """cached_factor_mic with the default settings but `options`; `previous`: the table of the
-    previous run (a DataFrame), as the cache reads it (a DuckDB relation)."""
+    """cached_factor_mic of the observations frame, as the relation rank_alpha_pairs gives it,
+    with the default settings but `options`; `previous`: the table of the previous run (a
+    DataFrame), as the cache reads it (a DuckDB relation)."""
     relation = None if previous is None else duckdb.from_df(previous)
     cache = ResultCache("factor_mic", relation, lambda line: None)
-    return cached_factor_mic(cache, observations, parameters or mic_parameters(), **mic_options(**options))
+    pairs = duckdb.from_df(observations.rename(columns={"factor_rank": "pct_rank", "target_value": "alpha"}))
+    return cached_factor_mic(cache, pairs.order("factor, period, stock_id"), parameters or mic_parameters(),
+                             **mic_options(**options))
 
 
 @pytest.fixture
@@ -130,13 +136,16 @@ def test_parallel_equals_sequential():
     pd.testing.assert_frame_equal(sequential, parallel)
 
 
-def test_unchanged_inputs_recompute_nothing(count_statistics_calls):
+def test_unchanged_inputs_recompute_nothing_nor_load_them(count_statistics_calls, monkeypatch):
+    loads = []
+    monkeypatch.setattr(model_units, "load_pairs", lambda pairs: loads.append(pairs) or mic.load_pairs(pairs))
     observations = make_observations()
     cold = run(observations, workers=2)
     assert cold.computed == len(count_statistics_calls) == len(FACTORS) * (1 + len(YEARS))
+    assert len(loads) == 1, "the pairs computed share one load"
     count_statistics_calls.clear()
     warm = run(observations, workers=2, previous=cold.table)
-    assert (warm.computed, warm.reused, len(count_statistics_calls)) == (0, len(cold.table), 0)
+    assert (warm.computed, warm.reused, len(count_statistics_calls), len(loads)) == (0, len(cold.table), 0, 1)
     pd.testing.assert_frame_equal(warm.table, cold.table)
 
 
@@ -259,7 +268,7 @@ def test_load_observations_joins_where_both_exist_in_order():
             ('A', '2014-01-31', 3.0, 1.0), ('B', '2014-01-31', -1.0, 0.3333), ('C', '2014-01-31', 2.0, 0.6667),
             ('A', '2014-02-28', 4.0, 1.0), ('A', '2015-01-31', null, null)
         ) as t(stock_id, period, alpha, alpha_rank)""")
-    frame = mic.load_observations(connection.table("factor_values"), connection.table("stock_periods"))
+    frame = mic.load_observations(rank_alpha_pairs(connection.table("factor_values"), connection.table("stock_periods")))
     january, february = pd.Timestamp("2014-01-31"), pd.Timestamp("2014-02-28")
     assert list(frame.itertuples(index=False, name=None)) == [
         ("PE ratio", january, "A", 0.5, 3.0),
@@ -274,6 +283,7 @@ def test_a_failing_pair_is_named_and_stops_the_queue(monkeypatch):
 
     def failing(x, y, parameters):
         calls.append(len(x))
+        time.sleep(0.05)  # as a real pair takes a while, the pool sees the failure before the next pair starts
         raise MemoryError("no memory")
 
     monkeypatch.setattr(mic, "mic_statistics", failing)

@@ -8,14 +8,18 @@ input are computed once, whatever their factor); the other models use
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
+from itertools import groupby
+from operator import itemgetter
 
 from factor_warehouse.execution.result_cache import (
-    COMPUTED_AT_COLUMN, FINGERPRINT_COLUMN, ArrayInput, LazyInput, Unit,
+    COMPUTED_AT_COLUMN, FINGERPRINT_COLUMN, ArrayInput, LazyInput, Unit, digest_of, relation_hash_sums,
 )
+from factor_warehouse.execution.thread_pool import called_once
 from factor_warehouse.research.alpha_models import MODELS, model_coefficients
 from factor_warehouse.research.blas_threads import one_blas_thread
 from factor_warehouse.research.design_matrix import PERIOD_YEAR_SQL, design_of_relations, design_relations
-from factor_warehouse.research.mic import STATISTICS, mic_pairs, pair_statistics
+from factor_warehouse.research.mic import POOLED_SCOPE, STATISTICS, load_pairs, pair_statistics
 from factor_warehouse.research.walk_forward import alpha_predictions, refit_predictions, refits
 
 MIC_COLUMNS = (
@@ -71,10 +75,33 @@ class MicRun:
     skipped: list = field(default_factory=list)  # (factor, scope, n) below min_rows
 
 
-def cached_factor_mic(cache, observations, parameters, workers, min_rows, progress_interval, now=None):
-    """The factor_mic table of `observations` (research.mic.mic_pairs), one unit per
-    (factor, scope) pair in `workers` threads (None: every core), reused from the ResultCache
-    when the pair's fingerprint (its values in order, the parameters, the code) is there.
+def mic_pair_digests(pairs):
+    """{(factor, scope): (n, digest)} of the relation `pairs` (design_matrix.rank_alpha_pairs), the
+    scopes as research.mic.mic_pairs makes them, in its order: each factor's years of periods
+    digested in DuckDB, the pooled scope their sum. The digest hashes period, stock_id, pct_rank
+    and alpha, not the factor: pairs of identical content share it."""
+    header, rows = relation_hash_sums(pairs, f"factor, {PERIOD_YEAR_SQL}", ("period", "stock_id", "pct_rank", "alpha"))
+    per_year = len({year for _, year, _, _ in rows}) > 1
+    digests = {}
+    for factor, years in groupby(sorted(rows), key=itemgetter(0)):
+        years = list(years)
+        count, hash_sum = sum(row[2] for row in years), sum(row[3] for row in years)
+        digests[factor, POOLED_SCOPE] = (count, digest_of(header, count, hash_sum))
+        if per_year:
+            digests.update({(factor, str(year)): (count, digest_of(header, count, hash_sum))
+                            for _, year, count, hash_sum in years})
+    return digests
+
+
+def _pair_array(loaded, key, side):
+    return getattr(loaded()[key], side)
+
+
+def cached_factor_mic(cache, pairs, parameters, workers, min_rows, progress_interval, now=None):
+    """The factor_mic table of the relation `pairs` (design_matrix.rank_alpha_pairs), one unit per
+    (factor, scope) pair (research.mic.mic_pairs) in `workers` threads (None: every core),
+    reused from the ResultCache when the pair's fingerprint (`mic_pair_digests`, the parameters,
+    the code) is there; the pairs are loaded into Python only if one has to be computed.
     Pairs with fewer than min_rows observations are skipped (MIC of a handful of points is
     noise) and listed in MicRun.skipped. `now`: the computed_at of computed pairs."""
     workers = os.cpu_count() if workers is None else int(workers)
@@ -82,14 +109,17 @@ def cached_factor_mic(cache, observations, parameters, workers, min_rows, progre
         raise ValueError(f"mic_workers is {workers!r}; set it to a positive number of threads (or null for all cores)")
     if int(min_rows) < 2:
         raise ValueError(f"mic_min_rows is {min_rows!r}; set it to at least 2")
-    pairs = mic_pairs(observations)
-    skipped = [(pair.factor, pair.scope, pair.n) for pair in pairs if pair.n < min_rows]
+    digests = mic_pair_digests(pairs)
+    loaded = called_once(partial(load_pairs, pairs))
+    skipped = [(factor, scope, n) for (factor, scope), (n, _) in digests.items() if n < min_rows]
     units = [
-        Unit(pair_statistics, (ArrayInput(pair.x), ArrayInput(pair.y)), {"parameters": parameters},
-             labels={"factor": pair.factor, "scope": pair.scope}, cost=pair.n ** MIC_COST_EXPONENT,
-             description=f"MIC engine {parameters.engine} on factor {pair.factor!r}, scope {pair.scope} "
-                         f"(n={pair.n}; check that factor's values in factor_values)")
-        for pair in pairs if pair.n >= min_rows
+        Unit(pair_statistics, (ArrayInput(partial(_pair_array, loaded, key, "x")),
+                               ArrayInput(partial(_pair_array, loaded, key, "y"))),
+             {"parameters": parameters}, data=digest, labels={"factor": key[0], "scope": key[1]},
+             cost=n ** MIC_COST_EXPONENT,
+             description=f"MIC engine {parameters.engine} on factor {key[0]!r}, scope {key[1]} "
+                         f"(n={n}; check that factor's values in factor_values)")
+        for key, (n, digest) in digests.items() if n >= min_rows
     ]
     skipped_names = ", ".join(f"{factor}/{scope} (n={n})" for factor, scope, n in skipped[:5])
     cache.report(f"{cache.name}: {len(units)} pairs ({parameters.estimator}, alpha={parameters.alpha}, "

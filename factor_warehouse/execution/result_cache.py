@@ -8,8 +8,9 @@ model, one MIC pair), a sha256 of everything the unit's result depends on:
 - the input data: the DuckDB relations the unit reads, digested where they are (DuckDB
   sums a 64-bit hash of every row, `relation_digests`), so an unchanged input is never
   loaded into Python; a unit that reads only some groups of rows (a walk-forward refit
-  reads the years up to the one it predicts) takes the digests of those groups only; an
-  array already in memory (`ArrayInput`) is digested by its bytes;
+  reads the years up to the one it predicts, a MIC pair one factor's rows) takes the
+  digests of those groups only; an array already in memory (`ArrayInput`) is digested by
+  its bytes;
 - every parameter passed to the computation (settings as their JSON);
 - the code: `code_version` hashes the source of the computation's module and of every
   project module it imports, transitively (and of the module that loads its inputs), with
@@ -88,21 +89,36 @@ def _digested(name, column_type):
     return _quoted(name)
 
 
-def relation_digests(relation, by=None):
-    """Digest of a DuckDB relation's rows, computed in DuckDB: the row count and the sum of
-    DuckDB's hash of every row (so row order does not matter, duplicates do; floating-point
-    values by their first 14 significant digits), with the column names and types and the
-    DuckDB version (its hash function is not promised to stay the same across versions).
-    `by`: a SQL expression; one digest per value of it. Returns {group: digest}, the only
-    group None when `by` is None."""
-    types = [str(column_type) for column_type in relation.types]
-    header = [duckdb.__version__, relation.columns, types]
-    row_hash = f"count(*), sum(hash({', '.join(map(_digested, relation.columns, types))}))"
+def relation_hash_sums(relation, by=None, hashed=None):
+    """The row count and the sum of DuckDB's hash of every row of a DuckDB relation, computed in
+    DuckDB (floating-point values by their first 14 significant digits), over its `hashed` columns
+    (default every column). `by`: SQL expressions, comma-separated; one sum per value of them.
+    Returns (header, rows): the header names the DuckDB version (its hash function is not promised
+    to stay the same across versions) and the hashed columns' names and types; rows are
+    (*group values, count, hash sum), one row with no group value when `by` is None. Counts and
+    sums of disjoint groups add up to those of their union; `digest_of` fingerprints them."""
+    types = dict(zip(relation.columns, map(str, relation.types)))
+    hashed = list(hashed or relation.columns)
+    header = [duckdb.__version__, hashed, [types[column] for column in hashed]]
+    row_hash = f"count(*), sum(hash({', '.join(_digested(column, types[column]) for column in hashed)}))"
     if by is None:
-        rows = [(None, *relation.aggregate(row_hash).fetchone())]
-    else:
-        rows = relation.aggregate(f"{by}, {row_hash}", by).fetchall()
-    return {group: fingerprint(header, count, str(hash_sum)) for group, count, hash_sum in rows}
+        return header, [relation.aggregate(row_hash).fetchone()]
+    return header, relation.aggregate(f"{by}, {row_hash}", by).fetchall()
+
+
+def digest_of(header, count, hash_sum):
+    """The digest of rows hashed as relation_hash_sums says: order does not matter, duplicates do."""
+    return fingerprint(header, count, str(hash_sum))
+
+
+def relation_digests(relation, by=None):
+    """Digest of a DuckDB relation's rows (`relation_hash_sums` over every column, `digest_of`).
+    `by`: a SQL expression; one digest per value of it. Returns {group: digest}, the only group
+    None when `by` is None."""
+    header, rows = relation_hash_sums(relation, by)
+    if by is None:
+        return {None: digest_of(header, *rows[0])}
+    return {group: digest_of(header, count, hash_sum) for group, count, hash_sum in rows}
 
 
 @functools.lru_cache(maxsize=None)
@@ -185,10 +201,16 @@ class LazyInput:
 
 @dataclass(eq=False)
 class ArrayInput:
-    """An input already in memory: a numeric array, digested by its values as float64 in order."""
+    """A numeric array input, digested by its values as float64 in order. `source` is the array, or
+    a function returning it, called once, when the array is first needed: a unit given its
+    digests as `data` and reused from the cache never loads it."""
 
-    array: np.ndarray
-    load = None  # nothing loaded it: no loading code in the fingerprint
+    source: object
+    load = None  # no loading code in the fingerprint: the unit's data or the array's values cover it
+
+    @functools.cached_property
+    def array(self):
+        return self.source() if callable(self.source) else self.source
 
     def digest(self, by=None):
         values = np.ascontiguousarray(self.array, dtype="<f8")

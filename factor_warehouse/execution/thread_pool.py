@@ -1,10 +1,12 @@
 """Units of work in a pool of threads, and the progress lines of a long computation.
 
 `run_in_threads` suits work that releases the GIL (numba, minepy, numpy); the caller gets
-each result in its own thread as it arrives, and a failure cancels the queued work.
-`ProgressReport` logs done / total, the rate and the time left, weighing each unit by a
-cost (for MIC, n ** 1.4) so the estimate holds when units differ in size."""
+each result in its own thread as it arrives, and a failure cancels the queued work;
+`called_once` shares one load among the units that need it. `ProgressReport` logs done /
+total, the rate and the time left, weighing each unit by a cost (for MIC, n ** 1.4) so the
+estimate holds when units differ in size."""
 
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
@@ -29,6 +31,20 @@ def run_in_threads(function, items, workers, name, on_done):
             for future in pending:
                 future.cancel()
             raise
+
+
+def called_once(function):
+    """function() behind a lock: called on the first call, from whichever thread, its result
+    returned to every call after (a failure is raised again and retried by the next call)."""
+    lock, results = threading.Lock(), []
+
+    def once():
+        with lock:
+            if not results:
+                results.append(function())
+            return results[0]
+
+    return once
 
 
 class ProgressReport:

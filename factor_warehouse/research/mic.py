@@ -20,7 +20,7 @@ import pandas as pd
 from minepy import MINE
 
 from factor_warehouse.research import mic_engine
-from factor_warehouse.research.design_matrix import period_years, rank_alpha_pairs
+from factor_warehouse.research.design_matrix import period_years
 
 POOLED_SCOPE = "pooled"
 TARGET = "alpha"  # stock_periods column the factor ranks are compared with
@@ -112,9 +112,13 @@ def mic_pairs(observations):
     return pairs
 
 
-def load_observations(factor_values, stock_periods):
-    """The observations frame from the warehouse's factor_values and stock_periods
-    relations: every stock-period where both the factor's pct_rank and alpha exist,
-    ordered by factor, period, stock_id (the order is part of the fingerprint)."""
-    pairs = rank_alpha_pairs(factor_values, stock_periods).df()
-    return pairs.rename(columns={"pct_rank": "factor_rank", TARGET: "target_value"})
+def load_observations(pairs):
+    """The observations frame of `pairs`, design_matrix.rank_alpha_pairs of the warehouse's
+    factor_values and stock_periods: every stock-period where both the factor's pct_rank and
+    alpha exist, ordered by factor, period, stock_id (the order MIC reads them in)."""
+    return pairs.df().rename(columns={"pct_rank": "factor_rank", TARGET: "target_value"})
+
+
+def load_pairs(pairs):
+    """{(factor, scope): MicPair} of the relation `pairs` (see load_observations)."""
+    return {(pair.factor, pair.scope): pair for pair in mic_pairs(load_observations(pairs))}

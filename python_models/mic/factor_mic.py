@@ -3,13 +3,14 @@ factor's within-period pct_rank and alpha, per (factor, scope), scope 'pooled' o
 periods. Thin shim over factor_warehouse.execution.model_units.cached_factor_mic; its
 settings are the mic_* vars of dbt_project.yml. The previous factor_mic table (still in
 place while this model runs) is the cache: pairs whose input fingerprint is unchanged are
-reused, not recomputed."""
+reused, not recomputed (nor loaded)."""
 
 from dbt.adapters.events.logging import AdapterLogger
 
 from factor_warehouse.execution.model_units import cached_factor_mic
 from factor_warehouse.execution.result_cache import ResultCache
-from factor_warehouse.research.mic import MicParameters, load_observations
+from factor_warehouse.research.design_matrix import rank_alpha_pairs
+from factor_warehouse.research.mic import MicParameters
 
 
 def model(dbt, session):
@@ -22,7 +23,7 @@ def model(dbt, session):
     )
     return cached_factor_mic(
         ResultCache.of_model(session, dbt.this, AdapterLogger("MIC").info),
-        load_observations(dbt.ref("factor_values"), dbt.ref("stock_periods")),
+        rank_alpha_pairs(dbt.ref("factor_values"), dbt.ref("stock_periods")),
         parameters,
         workers=dbt.config.get("mic_workers"),
         min_rows=dbt.config.get("mic_min_rows"),
