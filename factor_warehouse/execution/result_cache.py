@@ -237,10 +237,10 @@ class Unit:
     cost: float = 1.0
     description: str = ""
 
-    @functools.cached_property
-    def fingerprint(self):
+    def fingerprint(self, versions=code_version):
+        """The unit's input_fingerprint, its code versioned by `versions` (code_version or a memo of it)."""
         data = self.data if self.data is not None else [lazy.digest()[None] for lazy in self.inputs]
-        code = code_version(self.function, *(lazy.load for lazy in self.inputs if lazy.load is not None))
+        code = versions(self.function, *(lazy.load for lazy in self.inputs if lazy.load is not None))
         return fingerprint(f"{self.function.__module__}.{self.function.__qualname__}", code, self.parameters, data)
 
     def compute(self):
@@ -302,12 +302,14 @@ class ResultCache:
         `progress_interval` seconds when given, and at the end
         '<model>: R of N <noun> reused from the previous table, C computed'."""
         required = (FINGERPRINT_COLUMN,) if computed_at is None else (FINGERPRINT_COLUMN, COMPUTED_AT_COLUMN)
-        stored = self.stored_rows({unit.fingerprint for unit in units}, required)
-        results = {unit.fingerprint: _one_unit_rows(stored[unit.fingerprint], unit.labels)
-                   for unit in units if unit.fingerprint in stored}
-        pending = {unit.fingerprint: unit for unit in units if unit.fingerprint not in results}
+        versions = functools.cache(code_version)  # a model's code does not change while it runs
+        keys = {unit: unit.fingerprint(versions) for unit in units}
+        stored = self.stored_rows(set(keys.values()), required)
+        results = {keys[unit]: _one_unit_rows(stored[keys[unit]], unit.labels)
+                   for unit in units if keys[unit] in stored}
+        pending = {keys[unit]: unit for unit in units if keys[unit] not in results}
         to_compute = sorted(pending.values(), key=lambda unit: -unit.cost)
-        self.reused = sum(unit.fingerprint in results for unit in units)
+        self.reused = sum(keys[unit] in results for unit in units)
         self.computed = len(to_compute)
         progress = ProgressReport([unit.cost for unit in to_compute], self.report, progress_interval,
                                   f"{self.name}: ", noun) if progress_interval is not None and to_compute else None
@@ -315,7 +317,7 @@ class ResultCache:
         def done(index, result):
             if index is not None:
                 unit = to_compute[index]
-                results[unit.fingerprint] = self._with_fingerprint(result, unit.fingerprint, computed_at)
+                results[keys[unit]] = self._with_fingerprint(result, keys[unit], computed_at)
                 if progress is not None:
                     progress.advance(unit.cost)
             if progress is not None:
@@ -327,7 +329,7 @@ class ResultCache:
         shared = len(units) - self.reused - self.computed
         self.report(f"{self.name}: {self.reused} of {len(units)} {noun} reused from the previous table, "
                     f"{self.computed} computed" + (f", {shared} more share an identical input" if shared else ""))
-        parts = [_labelled(results[unit.fingerprint], unit.labels) for unit in units]
+        parts = [_labelled(results[keys[unit]], unit.labels) for unit in units]
         if not parts:
             return pd.DataFrame()
         return pa.concat_tables(parts, promote_options="permissive").to_pandas(types_mapper=pd.ArrowDtype)
