@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from factor_warehouse.cli.dbt_runner import run_dbt
+from factor_warehouse.sources import kaggle
 from factor_warehouse.sources.demo import write_demo_files
 from factor_warehouse.sources.panel_demo import write_panel
 
@@ -211,6 +212,48 @@ def test_a_kaggle_year_added_rebuilds_its_year(tmp_path):
     year = years[-1].name[:4] + "-12-31"
     assert rebuilt_periods(database, "int_factor_values") == {year}
     assert rebuilt_periods(database, "quarantined_inputs") == {year}
+
+
+def test_unchanged_kaggle_files_are_not_read_again_and_a_change_reads_them_all(tmp_path, monkeypatch):
+    files = tmp_path / "kaggle"
+    write_demo_files(files, n_tickers=60)
+    parsed = []
+    parse_file = kaggle.parse_file
+    monkeypatch.setattr(kaggle, "parse_file", lambda path, *args: parsed.append(path.name) or parse_file(path, *args))
+    database = tmp_path / "warehouse.duckdb"
+
+    def run(*args, **settings):
+        parsed.clear()
+        result = run_dbt(["run", *(args or ("--select", "+int_factor_values", "+input_files"))], database=database,
+                         dbt_vars={"kaggle_dir": str(files), **settings})
+        assert result.success, result.exception or result.result
+        with duckdb.connect(str(database), read_only=True) as connection:
+            return connection.execute("select period, value from stg_input__values where stock_id = ? and factor = "
+                                      "'Revenue' order by period", [ticker]).fetchall()
+
+    assert run_dbt(["seed"], database=database, dbt_vars={"kaggle_dir": str(files)}).success
+    every_file = sorted(path.name for path in files.iterdir())
+    changed = files / every_file[0]
+    lines = changed.read_text().splitlines()
+    revenue = lines[0].split(",").index("Revenue")
+    row = next(index for index, line in enumerate(lines[1:], 1) if line.split(",")[revenue])
+    ticker = lines[row].split(",")[0]
+    first = run()
+    assert sorted(parsed) == every_file
+    assert (run(), parsed) == (first, [])
+    assert (run(missing_markers=["N/A", "n/a"]), sorted(parsed)) == (first, every_file)
+    assert (run(missing_markers=["N/A", "n/a"]), parsed) == (first, [])
+    assert (run("--full-refresh"), sorted(parsed)) == (first, every_file)
+    fields = lines[row].split(",")
+    fields[revenue] = "123456789"
+    lines[row] = ",".join(fields)
+    changed.write_text("\n".join(lines) + "\n")
+    assert run() == [(first[0][0], 123456789.0), *first[1:]] and sorted(parsed) == every_file
+    changed.write_text(changed.read_text().replace("123456789", "987"))
+    run("--select", "build_facts")  # reads no Kaggle file: the tables of the last load stay, changed or not
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert connection.execute("select count(*) from raw.financial_cells where cell_text = '123456789'").fetchone() == (1,)
+    assert parsed == []
 
 
 def test_portfolio_schemes_with_a_holding_period_rebuild_their_reach_and_equal_a_cold_build(months, tmp_path):

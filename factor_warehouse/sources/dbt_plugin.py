@@ -11,12 +11,23 @@ parsed once per dbt invocation and handed to DuckDB as Arrow tables (DuckDB copi
 the cells' 4.4M strings of the real-size files in 2 s from Arrow, 5 s from pandas),
 and what the loader did with each entry of the directory (read, ignored and why,
 header cells trimmed, missing markers) goes to dbt's log as well as into the tables.
+
+The input's fingerprint (`input_fingerprint`: the directory's contents, the missing
+markers, the loader's code) goes into each table, and to SQL as the function
+kaggle_input_fingerprint: the on-run-start hook kaggle_keep_unchanged_input
+(macros/kaggle.sql) keeps the raw tables of an unchanged input, which dbt-duckdb then
+does not load again (save_mode ignore).
 """
 
+import hashlib
 import json
+import sys
 import tempfile
 import threading
+from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt.adapters.events.logging import AdapterLogger
@@ -51,17 +62,46 @@ def log_input(directory, tables, logger=None):
                        f"'{column.column_name_as_written}' trimmed to '{column.column_name}'")
 
 
+def loader_version():
+    """sha256 (hex) of the loader's code: the source of the modules that read the Kaggle files (or
+    write the demo data) into this plugin's tables, and the pandas and pyarrow that hold them."""
+    digest = hashlib.sha256(f"{pd.__version__} {pa.__version__}".encode())
+    for module in (kaggle, demo, sys.modules[__name__]):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def with_fingerprint(table, value):
+    """`table` with the column input_fingerprint, `value` on every row (one dictionary entry)."""
+    indices = pa.array(np.zeros(len(table), dtype=np.int32))
+    return table.append_column("input_fingerprint", pa.DictionaryArray.from_arrays(indices, pa.array([value])))
+
+
 class Plugin(BasePlugin):
     def configure_connection(self, conn):
         conn.execute(f"create schema if not exists {SOURCE_SCHEMA}")
         # for macro panel_columns: the panel source's Parquet files checked before DuckDB reads them
         conn.create_function("panel_parquet_problem", panel_files.parquet_problem, ["VARCHAR"], "VARCHAR",
                              null_handling="special")
+        # for macro kaggle_keep_unchanged_input, with the source's kaggle_dir and missing_markers
+        conn.create_function("kaggle_input_fingerprint", self.input_fingerprint, ["VARCHAR", "VARCHAR"], "VARCHAR")
 
     def initialize(self, plugin_config):
         self._lock = threading.Lock()
         self._loaded = {}
         self._demo_dir = None
+        self._loader_version = None
+
+    def input_fingerprint(self, kaggle_dir, missing_markers):
+        """sha256 of what `load` reads with the source's kaggle_dir and missing_markers (JSON):
+        the directory's contents (the demo data: its generator's code), the markers and the
+        loader's code."""
+        setting = str(kaggle_dir).strip()
+        if self._loader_version is None:
+            self._loader_version = loader_version()
+        contents = kaggle.DEMO if setting == kaggle.DEMO else kaggle.directory_contents(setting)
+        parts = [self._loader_version, setting, contents, sorted(json.loads(missing_markers))]
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
     def input_directory(self, kaggle_dir):
         setting = kaggle.check_kaggle_dir(kaggle_dir)
@@ -82,13 +122,14 @@ class Plugin(BasePlugin):
             directory = self.input_directory(source_config.get("kaggle_dir"))
             key = (directory, missing_markers)
             if key not in self._loaded:
+                read = self.input_fingerprint(source_config.get("kaggle_dir"), source_config.get("missing_markers"))
                 try:
                     tables = kaggle.load_directory(directory, missing_markers)
                 except kaggle.KaggleInputError as error:
                     self._loaded[key] = error  # every source table fails alike, without parsing again
                 else:
                     log_input(directory, tables)
-                    self._loaded[key] = {name: pa.Table.from_pandas(frame, preserve_index=False)
+                    self._loaded[key] = {name: with_fingerprint(pa.Table.from_pandas(frame, preserve_index=False), read)
                                          for name, frame in tables.items()}
             loaded = self._loaded[key]
             if isinstance(loaded, Exception):

@@ -32,6 +32,7 @@ identifiers), so a header such as `x"; drop table y; --` is just a factor name.
 """
 
 import csv
+import hashlib
 import io
 import re
 import zipfile
@@ -142,6 +143,22 @@ def list_directory(directory):
                                "{YEAR}_Financial_Data.csv.zip; point the dbt var kaggle_dir at the Kaggle files")
     return pd.DataFrame(entries, columns=["source_file", "fiscal_year", "status", "reason"]).astype(
         {"source_file": "string", "fiscal_year": "Int32", "status": "string", "reason": "string"})
+
+
+def directory_contents(directory):
+    """sha256 (hex) of what `load_directory` reads of `directory`: every entry's name and kind, and
+    the bytes of every file named like a Kaggle file; "missing" when it is not a directory (the
+    load says why)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return "missing"
+    digest = hashlib.sha256()
+    for path in sorted(directory.iterdir()):
+        kind = "directory" if path.is_dir() else "file"
+        digest.update(f"{path.name}\0{kind}\0".encode())
+        if kind == "file" and FILE_NAME.match(path.name):
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def find_files(directory):
