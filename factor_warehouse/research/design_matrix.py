@@ -153,11 +153,13 @@ def load_design(factor_values, stock_periods):
 
 def rank_alpha_pairs(factor_values, stock_periods):
     """factor, period, stock_id, pct_rank, alpha for every stock-period where both exist,
-    joined and ordered by (factor, period, stock_id) in DuckDB (a relation). No filling: the
-    input of the single-factor regressions and of MIC."""
+    joined in DuckDB (a relation, in no order: a digest of it sorts nothing; `ordered_pairs`
+    loads it). No filling: the input of the single-factor regressions and of MIC."""
     pairs = factor_values.filter("pct_rank is not null").project("stock_id, period, factor, pct_rank")
-    return (
-        pairs.join(target_relation(stock_periods), "stock_id, period")
-        .project("factor, period, stock_id, pct_rank, alpha")
-        .order("factor, period, stock_id")
-    )
+    return (pairs.join(target_relation(stock_periods), "stock_id, period")
+            .project("factor, period, stock_id, pct_rank, alpha"))
+
+
+def ordered_pairs(pairs):
+    """The relation of rank_alpha_pairs as a pandas DataFrame ordered by factor, period, stock_id."""
+    return pairs.order("factor, period, stock_id").df()

@@ -20,7 +20,7 @@ import pandas as pd
 from minepy import MINE
 
 from factor_warehouse.research import mic_engine
-from factor_warehouse.research.design_matrix import period_years
+from factor_warehouse.research.design_matrix import ordered_pairs, period_years
 
 POOLED_SCOPE = "pooled"
 TARGET = "alpha"  # stock_periods column the factor ranks are compared with
@@ -116,7 +116,7 @@ def load_observations(pairs):
     """The observations frame of `pairs`, design_matrix.rank_alpha_pairs of the warehouse's
     factor_values and stock_periods: every stock-period where both the factor's pct_rank and
     alpha exist, ordered by factor, period, stock_id (the order MIC reads them in)."""
-    return pairs.df().rename(columns={"pct_rank": "factor_rank", TARGET: "target_value"})
+    return ordered_pairs(pairs).rename(columns={"pct_rank": "factor_rank", TARGET: "target_value"})
 
 
 def load_pairs(pairs):
