@@ -15,8 +15,9 @@
 {#- on-run-start: the kaggle source's raw tables are kept while its input is unchanged, and then
     dbt-duckdb does not load them again (save_mode ignore). Each table holds the fingerprint of the
     input it was loaded from (input_fingerprint); the hook drops the tables a selected model reads
-    whose fingerprint is not the input's now (the plugin's kaggle_input_fingerprint) or that have
-    none (an older build), or all of them with --full-refresh, so that those models load them again. The catalog is read with
+    whose fingerprint is not the input's now (the plugin's kaggle_input_fingerprint, of the
+    source's own kaggle_dir and missing_markers) or that have none (an older build), or all of
+    them with --full-refresh, so that those models load them again. The catalog is read with
     run_query, which opens no transaction: a hook's open transaction is rolled back, drops and all. -#}
 {% macro kaggle_keep_unchanged_input() -%}
     {%- if not execute or input_source() != 'kaggle' -%}
@@ -37,8 +38,8 @@
         ~ "information_schema.columns where table_catalog = current_database() and table_schema = '" ~ schema
         ~ "' and table_name in ('" ~ read | map(attribute='identifier') | join("', '") ~ "') group by table_name") -%}
     {%- set current = run_query("select kaggle_input_fingerprint('"
-        ~ (var('kaggle_dir') | string | replace("'", "''")) ~ "', '"
-        ~ (tojson(var('missing_markers')) | replace("'", "''")) ~ "')").columns[0].values()[0] -%}
+        ~ (read[0].config['kaggle_dir'] | replace("'", "''")) ~ "', '"
+        ~ (read[0].config['missing_markers'] | replace("'", "''")) ~ "')").columns[0].values()[0] -%}
     {%- set stale = [] -%}
     {%- for name, fingerprinted in present.rows -%}
         {%- if flags.FULL_REFRESH or not fingerprinted or run_query("select input_fingerprint from " ~ schema ~ "."

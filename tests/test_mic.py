@@ -59,8 +59,7 @@ def run(observations, parameters=None, previous=None, **options):
     relation = None if previous is None else duckdb.from_df(previous)
     cache = ResultCache("factor_mic", relation, lambda line: None)
     pairs = duckdb.from_df(observations.rename(columns={"factor_rank": "pct_rank", "target_value": "alpha"}))
-    return cached_factor_mic(cache, pairs.order("factor, period, stock_id"), parameters or mic_parameters(),
-                             **mic_options(**options))
+    return cached_factor_mic(cache, pairs, parameters or mic_parameters(), **mic_options(**options))
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ kaggle_input_fingerprint: the on-run-start hook kaggle_keep_unchanged_input
 does not load again (save_mode ignore).
 """
 
+import functools
 import hashlib
 import json
 import sys
@@ -62,6 +63,7 @@ def log_input(directory, tables, logger=None):
                        f"'{column.column_name_as_written}' trimmed to '{column.column_name}'")
 
 
+@functools.cache
 def loader_version():
     """sha256 (hex) of the loader's code: the source of the modules that read the Kaggle files (or
     write the demo data) into this plugin's tables, and the pandas and pyarrow that hold them."""
@@ -90,17 +92,14 @@ class Plugin(BasePlugin):
         self._lock = threading.Lock()
         self._loaded = {}
         self._demo_dir = None
-        self._loader_version = None
 
     def input_fingerprint(self, kaggle_dir, missing_markers):
         """sha256 of what `load` reads with the source's kaggle_dir and missing_markers (JSON):
         the directory's contents (the demo data: its generator's code), the markers and the
         loader's code."""
         setting = str(kaggle_dir).strip()
-        if self._loader_version is None:
-            self._loader_version = loader_version()
         contents = kaggle.DEMO if setting == kaggle.DEMO else kaggle.directory_contents(setting)
-        parts = [self._loader_version, setting, contents, sorted(json.loads(missing_markers))]
+        parts = [loader_version(), setting, contents, sorted(json.loads(missing_markers))]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
     def input_directory(self, kaggle_dir):
