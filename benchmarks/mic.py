@@ -25,7 +25,7 @@ import numpy as np
 
 from benchmarks.common import load_average_line, run_dbt_checked, timed_dbt_run
 from factor_warehouse.execution.thread_pool import run_in_threads
-from factor_warehouse.research.design_matrix import rank_alpha_pairs
+from factor_warehouse.research.design_matrix import design_relations
 from factor_warehouse.research.mic import (POOLED_SCOPE, STATISTICS, MicParameters, load_observations, mic_pairs,
                                            mic_statistics)
 from factor_warehouse.sources.demo import write_demo_files
@@ -51,8 +51,8 @@ def sample_pairs(database, sample_pooled, sample_yearly, seed=0):
         estimator, alpha, c, engine = connection.sql("select any_value(estimator), any_value(alpha_param), "
                                                      "any_value(c_param), any_value(engine) from factor_mic").fetchone()
         parameters = MicParameters(estimator=estimator, alpha=alpha, c=c, engine=engine)
-        observations = load_observations(rank_alpha_pairs(connection.table("factor_values"),
-                                                          connection.table("stock_periods")))
+        observations = load_observations(*design_relations(connection.table("factor_values"),
+                                                           connection.table("stock_periods")))
         computed = set(connection.sql("select factor, scope from factor_mic").fetchall())
     pairs = [pair for pair in mic_pairs(observations) if (pair.factor, pair.scope) in computed]
     unique = list({(pair.x.tobytes(), pair.y.tobytes()): pair for pair in pairs}.values())  # each input computed once

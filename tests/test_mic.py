@@ -19,7 +19,7 @@ from factor_warehouse.execution.model_units import cached_factor_mic
 from factor_warehouse.execution.result_cache import ResultCache
 from factor_warehouse.execution.thread_pool import ProgressReport
 from factor_warehouse.research import mic
-from factor_warehouse.research.design_matrix import rank_alpha_pairs
+from factor_warehouse.research.design_matrix import design_relations
 from tests.project_vars import mic_options, mic_parameters
 
 FACTORS = ("PE ratio", "niperEBT", "nIperEBT")  # the last two differ only in case
@@ -31,19 +31,30 @@ def make_observations(n_stocks=60, periods=YEAR_ENDS, seed=7):
     """Observations as load_observations returns them: one row per (factor, period, stock_id),
     ordered by factor, period, stock_id; a few stock-periods missing per factor."""
     rng = np.random.default_rng(seed)
+    alpha = {period: rng.normal(0, 20, n_stocks) for period in periods}  # one per stock-period
     rows = []
     for factor_index, factor in enumerate(sorted(FACTORS)):
         for period in periods:
-            alpha = rng.normal(0, 20, n_stocks)
             for stock_index in range(n_stocks):
                 if (stock_index + factor_index) % 11 == 0:
                     continue  # factor missing for this stock-period
-                rows.append((factor, period, f"T{stock_index:03d}", rng.random(), alpha[stock_index]))
+                rows.append((factor, period, f"T{stock_index:03d}", rng.random(), alpha[period][stock_index]))
     frame = pd.DataFrame(rows, columns=["factor", "period", "stock_id", "factor_rank", "target_value"])
-    # a U-shaped dependence for one factor, so the statistics are not all near zero
-    u_shaped = frame["factor"] == "PE ratio"
-    frame.loc[u_shaped, "target_value"] = 80 * (frame.loc[u_shaped, "factor_rank"] - 0.5) ** 2
+    # one factor's rank a parabola of alpha, so the statistics are not all near zero
+    parabola = frame["factor"] == "PE ratio"
+    frame.loc[parabola, "factor_rank"] = (frame.loc[parabola, "target_value"] / 40) ** 2
     return frame
+
+
+def design_of_observations(observations, targets_from=None):
+    """The relations (ranks, targets) of design_matrix.design_relations holding `observations`:
+    the factor ranks, and each stock-period's target value (of `targets_from`, default the
+    observations themselves) as its alpha."""
+    ranks = observations[["factor", "period", "stock_id", "factor_rank"]].rename(columns={"factor_rank": "pct_rank"})
+    targets_from = observations if targets_from is None else targets_from
+    targets = (targets_from[["stock_id", "period", "target_value"]].drop_duplicates(["stock_id", "period"])
+               .rename(columns={"target_value": "alpha"}))
+    return duckdb.from_df(ranks), duckdb.from_df(targets)
 
 
 def direct_minepy(x, y, parameters):
@@ -52,14 +63,14 @@ def direct_minepy(x, y, parameters):
     return {"mic": mine.mic(), "mas": mine.mas(), "mev": mine.mev(), "mcn": mine.mcn(0), "tic": mine.tic(norm=True)}
 
 
-def run(observations, parameters=None, previous=None, **options):
-    """cached_factor_mic of the observations frame, as the relation rank_alpha_pairs gives it,
-    with the default settings but `options`; `previous`: the table of the previous run (a
-    DataFrame), as the cache reads it (a DuckDB relation)."""
+def run(observations, parameters=None, previous=None, targets_from=None, **options):
+    """cached_factor_mic of the observations frame (design_of_observations), with the default
+    settings but `options`; `previous`: the table of the previous run (a DataFrame), as the
+    cache reads it (a DuckDB relation)."""
     relation = None if previous is None else duckdb.from_df(previous)
     cache = ResultCache("factor_mic", relation, lambda line: None)
-    pairs = duckdb.from_df(observations.rename(columns={"factor_rank": "pct_rank", "target_value": "alpha"}))
-    return cached_factor_mic(cache, pairs, parameters or mic_parameters(), **mic_options(**options))
+    return cached_factor_mic(cache, design_of_observations(observations, targets_from), parameters or mic_parameters(),
+                             **mic_options(**options))
 
 
 @pytest.fixture
@@ -137,7 +148,7 @@ def test_parallel_equals_sequential():
 
 def test_unchanged_inputs_recompute_nothing_nor_load_them(count_statistics_calls, monkeypatch):
     loads = []
-    monkeypatch.setattr(model_units, "load_pairs", lambda pairs: loads.append(pairs) or mic.load_pairs(pairs))
+    monkeypatch.setattr(model_units, "load_pairs", lambda *relations: loads.append(relations) or mic.load_pairs(*relations))
     observations = make_observations()
     cold = run(observations, workers=2)
     assert cold.computed == len(count_statistics_calls) == len(FACTORS) * (1 + len(YEARS))
@@ -162,16 +173,19 @@ def test_changing_one_factor_in_one_year_recomputes_that_year_and_pooled(count_s
     assert sorted(zip(recomputed["factor"], recomputed["scope"])) == [("niperEBT", "2015"), ("niperEBT", "pooled")]
 
 
-def test_changing_one_target_value_recomputes_every_factor_holding_that_stock_period(count_statistics_calls):
+def test_changing_one_target_value_recomputes_its_year_and_pooled_for_every_factor(count_statistics_calls):
     observations = make_observations()
     cold = run(observations)
     changed = observations.copy()
-    stock_period = (changed["stock_id"] == "T005") & (changed["period"].dt.year == 2016)
+    stock_period = (changed["stock_id"] == "T011") & (changed["period"].dt.year == 2016)
     changed.loc[stock_period, "target_value"] += 1.0
-    factors_holding_it = changed.loc[stock_period, "factor"].nunique()
+    assert changed.loc[stock_period, "factor"].nunique() == len(FACTORS) - 1  # PE ratio lacks it: still recomputed
     count_statistics_calls.clear()
     warm = run(changed, previous=cold.table)
-    assert len(count_statistics_calls) == warm.computed == 2 * factors_holding_it == 6
+    assert len(count_statistics_calls) == warm.computed == 2 * len(FACTORS)
+    recomputed = warm.table.merge(cold.table, on=["factor", "scope"], suffixes=("", "_cold"))
+    recomputed = recomputed[recomputed["input_fingerprint"] != recomputed["input_fingerprint_cold"]]
+    assert set(recomputed["scope"]) == {"2016", "pooled"}
 
 
 def test_a_pair_of_identical_values_is_computed_once_whatever_its_factor(count_statistics_calls):
@@ -184,7 +198,8 @@ def test_a_pair_of_identical_values_is_computed_once_whatever_its_factor(count_s
     rows = cold.table.set_index("factor").loc[["PE ratio", "PE twin"], statistics].reset_index(drop=True)
     pd.testing.assert_frame_equal(rows.iloc[:4].reset_index(drop=True), rows.iloc[4:].reset_index(drop=True))
     count_statistics_calls.clear()
-    renamed = run(twin.assign(factor="PE renamed"), previous=cold.table)  # the twin's rows, under a new name
+    # the twin's rows under a new name, the stock-periods' alpha unchanged
+    renamed = run(twin.assign(factor="PE renamed"), previous=cold.table, targets_from=with_twin)
     assert (renamed.computed, renamed.reused, len(count_statistics_calls)) == (0, 1 + len(YEARS), 0)
     assert set(renamed.table["factor"]) == {"PE renamed"}
 
@@ -219,7 +234,9 @@ def test_pairs_below_min_rows_are_skipped_and_listed():
 
 def test_missing_values_are_refused_with_a_message():
     observations = make_observations()
-    observations.loc[3, "target_value"] = np.nan
+    stock_period = (observations["stock_id"] == observations.loc[3, "stock_id"]) & (
+        observations["period"] == observations.loc[3, "period"])
+    observations.loc[stock_period, "target_value"] = np.nan
     with pytest.raises(ValueError, match="keep only rows where both exist"):
         run(observations)
 
@@ -267,8 +284,7 @@ def test_load_observations_joins_where_both_exist_in_order():
             ('A', '2014-01-31', 3.0, 1.0), ('B', '2014-01-31', -1.0, 0.3333), ('C', '2014-01-31', 2.0, 0.6667),
             ('A', '2014-02-28', 4.0, 1.0), ('A', '2015-01-31', null, null)
         ) as t(stock_id, period, alpha, alpha_rank)""")
-    pairs = rank_alpha_pairs(connection.table("factor_values"), connection.table("stock_periods"))
-    frame = mic.load_observations(pairs)
+    frame = mic.load_observations(*design_relations(connection.table("factor_values"), connection.table("stock_periods")))
     january, february = pd.Timestamp("2014-01-31"), pd.Timestamp("2014-02-28")
     assert list(frame.itertuples(index=False, name=None)) == [
         ("PE ratio", january, "A", 0.5, 3.0),

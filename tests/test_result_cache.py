@@ -97,6 +97,17 @@ def test_digest_ignores_the_last_bits_of_a_float_that_summing_in_another_order_c
     assert relation_digests(connection.from_df(changed_in_the_14th_digit)) != relation_digests(connection.from_df(frame))
 
 
+def test_an_exact_column_is_digested_bit_for_bit_and_the_others_still_by_14_digits(connection):
+    frame = pd.DataFrame({"pct_rank": [0.1 + 0.2, 0.5], "value": [0.1 + 0.2, 1.0]})
+    last_bit = frame.assign(pct_rank=[0.3, 0.5])
+    value_last_bit = frame.assign(value=[0.3, 1.0])
+    exact = ("pct_rank",)
+    digest = relation_digests(connection.from_df(frame), exact=exact)
+    assert relation_digests(connection.from_df(last_bit), exact=exact) != digest
+    assert relation_digests(connection.from_df(value_last_bit), exact=exact) == digest
+    assert relation_digests(connection.from_df(last_bit)) == relation_digests(connection.from_df(frame)) != digest
+
+
 def test_grouped_digests_change_only_in_the_changed_group(connection):
     frame = values_frame()
     before = relation_digests(connection.from_df(frame), by="year(period)")

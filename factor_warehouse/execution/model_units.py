@@ -13,12 +13,14 @@ from itertools import groupby
 from operator import itemgetter
 
 from factor_warehouse.execution.result_cache import (
-    COMPUTED_AT_COLUMN, FINGERPRINT_COLUMN, ArrayInput, LazyInput, Unit, digest_of, relation_hash_sums,
+    COMPUTED_AT_COLUMN, FINGERPRINT_COLUMN, ArrayInput, LazyInput, Unit, digest_of, fingerprint, relation_hash_sums,
 )
 from factor_warehouse.execution.thread_pool import called_once
 from factor_warehouse.research.alpha_models import MODELS, model_coefficients
 from factor_warehouse.research.blas_threads import one_blas_thread
-from factor_warehouse.research.design_matrix import PERIOD_YEAR_SQL, design_of_relations, design_relations
+from factor_warehouse.research.design_matrix import (
+    EXACT_COLUMNS, PERIOD_YEAR_SQL, design_of_relations, design_relations, ordered_pairs,
+)
 from factor_warehouse.research.mic import POOLED_SCOPE, STATISTICS, load_pairs, pair_statistics
 from factor_warehouse.research.walk_forward import alpha_predictions, refit_predictions, refits
 
@@ -35,7 +37,15 @@ MIC_COST_EXPONENT = 1.4
 def design_input(factor_values, stock_periods):
     """The design of the warehouse's `factor_values` and `stock_periods` relations as a
     LazyInput: digested in DuckDB, pivoted in pandas only when a unit is computed."""
-    return LazyInput(design_relations(factor_values, stock_periods), load=design_of_relations)
+    return LazyInput(design_relations(factor_values, stock_periods), load=design_of_relations, exact=EXACT_COLUMNS)
+
+
+def pairs_input(factor_values, stock_periods):
+    """The rank-alpha pairs of the warehouse's `factor_values` and `stock_periods` relations
+    (design_matrix.rank_alpha_pairs) as a LazyInput: the relations of the design digested in
+    DuckDB (they determine the pairs, and digest without hashing each pair's alpha), the pairs
+    joined and loaded in their order only when a unit is computed."""
+    return LazyInput(design_relations(factor_values, stock_periods), load=ordered_pairs, exact=EXACT_COLUMNS)
 
 
 @one_blas_thread
@@ -75,21 +85,29 @@ class MicRun:
     skipped: list = field(default_factory=list)  # (factor, scope, n) below min_rows
 
 
-def mic_pair_digests(pairs):
-    """{(factor, scope): (n, digest)} of the relation `pairs` (design_matrix.rank_alpha_pairs), the
-    scopes as research.mic.mic_pairs makes them, in its order: each factor's years of periods
-    digested in DuckDB, the pooled scope their sum. The digest hashes period, stock_id, pct_rank
-    and alpha, not the factor: pairs of identical content share it."""
-    header, rows = relation_hash_sums(pairs, f"factor, {PERIOD_YEAR_SQL}", ("period", "stock_id", "pct_rank", "alpha"))
+def mic_pair_digests(ranks, targets):
+    """{(factor, scope): (n, digest)} of the relations (ranks, targets) of
+    design_matrix.design_relations, the scopes as research.mic.mic_pairs makes them, in its
+    order. Per factor and year of periods, DuckDB hashes the ranks' period, stock_id and pct_rank
+    (not the factor: pairs of identical content share the digest), and the year's targets; the
+    pooled scope adds up the factor's years. n: the pairs, as every rank has a target."""
+    header, rows = relation_hash_sums(ranks, f"factor, {PERIOD_YEAR_SQL}", ("period", "stock_id", "pct_rank"),
+                                      exact=EXACT_COLUMNS)
+    target_header, target_rows = relation_hash_sums(targets, PERIOD_YEAR_SQL)
+    target_sums = {year: (count, hash_sum) for year, count, hash_sum in target_rows}
+
+    def digest(years):
+        count, hash_sum = (sum(values) for values in zip(*(row[2:] for row in years)))
+        target_count, target_sum = (sum(values) for values in zip(*(target_sums[row[1]] for row in years)))
+        return count, fingerprint(digest_of(header, count, hash_sum), digest_of(target_header, target_count, target_sum))
+
     per_year = len({year for _, year, _, _ in rows}) > 1
     digests = {}
     for factor, years in groupby(sorted(rows), key=itemgetter(0)):
         years = list(years)
-        count, hash_sum = sum(row[2] for row in years), sum(row[3] for row in years)
-        digests[factor, POOLED_SCOPE] = (count, digest_of(header, count, hash_sum))
+        digests[factor, POOLED_SCOPE] = digest(years)
         if per_year:
-            digests.update({(factor, str(year)): (count, digest_of(header, count, hash_sum))
-                            for _, year, count, hash_sum in years})
+            digests.update({(factor, str(year[1])): digest([year]) for year in years})
     return digests
 
 
@@ -97,11 +115,12 @@ def _pair_array(loaded, key, side):
     return getattr(loaded()[key], side)
 
 
-def cached_factor_mic(cache, pairs, parameters, workers, min_rows, progress_interval, now=None):
-    """The factor_mic table of the relation `pairs` (design_matrix.rank_alpha_pairs), one unit per
-    (factor, scope) pair (research.mic.mic_pairs) in `workers` threads (None: every core),
-    reused from the ResultCache when the pair's fingerprint (`mic_pair_digests`, the parameters,
-    the code) is there; the pairs are loaded into Python only if one has to be computed.
+def cached_factor_mic(cache, relations, parameters, workers, min_rows, progress_interval, now=None):
+    """The factor_mic table of the pairs of `relations`, (ranks, targets) of
+    design_matrix.design_relations, one unit per (factor, scope) pair (research.mic.mic_pairs)
+    in `workers` threads (None: every core), reused from the ResultCache when the pair's
+    fingerprint (`mic_pair_digests`, the parameters, the code) is there; the pairs are loaded
+    into Python only if one has to be computed.
     Pairs with fewer than min_rows observations are skipped (MIC of a handful of points is
     noise) and listed in MicRun.skipped. `now`: the computed_at of computed pairs."""
     workers = os.cpu_count() if workers is None else int(workers)
@@ -109,8 +128,8 @@ def cached_factor_mic(cache, pairs, parameters, workers, min_rows, progress_inte
         raise ValueError(f"mic_workers is {workers!r}; set it to a positive number of threads (or null for all cores)")
     if int(min_rows) < 2:
         raise ValueError(f"mic_min_rows is {min_rows!r}; set it to at least 2")
-    digests = mic_pair_digests(pairs)
-    loaded = called_once(partial(load_pairs, pairs))
+    digests = mic_pair_digests(*relations)
+    loaded = called_once(partial(load_pairs, *relations))
     skipped = [(factor, scope, n) for (factor, scope), (n, _) in digests.items() if n < min_rows]
     units = [
         Unit(pair_statistics, (ArrayInput(partial(_pair_array, loaded, key, "x")),

@@ -10,7 +10,8 @@ model, one MIC pair), a sha256 of everything the unit's result depends on:
   loaded into Python; a unit that reads only some groups of rows (a walk-forward refit
   reads the years up to the one it predicts, a MIC pair one factor's rows) takes the
   digests of those groups only; an array already in memory (`ArrayInput`) is digested by
-  its bytes;
+  its bytes; floating-point values by their first 14 significant digits, but for the
+  columns a LazyInput names `exact` (values computed the same way in every build);
 - every parameter passed to the computation (settings as their JSON);
 - the code: `code_version` hashes the source of the computation's module and of every
   project module it imports, transitively (and of the module that loads its inputs), with
@@ -80,27 +81,32 @@ def _quoted(name):
     return '"' + name.replace('"', '""') + '"'
 
 
-def _digested(name, column_type):
-    """A column as its digest reads it: a floating-point value by its first 14 significant digits.
-    DuckDB's parallel sums and correlations can differ in the last bits from one build to the
-    next (they add in another order); a digest of every bit would then recompute unchanged work."""
-    if column_type in ("DOUBLE", "FLOAT"):
+def _digested(name, column_type, exact):
+    """A column as its digest reads it: a floating-point value by its first 14 significant digits,
+    unless its name is in `exact`. DuckDB's parallel sums and correlations can differ in the last
+    bits from one build to the next (they add in another order); a digest of every bit would then
+    recompute unchanged work. The rounding is most of a digest's cost."""
+    if column_type in ("DOUBLE", "FLOAT") and name not in exact:
         return f"printf('%.14g', {_quoted(name)})"
     return _quoted(name)
 
 
-def relation_hash_sums(relation, by=None, hashed=None):
+def relation_hash_sums(relation, by=None, hashed=None, exact=()):
     """The row count and the sum of DuckDB's hash of every row of a DuckDB relation, computed in
-    DuckDB (floating-point values by their first 14 significant digits), over its `hashed` columns
-    (default every column). `by`: SQL expressions, comma-separated; one sum per value of them.
-    Returns (header, rows): the header names the DuckDB version (its hash function is not promised
-    to stay the same across versions) and the hashed columns' names and types; rows are
-    (*group values, count, hash sum), one row with no group value when `by` is None. Counts and
-    sums of disjoint groups add up to those of their union; `digest_of` fingerprints them."""
+    DuckDB (floating-point values by their first 14 significant digits, those of the columns named
+    in `exact` bit for bit), over its `hashed` columns (default every column). `by`: SQL
+    expressions, comma-separated; one sum per value of them. Returns (header, rows): the header
+    names the DuckDB version (its hash function is not promised to stay the same across versions)
+    and the hashed columns' names and types (and the exact ones, if any); rows are (*group values,
+    count, hash sum), one row with no group value when `by` is None. Counts and sums of disjoint groups add up to
+    those of their union; `digest_of` fingerprints them."""
     types = dict(zip(relation.columns, map(str, relation.types)))
     hashed = list(hashed or relation.columns)
     header = [duckdb.__version__, hashed, [types[column] for column in hashed]]
-    row_hash = f"count(*), sum(hash({', '.join(_digested(column, types[column]) for column in hashed)}))"
+    exact = sorted(set(exact) & set(hashed))
+    if exact:
+        header.append(exact)
+    row_hash = f"count(*), sum(hash({', '.join(_digested(column, types[column], exact) for column in hashed)}))"
     if by is None:
         return header, [relation.aggregate(row_hash).fetchone()]
     return header, relation.aggregate(f"{by}, {row_hash}", by).fetchall()
@@ -111,11 +117,11 @@ def digest_of(header, count, hash_sum):
     return fingerprint(header, count, str(hash_sum))
 
 
-def relation_digests(relation, by=None):
+def relation_digests(relation, by=None, exact=()):
     """Digest of a DuckDB relation's rows (`relation_hash_sums` over every column, `digest_of`).
     `by`: a SQL expression; one digest per value of it. Returns {group: digest}, the only group
     None when `by` is None."""
-    header, rows = relation_hash_sums(relation, by)
+    header, rows = relation_hash_sums(relation, by, exact=exact)
     if by is None:
         return {None: digest_of(header, *rows[0])}
     return {group: digest_of(header, count, hash_sum) for group, count, hash_sum in rows}
@@ -174,10 +180,12 @@ def relation_frame(relation):
 @dataclass(eq=False)
 class LazyInput:
     """An input of a computation: DuckDB relations, digested where they are and loaded into
-    Python (`value`, by `load(*relations)`) only when a result has to be computed."""
+    Python (`value`, by `load(*relations)`) only when a result has to be computed. `exact`:
+    floating-point columns digested bit for bit, as every build computes them the same way."""
 
     relations: tuple
     load: Callable = relation_frame
+    exact: tuple = ()
     _digests: dict = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
@@ -189,7 +197,7 @@ class LazyInput:
         """{group: [digest of each relation's rows in the group]} (see relation_digests);
         a group some relation lacks has None in its place."""
         if by not in self._digests:
-            per_relation = [relation_digests(relation, by) for relation in self.relations]
+            per_relation = [relation_digests(relation, by, self.exact) for relation in self.relations]
             groups = set().union(*per_relation)
             self._digests[by] = {group: [digests.get(group) for digests in per_relation] for group in groups}
         return self._digests[by]
@@ -263,6 +271,8 @@ def _one_unit_rows(rows, labels):
     own labels), those of the first unit, without its labels."""
     if not labels:
         return rows
+    if len(rows) == 1:
+        return rows.drop_columns(list(labels))
     first = rows.slice(0, 1).to_pylist()[0]
     same = functools.reduce(pc.and_, [pc.equal(rows[name], first[name]) for name in labels])
     return rows.filter(same).drop_columns(list(labels))
@@ -291,8 +301,12 @@ class ResultCache:
             return {}
         listed = ", ".join(f"'{value}'" for value in sorted(fingerprints))  # hex digests: no quoting needed
         stored = self.previous.filter(f"{_quoted(FINGERPRINT_COLUMN)} in ({listed})").fetch_arrow_table()
-        column = stored[FINGERPRINT_COLUMN]
-        return {value: stored.filter(pc.equal(column, value)) for value in set(column.to_pylist())}
+        encoded = stored[FINGERPRINT_COLUMN].combine_chunks().dictionary_encode()
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        counts = np.bincount(codes, minlength=len(encoded.dictionary))
+        grouped = stored.take(np.argsort(codes, kind="stable"))  # each fingerprint's rows together, in their order
+        return {value: grouped.slice(end - count, count)
+                for value, end, count in zip(encoded.dictionary.to_pylist(), np.cumsum(counts), counts)}
 
     def rows(self, units, noun, workers=1, progress_interval=None, computed_at=None):
         """The table of `units` (in their order): each unit's rows from the previous table when

@@ -17,6 +17,9 @@ import pandas as pd
 import pyarrow as pa
 
 STOCK_PERIOD_KEY = ["stock_id", "period"]
+# factor_values.pct_rank is a ratio of whole numbers (macros/pct_rank.sql): every build computes the
+# same bits, so the result cache digests it exactly (execution/result_cache.py, LazyInput.exact)
+EXACT_COLUMNS = ("pct_rank",)
 # period_years in SQL: the year of a period, the group of refits, folds and MIC scopes
 PERIOD_YEAR_SQL = "year(period)"
 
@@ -151,15 +154,14 @@ def load_design(factor_values, stock_periods):
     return design_of_relations(*design_relations(factor_values, stock_periods))
 
 
-def rank_alpha_pairs(factor_values, stock_periods):
-    """factor, period, stock_id, pct_rank, alpha for every stock-period where both exist,
-    joined in DuckDB (a relation, in no order: a digest of it sorts nothing; `ordered_pairs`
-    loads it). No filling: the input of the single-factor regressions and of MIC."""
-    pairs = factor_values.filter("pct_rank is not null").project("stock_id, period, factor, pct_rank")
-    return (pairs.join(target_relation(stock_periods), "stock_id, period")
-            .project("factor, period, stock_id, pct_rank, alpha"))
+def rank_alpha_pairs(ranks, targets):
+    """factor, period, stock_id, pct_rank, alpha for every stock-period where both exist, joined
+    in DuckDB from the relations of design_relations (a relation, in no order). No filling: the
+    input of the single-factor regressions and of MIC."""
+    return ranks.join(targets, "stock_id, period").project("factor, period, stock_id, pct_rank, alpha")
 
 
-def ordered_pairs(pairs):
-    """The relation of rank_alpha_pairs as a pandas DataFrame ordered by factor, period, stock_id."""
-    return pairs.order("factor, period, stock_id").df()
+def ordered_pairs(ranks, targets):
+    """rank_alpha_pairs of the relations of design_relations as a pandas DataFrame ordered by
+    factor, period, stock_id."""
+    return rank_alpha_pairs(ranks, targets).order("factor, period, stock_id").df()

@@ -112,13 +112,13 @@ def mic_pairs(observations):
     return pairs
 
 
-def load_observations(pairs):
-    """The observations frame of `pairs`, design_matrix.rank_alpha_pairs of the warehouse's
-    factor_values and stock_periods: every stock-period where both the factor's pct_rank and
-    alpha exist, ordered by factor, period, stock_id (the order MIC reads them in)."""
-    return ordered_pairs(pairs).rename(columns={"pct_rank": "factor_rank", TARGET: "target_value"})
+def load_observations(ranks, targets):
+    """The observations frame of the relations (ranks, targets) of design_matrix.design_relations:
+    every stock-period where both the factor's pct_rank and alpha exist, ordered by factor,
+    period, stock_id (the order MIC reads them in)."""
+    return ordered_pairs(ranks, targets).rename(columns={"pct_rank": "factor_rank", TARGET: "target_value"})
 
 
-def load_pairs(pairs):
-    """{(factor, scope): MicPair} of the relation `pairs` (see load_observations)."""
-    return {(pair.factor, pair.scope): pair for pair in mic_pairs(load_observations(pairs))}
+def load_pairs(ranks, targets):
+    """{(factor, scope): MicPair} of the relations (ranks, targets) (see load_observations)."""
+    return {(pair.factor, pair.scope): pair for pair in mic_pairs(load_observations(ranks, targets))}

@@ -9,7 +9,7 @@ from dbt.adapters.events.logging import AdapterLogger
 
 from factor_warehouse.execution.model_units import cached_factor_mic
 from factor_warehouse.execution.result_cache import ResultCache
-from factor_warehouse.research.design_matrix import rank_alpha_pairs
+from factor_warehouse.research.design_matrix import design_relations
 from factor_warehouse.research.mic import MicParameters
 
 
@@ -23,7 +23,7 @@ def model(dbt, session):
     )
     return cached_factor_mic(
         ResultCache.of_model(session, dbt.this, AdapterLogger("MIC").info),
-        rank_alpha_pairs(dbt.ref("factor_values"), dbt.ref("stock_periods")),
+        design_relations(dbt.ref("factor_values"), dbt.ref("stock_periods")),
         parameters,
         workers=dbt.config.get("mic_workers"),
         min_rows=dbt.config.get("mic_min_rows"),
