@@ -472,7 +472,8 @@ def generated_docs(demo_database, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(socket.socket, "connect", refuse)
         patch.setattr(socket, "create_connection", refuse)
-        result = run_dbt(["docs", "generate", "--static", "--target-path", str(target)], database=database)
+        result = run_dbt(["docs", "generate", "--static", "--target-path", str(target)], database=database,
+                         artifacts=True)
     assert result.success, f"dbt docs generate failed: {result.exception}"
     manifest = json.loads((target / "manifest.json").read_text())
     catalog = json.loads((target / "catalog.json").read_text())

@@ -42,13 +42,17 @@ def vars_option(parser, text):
     return dbt_vars
 
 
-def run_dbt(args, database, dbt_vars=None, target="test", project_dir=PROJECT_DIR):
+def run_dbt(args, database, dbt_vars=None, target="test", project_dir=PROJECT_DIR, artifacts=False):
     """Invoke dbt in-process against `database` (None for the spark target, whose tables are in its
-    schema) on the project in `project_dir` (this one by default); returns dbt's result object."""
+    schema) on the project in `project_dir` (this one by default); returns dbt's result object.
+    dbt's JSON artifacts (target/manifest.json, run_results.json) are written only with
+    `artifacts`: their writing is a second of a build that has nothing to do, and the result
+    object holds what they say."""
     if database is not None:
         os.environ["FACTOR_WAREHOUSE_PATH"] = str(database)
     command = [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir), "--target", target,
-               "--use-colors" if sys.stdout.isatty() else "--no-use-colors"]
+               "--use-colors" if sys.stdout.isatty() else "--no-use-colors",
+               "--write-json" if artifacts else "--no-write-json"]
     if _LISTENERS:  # the console logger off; the file logger at its own default level, not following it
         command += ["--log-level", "none", "--log-level-file", "debug"]
     if dbt_vars:
