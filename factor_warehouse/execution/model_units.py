@@ -42,7 +42,7 @@ def design_input(factor_values, stock_periods):
 
 def pairs_input(factor_values, stock_periods):
     """The rank-alpha pairs of the warehouse's `factor_values` and `stock_periods` relations
-    (design_matrix.rank_alpha_pairs) as a LazyInput: the relations of the design digested in
+    (design_matrix.ordered_pairs) as a LazyInput: the relations of the design digested in
     DuckDB (they determine the pairs, and digest without hashing each pair's alpha), the pairs
     joined and loaded in their order only when a unit is computed."""
     return LazyInput(design_relations(factor_values, stock_periods), load=ordered_pairs, exact=EXACT_COLUMNS)
@@ -99,7 +99,8 @@ def mic_pair_digests(ranks, targets):
     def digest(years):
         count, hash_sum = (sum(values) for values in zip(*(row[2:] for row in years)))
         target_count, target_sum = (sum(values) for values in zip(*(target_sums[row[1]] for row in years)))
-        return count, fingerprint(digest_of(header, count, hash_sum), digest_of(target_header, target_count, target_sum))
+        return count, fingerprint(digest_of(header, count, hash_sum),
+                                  digest_of(target_header, target_count, target_sum))
 
     per_year = len({year for _, year, _, _ in rows}) > 1
     digests = {}

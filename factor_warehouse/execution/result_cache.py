@@ -98,8 +98,8 @@ def relation_hash_sums(relation, by=None, hashed=None, exact=()):
     expressions, comma-separated; one sum per value of them. Returns (header, rows): the header
     names the DuckDB version (its hash function is not promised to stay the same across versions)
     and the hashed columns' names and types (and the exact ones, if any); rows are (*group values,
-    count, hash sum), one row with no group value when `by` is None. Counts and sums of disjoint groups add up to
-    those of their union; `digest_of` fingerprints them."""
+    count, hash sum), one row with no group value when `by` is None. Counts and sums of disjoint
+    groups add up to those of their union; `digest_of` fingerprints them."""
     types = dict(zip(relation.columns, map(str, relation.types)))
     hashed = list(hashed or relation.columns)
     header = [duckdb.__version__, hashed, [types[column] for column in hashed]]

@@ -154,14 +154,10 @@ def load_design(factor_values, stock_periods):
     return design_of_relations(*design_relations(factor_values, stock_periods))
 
 
-def rank_alpha_pairs(ranks, targets):
-    """factor, period, stock_id, pct_rank, alpha for every stock-period where both exist, joined
-    in DuckDB from the relations of design_relations (a relation, in no order). No filling: the
-    input of the single-factor regressions and of MIC."""
-    return ranks.join(targets, "stock_id, period").project("factor, period, stock_id, pct_rank, alpha")
-
-
 def ordered_pairs(ranks, targets):
-    """rank_alpha_pairs of the relations of design_relations as a pandas DataFrame ordered by
-    factor, period, stock_id."""
-    return rank_alpha_pairs(ranks, targets).order("factor, period, stock_id").df()
+    """The rank-alpha pairs: factor, period, stock_id, pct_rank, alpha for every stock-period where
+    both exist, joined in DuckDB from the relations of design_relations, as a pandas DataFrame
+    ordered by factor, period, stock_id. No filling: the input of the single-factor regressions
+    and of MIC."""
+    pairs = ranks.join(targets, "stock_id, period").project("factor, period, stock_id, pct_rank, alpha")
+    return pairs.order("factor, period, stock_id").df()
