@@ -19,75 +19,23 @@ Prints every figure and ratio; it is not a test.
 """
 
 import argparse
-import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-import time
-from contextlib import suppress
 from pathlib import Path
 
-from benchmarks.common import dbt_options, load_average_line
-from factor_warehouse.paths import PROJECT_DIR
+from benchmarks.common import dbt_cli, load_average_line, run_measured
 
 POLARS_SCRIPT = Path(__file__).resolve().parent / "polars_median_split.py"
 SAME_WORK = ["run", "--select", "+factor_median_split_alpha", "+factor_values"]  # factor_values: a view of names
 EVERY_SQL_MODEL = ["run", "--select", "path:models"]  # the Python models live in python_models/
 
 
-def java_cpu_seconds(root, seen, stop):
-    """Until `stop` is set, every 0.2 s: the CPU seconds (user and system) and the peak RSS in MB of each
-    java process under the process `root`, by pid, into `seen`. A JVM that Spark's Python launcher
-    starts is not waited for, so the root's rusage misses it."""
-    tick, page_mb = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE") / 2**20
-    while not stop.wait(0.2):
-        children = {}
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            with suppress(OSError, ValueError, IndexError):
-                text = stat.read_text()
-                fields = text[text.rindex(")") + 2:].split()
-                children.setdefault(int(fields[1]), []).append((int(stat.parent.name), text))
-        frontier = [root]
-        while frontier:
-            for pid, text in children.get(frontier.pop(), []):
-                frontier.append(pid)
-                if "(java)" in text:
-                    fields = text[text.rindex(")") + 2:].split()
-                    peak = max(seen.get(pid, (0, 0))[1], int(fields[21]) * page_mb)
-                    seen[pid] = ((int(fields[11]) + int(fields[12])) / tick, peak)
-
-
-def run_measured(command, log_path, env=None):
-    """Run `command` to the end, its output into log_path; wall seconds, CPU seconds (user and system, the
-    JVMs under it included), peak RSS in MB (of the process and the children it waited for, plus the
-    JVMs' peaks), and `failed` (why, or None)."""
-    started = time.perf_counter()
-    java, stop = {}, threading.Event()
-    with open(log_path, "w") as log:
-        process = subprocess.Popen([str(part) for part in command], stdout=log, stderr=subprocess.STDOUT,
-                                   cwd=PROJECT_DIR, env={**os.environ, **(env or {})})
-        sampler = threading.Thread(target=java_cpu_seconds, args=(process.pid, java, stop), daemon=True)
-        sampler.start()
-        _, status, usage = os.wait4(process.pid, 0)
-    stop.set()
-    sampler.join()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    failed = None if process.returncode == 0 else f"exit status {process.returncode}, see {log_path}"
-    return {"seconds": time.perf_counter() - started,
-            "cpu_seconds": usage.ru_utime + usage.ru_stime + sum(cpu for cpu, _ in java.values()),
-            "peak_rss_mb": usage.ru_maxrss / 1024 + sum(peak for _, peak in java.values()), "failed": failed}
-
-
 def dbt_command(args, panel, workdir, panel_keys=None, dbt_vars=None, target="dev"):
     """`dbt <args>` on the panel file (with more panel keys and dbt vars if given), target dev unless given."""
-    dbt = Path(sys.executable).parent / "dbt"
     dbt_vars = {"panel": {"path": str(panel), "sector_column": "sector", **(panel_keys or {})}, **(dbt_vars or {})}
-    return [dbt, *args, "--project-dir", PROJECT_DIR, "--profiles-dir", PROJECT_DIR, "--target", target,
-            "--vars", json.dumps(dbt_vars), *dbt_options(workdir)]
+    return dbt_cli(args, workdir, dbt_vars, target)
 
 
 def dbt_measured(args, database, panel, workdir, log_name, **settings):

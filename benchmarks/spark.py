@@ -17,8 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.common import add_panel_options, load_average_line
-from benchmarks.panel import EVERY_SQL_MODEL, compare_pairs, dbt_command, dbt_measured, run_measured
+from benchmarks.common import add_panel_options, load_average_line, run_measured
+from benchmarks.panel import EVERY_SQL_MODEL, compare_pairs, dbt_command, dbt_measured
 
 
 def spark_run(panel, workdir, pair):
