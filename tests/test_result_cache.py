@@ -3,6 +3,7 @@ DuckDB: digests in DuckDB, the code version of a package, and reuse or recomputa
 units against a previous table, down to the per-year refits of alpha_predictions."""
 
 import importlib
+import importlib.metadata
 import sys
 
 import duckdb
@@ -148,6 +149,17 @@ def test_code_version_covers_the_modules_a_function_imports_and_only_those(packa
     write({"unrelated": "VALUE = 2\n"})
     assert code_version(run) == version
     write({"helper": "def double(frame):\n    return frame * 3\n"})
+    assert code_version(run) != version
+
+
+def test_code_version_covers_the_installed_version_of_a_library_imported_where_it_is_used(package, monkeypatch):
+    name, write = package
+    write({"compute": "def run(frame):\n    from sklearn.linear_model import Ridge\n    return Ridge\n"})
+    run = importlib.import_module(f"{name}.compute").run
+    version = code_version(run)
+    installed = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version",
+                        lambda distribution: "0.0" if distribution == "scikit-learn" else installed(distribution))
     assert code_version(run) != version
 
 

@@ -8,4 +8,6 @@ scheme) and `ic_horizons` evaluate factors over time; `multiple_testing` adjusts
 the factor zoo; `factor_models`, `grs`, `spanning`, `clusters` and `empirical_bayes` ask whether a
 factor's return is alpha;
 `blas_threads` sizes BLAS for their small matrices. The dbt Python models call into here,
-directly or through `execution/`, where results are reused across builds."""
+directly or through `execution/`, where results are reused across builds. scikit-learn and scipy
+are imported in the functions that use them: a rebuild that reuses every result never loads them
+(about 1.5 s of every dbt process; tests/test_lazy_imports.py)."""

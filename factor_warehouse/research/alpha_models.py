@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LinearRegression, SGDRegressor
 
 from factor_warehouse.research.design_matrix import Filler
 from factor_warehouse.research.f_scores import top_k_positions
@@ -66,6 +65,7 @@ class FittedModel:
 
 def fit_alpha_model(model, design, settings):
     """Fit one of MODELS on `design` alone: filling, selection and penalty included."""
+    from sklearn.linear_model import LinearRegression, SGDRegressor
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; expected one of {MODELS}")
     filler = Filler.fit(design.ranks)

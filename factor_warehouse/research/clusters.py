@@ -8,8 +8,6 @@ Clusters are numbered 1.. in the order of their first factor by name.
 
 import numpy as np
 import pandas as pd
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
 
 MIN_SHARED_PERIODS = 3
 
@@ -17,6 +15,8 @@ MIN_SHARED_PERIODS = 3
 def factor_clusters(long_short, count, keys=("factor",)):
     """One row per factor of `long_short` (columns keys, period, value): cluster (1..), the
     number of factors in it and the count asked for; min(count, factors) clusters at most."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
     if int(count) != count or count < 1:
         raise ValueError(f"the number of clusters must be a whole number >= 1; got {count!r} (dbt var factor_cluster_count)")
     keys = list(keys)

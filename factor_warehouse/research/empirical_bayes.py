@@ -20,7 +20,6 @@ posterior probability that the sign is wrong.
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 SIGN_PROBABILITY = 0.975
 BOUNDS = (0.0, 100.0)  # the prior variances tau^2, as multiples of the estimates' squared scale
@@ -58,6 +57,7 @@ def fit_hyperparameters(estimates, variances, membership):
     envelope theorem d(-log L)/d tau^2 = tr(V^-1 dV) / 2 - r'V^-1 dV V^-1 r / 2) and tight
     tolerances: a variance of 0 is a point of the boundary, not a flat tail, so inputs equal to
     1e-15 give hyperparameters equal far below the 1e-9 a rebuild is held to."""
+    from scipy import optimize
     scale = max(float(np.std(estimates)), float(np.sqrt(np.mean(variances))), 1e-12) ** 2
     same = (membership[:, None] == membership[None, :]).astype("float64")
     identity = np.eye(len(estimates))
@@ -94,6 +94,7 @@ def polished(objective, point):
     """`point` with its coordinates inside BOUNDS moved to the root of the gradient (Powell's hybrid
     method), where L-BFGS-B stops on a flat objective some 1e-8 short; kept when the root leaves the
     bounds, has a larger gradient or a higher objective (beyond its rounding)."""
+    from scipy import optimize
     free = (point > BOUNDS[0]) & (point < BOUNDS[1])
     if not free.any():
         return point
@@ -121,6 +122,7 @@ def posterior(estimates, variances, membership, mean, cluster_sd, factor_sd):
 
 def one_model(frame):
     """The posterior rows of one model's factors (columns cluster, alpha, alpha_standard_error)."""
+    from scipy import stats
     usable = (np.isfinite(frame["alpha"]) & np.isfinite(frame["alpha_standard_error"])
               & (frame["alpha_standard_error"] > 0)).to_numpy()
     result = frame.assign(**{column: np.nan for column in COLUMNS[3:] if column not in ("is_significant",)})

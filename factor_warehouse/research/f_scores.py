@@ -3,7 +3,6 @@ Benjamini-Hochberg q-values, the f-score rank and the top-k selection the top-k 
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_selection import f_regression
 
 from factor_warehouse.research.blas_threads import one_blas_thread
 from factor_warehouse.research.design_matrix import Filler
@@ -12,6 +11,7 @@ from factor_warehouse.research.multiple_testing import benjamini_hochberg
 
 def f_score_ranks(matrix, alpha, columns):
     """f_regression of every column against alpha; rank 1 = largest F (ties by name)."""
+    from sklearn.feature_selection import f_regression
     with np.errstate(invalid="ignore", divide="ignore"):  # constant columns: F = 0, p = 1
         f_statistic, p_value = f_regression(matrix, alpha)
     order = sorted(range(len(columns)), key=lambda i: (-f_statistic[i], columns[i]))

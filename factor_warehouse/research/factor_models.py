@@ -15,7 +15,6 @@ max(periods_needed(L), K + 2) such periods (K regressors): fewer leave it null, 
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from factor_warehouse.research.design_matrix import as_date_column
 from factor_warehouse.research.factor_summary import periods_needed
@@ -59,6 +58,7 @@ def balanced(series, regressors):
 
 def one_regression(series, regressors, lags):
     """The alpha row and the loading rows of one series on one model."""
+    from scipy import stats
     y, x, periods = balanced(series, regressors)
     names = list(regressors.columns)
     needed = max(periods_needed(lags), len(names) + 2)

@@ -12,7 +12,6 @@ the row's `statistics_note`.
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from factor_warehouse.research.design_matrix import as_date_column
 from factor_warehouse.research.multiple_testing import adjusted_p_values
@@ -84,6 +83,7 @@ def ratio(numerator, denominator):
 
 
 def one_factor(factor, long_short, rank_ic, slopes, turnover, coverage, lags, periods_per_year):
+    from scipy import stats
     notes = []
     needed = periods_needed(lags)
     n, mean, se, t = newey_west_statistics(

@@ -10,7 +10,6 @@ The periods are those where every portfolio and every factor has a value.
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from factor_warehouse.research.factor_models import model_matrices
 
@@ -19,6 +18,7 @@ COLUMNS = ["n_portfolios", "n_periods", "n_regressors", "grs_f", "grs_p_value", 
 
 def grs_test(returns, factors):
     """(F, p) of the GRS test of the T x N `returns` on the T x L `factors`."""
+    from scipy import stats
     periods, count = returns.shape
     regressors = factors.shape[1]
     design = np.column_stack([np.ones(periods), factors])

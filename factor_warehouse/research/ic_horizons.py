@@ -8,7 +8,6 @@ series taken in period order, a period without an IC left out.
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from factor_warehouse.research.factor_summary import iid_statistics, newey_west_statistics, periods_needed
 
@@ -23,6 +22,7 @@ def horizon_lags(lags, horizon):
 
 
 def one_series(values, horizon, lags):
+    from scipy import stats
     notes = []
     used = horizon_lags(lags, horizon)
     n, mean, se, t = newey_west_statistics(values, used, "rank_ic_nw_t", "a rank IC", notes)

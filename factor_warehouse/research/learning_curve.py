@@ -3,8 +3,6 @@ validation RMSE by training-set size."""
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LinearRegression
-from sklearn.model_selection import learning_curve
 
 from factor_warehouse.research.alpha_models import MULTI_FACTOR_TARGET
 from factor_warehouse.research.blas_threads import one_blas_thread
@@ -18,6 +16,8 @@ def alpha_learning_curve(design, settings):
     1.0, 40), cv=5, scoring="neg_root_mean_squared_error") on the in-sample top-k design.
     The folds are consecutive blocks of the design's rows (ordered by period, stock_id), so
     they roughly follow the periods."""
+    from sklearn.linear_model import LinearRegression
+    from sklearn.model_selection import learning_curve
     filler = Filler.fit(design.ranks)
     matrix = filler.transform(design.ranks)
     positions = top_k_positions(matrix, design.alpha, filler.columns, settings.top_k)

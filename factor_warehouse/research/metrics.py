@@ -7,7 +7,6 @@ scope's periods (for yearly data one period per year, so a year's value is its o
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from factor_warehouse.research.design_matrix import period_years
 
@@ -19,6 +18,7 @@ METRIC_COLUMNS = [
 def quintile_spread(predicted, alpha):
     """Mean alpha of the top minus the bottom prediction quintile (floor(5 (r - 1) / n),
     r the ordinal rank of the prediction; ties keep row order); NaN below 5 rows."""
+    from scipy import stats
     count = len(predicted)
     if count < 5:
         return np.nan
@@ -29,6 +29,7 @@ def quintile_spread(predicted, alpha):
 def cross_section_scores(rows):
     """Rank IC (Spearman of predicted against actual; NaN when either is constant or there
     are fewer than 2 rows) and quintile spread of one period's predictions."""
+    from scipy import stats
     actual, predicted, alpha = (rows[c].to_numpy(dtype="float64") for c in ("actual", "predicted", "alpha"))
     constant = len(actual) < 2 or np.ptp(actual) == 0 or np.ptp(predicted) == 0
     return {

@@ -5,9 +5,6 @@ matrix per fold). For yearly data a year of periods is one fiscal year."""
 import warnings
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import ElasticNet, Lasso, Ridge, enet_path
-from sklearn.model_selection import KFold, LeaveOneGroupOut
 
 from factor_warehouse.research.design_matrix import Filler
 
@@ -17,6 +14,7 @@ def cross_validation_splits(years, single_year_folds):
     the year held out together) when there are two years or more; with one year only,
     `single_year_folds` consecutive folds of the rows (ordered by period, stock_id, so the
     folds roughly follow the periods)."""
+    from sklearn.model_selection import KFold, LeaveOneGroupOut
     distinct = np.unique(years)
     if distinct.size >= 2:
         splits = list(LeaveOneGroupOut().split(years, groups=years))
@@ -34,6 +32,7 @@ def penalty_grid(matrix, target, l1_ratio, settings):
 
 
 def penalized_estimator(model, penalty, l1_ratio, settings):
+    from sklearn.linear_model import ElasticNet, Lasso, Ridge
     if model == "ridge":
         return Ridge(alpha=penalty)
     common = {"max_iter": settings.coordinate_descent_max_iter, "tol": settings.coordinate_descent_tol}
@@ -49,6 +48,8 @@ def validation_errors(model, candidates, train_x, train_y, validation_x, validat
     share one Gram matrix per fold: ridge through its eigendecomposition, lasso and
     elastic net through enet_path with the Gram matrix precomputed.
     """
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import enet_path
     errors = np.empty(len(candidates))
     mean_x, mean_y = train_x.mean(axis=0), train_y.mean()
     centered_x, centered_y = train_x - mean_x, train_y - mean_y

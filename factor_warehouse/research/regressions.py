@@ -3,7 +3,6 @@ lines, for every factor), vectorised over factors, equal to scipy.stats.linregre
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 
 def factor_regressions(pairs):
@@ -13,6 +12,7 @@ def factor_regressions(pairs):
     scipy.stats.linregress per factor (t = slope / its standard error, two-sided p);
     statistics_note says which statistics are null and why.
     """
+    from scipy import stats
     pairs = pairs[pairs["pct_rank"].notna() & pairs["alpha"].notna()]
     grouped = pairs.groupby("factor", sort=True)
     n = grouped.size()

@@ -1,0 +1,35 @@
+"""A build that reuses every result never imports scikit-learn or scipy's statistics, optimizers and
+clustering: the dbt Python models' imports and the result cache's fingerprints stay clear of them (they take about 1.5 s to import, in
+every dbt process). Checked in a fresh interpreter."""
+
+import json
+import subprocess
+import sys
+
+from factor_warehouse.paths import PROJECT_DIR
+
+NUMERICAL_LIBRARIES = ("sklearn", "scipy.stats", "scipy.optimize", "scipy.cluster", "scipy.spatial")
+
+CHECK = """
+import json, sys
+from pathlib import Path
+from factor_warehouse.execution.result_cache import code_version
+functions = []
+for path in sorted(Path("python_models").rglob("*.py")):
+    shim = {}
+    exec(compile(path.read_text(), str(path), "exec"), shim)
+    functions += [value for value in shim.values()
+                  if callable(value) and (getattr(value, "__module__", None) or "").startswith("factor_warehouse.research")]
+code_version(*functions)
+print(json.dumps({"functions": len(functions), "modules": sorted(sys.modules)}))
+"""
+
+
+def test_the_python_models_and_their_fingerprints_import_no_numerical_library():
+    completed = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, cwd=PROJECT_DIR, check=True)
+    loaded = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert loaded["functions"] >= 10  # the shims' research functions, every module of their code versioned
+    assert "factor_warehouse.execution.model_units" in loaded["modules"]
+    imported = [module for module in loaded["modules"]
+                if any(module == library or module.startswith(library + ".") for library in NUMERICAL_LIBRARIES)]
+    assert imported == []
