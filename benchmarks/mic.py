@@ -27,8 +27,8 @@ import numpy as np
 from benchmarks.common import dbt_cli, load_average_line, run_dbt_checked, run_measured
 from factor_warehouse.execution.thread_pool import run_in_threads
 from factor_warehouse.research.design_matrix import design_relations
-from factor_warehouse.research.mic import (POOLED_SCOPE, STATISTICS, MicParameters, load_observations, mic_pairs,
-                                           mic_statistics)
+from factor_warehouse.research.mic import POOLED_SCOPE, STATISTICS, load_observations, mic_pairs, mic_statistics
+from factor_warehouse.research.mic_parameters import MicParameters
 from factor_warehouse.sources.demo import write_demo_files
 
 SUMMARY_LINE = re.compile(r"factor_mic: (\d+) of \d+ pairs reused from the previous table, (\d+) computed")

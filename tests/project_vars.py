@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from factor_warehouse.research.mic import MicParameters
+from factor_warehouse.research.mic_parameters import MicParameters
 from factor_warehouse.research.model_settings import ModelSettings
 
 PROJECT_VARS = yaml.safe_load((Path(__file__).resolve().parents[1] / "dbt_project.yml").read_text())["vars"]

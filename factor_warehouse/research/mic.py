@@ -19,39 +19,13 @@ import numpy as np
 import pandas as pd
 from minepy import MINE
 
-from factor_warehouse.research import mic_engine
 from factor_warehouse.research.design_matrix import ordered_pairs, period_years
 
 POOLED_SCOPE = "pooled"
 TARGET = "alpha"  # stock_periods column the factor ranks are compared with
-ESTIMATORS = mic_engine.ESTIMATORS
-ENGINES = ("numba", "minepy")
 STATISTICS = ("mic", "mas", "mev", "mcn", "tic")
 # Columns the observations frame must have, ordered by factor, period, stock_id.
 OBSERVATION_COLUMNS = ("factor", "period", "factor_rank", "target_value")
-
-
-@dataclass(frozen=True)
-class MicParameters:
-    """MIC settings (dbt vars mic_*, defaults in dbt_project.yml): estimator 'mic_e' (MICe,
-    Reshef et al. 2016) or 'mic_approx' (the original MIC, as the article), alpha
-    (B = max(n**alpha, 4)), c (clumps factor) and the engine that computes them, 'numba' or
-    'minepy' (same values)."""
-
-    estimator: str
-    alpha: float
-    c: float
-    engine: str
-
-    def __post_init__(self):
-        if self.engine not in ENGINES:
-            raise ValueError(f"MIC engine {self.engine!r} is unknown; set mic_engine to one of {ENGINES}")
-        if self.estimator not in ESTIMATORS:
-            raise ValueError(f"MIC estimator {self.estimator!r} is unknown; set mic_estimator to one of {ESTIMATORS}")
-        if not (0 < float(self.alpha) <= 1 or float(self.alpha) >= 4):
-            raise ValueError(f"MIC alpha {self.alpha!r} is out of range; set mic_alpha in (0, 1] or >= 4 (minepy's rule)")
-        if not float(self.c) > 0:
-            raise ValueError(f"MIC c {self.c!r} is out of range; set mic_c to a number > 0")
 
 
 @dataclass(frozen=True)
@@ -73,6 +47,8 @@ def mic_statistics(x, y, parameters):
     [0, 1] (tic(norm=True)) so that scopes of different size compare; mcn uses eps=0
     (minepy's default)."""
     if parameters.engine == "numba":
+        from factor_warehouse.research import mic_engine  # numba: imported only when a pair is computed
+
         return mic_engine.mic_statistics(x, y, float(parameters.alpha), float(parameters.c), parameters.estimator)
     mine = MINE(alpha=float(parameters.alpha), c=float(parameters.c), est=parameters.estimator)
     mine.compute_score(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))

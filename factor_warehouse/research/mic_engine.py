@@ -15,7 +15,8 @@ import math
 import numba
 import numpy as np
 
-ESTIMATORS = ("mic_e", "mic_approx")
+from factor_warehouse.research.mic_parameters import ESTIMATORS
+
 # minepy's MCN counts a grid as reaching MIC when its score + this delta >= MIC.
 MCN_DELTA = 0.0001
 # MCN when no cell qualifies (C's DBL_MAX, as minepy returns it).

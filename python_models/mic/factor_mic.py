@@ -10,7 +10,7 @@ from dbt.adapters.events.logging import AdapterLogger
 from factor_warehouse.execution.model_units import cached_factor_mic
 from factor_warehouse.execution.result_cache import ResultCache
 from factor_warehouse.research.design_matrix import design_relations
-from factor_warehouse.research.mic import MicParameters
+from factor_warehouse.research.mic_parameters import MicParameters
 
 
 def model(dbt, session):
