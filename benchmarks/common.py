@@ -77,8 +77,8 @@ def dbt_cli(args, workdir, dbt_vars, target="dev"):
     (the database: FACTOR_WAREHOUSE_PATH in the environment, as run_measured's env gives it), its output
     without colours."""
     dbt = Path(sys.executable).parent / "dbt"
-    return [dbt, "--no-use-colors", *args, "--project-dir", PROJECT_DIR, "--profiles-dir", PROJECT_DIR, "--target", target,
-            "--vars", json.dumps(dbt_vars), *dbt_options(workdir)]
+    return [dbt, "--no-use-colors", *args, "--project-dir", PROJECT_DIR, "--profiles-dir", PROJECT_DIR,
+            "--target", target, "--vars", json.dumps(dbt_vars), *dbt_options(workdir)]
 
 
 def run_dbt_checked(args, database, dbt_vars, workdir):

@@ -152,8 +152,8 @@ def benchmark(workdir, options):
     for name, build in (("cold", cold), ("warm", warm)):
         lines.append(
             f"{name} build (dbt run of every model, a whole process): {build['seconds']:.1f} s wall (CPU "
-            f"{build['cpu_seconds']:.1f} s), Python models {python_seconds(build):.1f} s summed (they run side by side), factor_mic "
-            f"{build['model_seconds']['factor_mic']:.1f} s ({build['mic_computed']} pairs computed, "
+            f"{build['cpu_seconds']:.1f} s), Python models {python_seconds(build):.1f} s summed (they run side by "
+            f"side), factor_mic {build['model_seconds']['factor_mic']:.1f} s ({build['mic_computed']} pairs computed, "
             f"{build['mic_reused']} reused)")
     lines.append(f"cold factor_mic alone (its table dropped, nothing else running): {alone['seconds']:.1f} s wall, "
                  f"{alone['model_seconds']['factor_mic']:.1f} s in the model ({alone['mic_computed']} pairs computed)")
