@@ -10,16 +10,19 @@ from factor_warehouse.paths import PROJECT_DIR
 
 NUMERICAL_LIBRARIES = ("sklearn", "scipy.stats", "scipy.optimize", "scipy.cluster", "scipy.spatial", "numba")
 
+# every shim executed; the research functions they and execution/model_units name (the units' computations)
+# fingerprinted, as a build that reuses every result does
 CHECK = """
 import json, sys
 from pathlib import Path
+from factor_warehouse.execution import model_units
 from factor_warehouse.execution.result_cache import code_version
-functions = []
+namespaces = [vars(model_units)]
 for path in sorted(Path("python_models").rglob("*.py")):
-    shim = {}
-    exec(compile(path.read_text(), str(path), "exec"), shim)
-    functions += [value for value in shim.values()
-                  if callable(value) and (getattr(value, "__module__", None) or "").startswith("factor_warehouse.research")]
+    namespaces.append({})
+    exec(compile(path.read_text(), str(path), "exec"), namespaces[-1])
+functions = [value for namespace in namespaces for value in namespace.values()
+             if callable(value) and (getattr(value, "__module__", None) or "").startswith("factor_warehouse.research")]
 code_version(*functions)
 print(json.dumps({"functions": len(functions), "modules": sorted(sys.modules)}))
 """
