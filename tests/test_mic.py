@@ -272,19 +272,19 @@ def test_progress_reports_done_total_rate_and_time_left():
 def test_load_observations_joins_where_both_exist_in_order():
     connection = duckdb.connect()
     connection.execute("""
-        create table factor_values as select stock_id, cast(period as date) as period, factor, value, pct_rank
+        create table int_design_ranks as select stock_id, cast(period as date) as period, factor, pct_rank
         from (values
-            ('B', '2014-01-31', 'PE ratio', 2.0, 1.0), ('A', '2014-02-28', 'PE ratio', 1.0, 0.5),
-            ('A', '2014-01-31', 'PE ratio', 1.5, 0.5), ('C', '2014-01-31', 'PE ratio', 3.0, null),
-            ('A', '2015-01-31', 'PE ratio', 1.0, 1.0), ('A', '2014-01-31', 'ROE', 0.2, 1.0)
-        ) as t(stock_id, period, factor, value, pct_rank)""")
+            ('B', '2014-01-31', 'PE ratio', 1.0), ('A', '2014-02-28', 'PE ratio', 0.5),
+            ('A', '2014-01-31', 'PE ratio', 0.5), ('A', '2015-01-31', 'PE ratio', 1.0),
+            ('A', '2014-01-31', 'ROE', 1.0)
+        ) as t(stock_id, period, factor, pct_rank)""")
     connection.execute("""
         create table stock_periods as select stock_id, cast(period as date) as period, alpha, alpha_rank
         from (values
             ('A', '2014-01-31', 3.0, 1.0), ('B', '2014-01-31', -1.0, 0.3333), ('C', '2014-01-31', 2.0, 0.6667),
             ('A', '2014-02-28', 4.0, 1.0), ('A', '2015-01-31', null, null)
         ) as t(stock_id, period, alpha, alpha_rank)""")
-    frame = mic.load_observations(*design_relations(connection.table("factor_values"), connection.table("stock_periods")))
+    frame = mic.load_observations(*design_relations(connection.table("int_design_ranks"), connection.table("stock_periods")))
     january, february = pd.Timestamp("2014-01-31"), pd.Timestamp("2014-02-28")
     assert list(frame.itertuples(index=False, name=None)) == [
         ("PE ratio", january, "A", 0.5, 3.0),

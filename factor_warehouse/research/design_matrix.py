@@ -130,17 +130,12 @@ def target_relation(stock_periods):
     return stock_periods.filter("alpha is not null").project("stock_id, period, alpha, alpha_rank")
 
 
-def design_relations(factor_values, stock_periods):
-    """The rows the design of the warehouse's `factor_values` and `stock_periods` relations
-    needs, selected in DuckDB: (ranks, targets) relations, read by `design_of_relations`
-    (so the result cache can digest them where they are)."""
-    targets = target_relation(stock_periods)
-    ranks = (
-        factor_values.filter("pct_rank is not null")
-        .project("stock_id, period, factor, pct_rank")
-        .join(targets.project("stock_id, period"), "stock_id, period", how="semi")
-    )
-    return ranks, targets
+def design_relations(design_ranks, stock_periods):
+    """The rows the design needs, as DuckDB relations (ranks, targets): the warehouse's
+    `int_design_ranks` (the ranks of stock-periods with a known alpha, joined in SQL) and the
+    stock-periods of `stock_periods` with a known alpha, read by `design_of_relations` (so the
+    result cache can digest them where they are)."""
+    return design_ranks.project("stock_id, period, factor, pct_rank"), target_relation(stock_periods)
 
 
 def design_of_relations(ranks, targets):
@@ -149,9 +144,9 @@ def design_of_relations(ranks, targets):
     return build_design(ranks.df(), targets.df())
 
 
-def load_design(factor_values, stock_periods):
-    """The design of the warehouse's `factor_values` and `stock_periods` relations, loaded now."""
-    return design_of_relations(*design_relations(factor_values, stock_periods))
+def load_design(design_ranks, stock_periods):
+    """The design of the warehouse's `int_design_ranks` and `stock_periods` relations, loaded now."""
+    return design_of_relations(*design_relations(design_ranks, stock_periods))
 
 
 def ordered_pairs(ranks, targets):

@@ -13,4 +13,4 @@ def model(dbt, session):
     dbt.config(materialized="table")
     settings = ModelSettings.from_config(dbt.config.get("alpha_model_settings"))
     cache = ResultCache.of_model(session, dbt.this, AdapterLogger("result_cache").info)
-    return cached_alpha_predictions(cache, design_input(dbt.ref("factor_values"), dbt.ref("stock_periods")), settings)
+    return cached_alpha_predictions(cache, design_input(dbt.ref("int_design_ranks"), dbt.ref("stock_periods")), settings)
