@@ -27,13 +27,10 @@ import tempfile
 import threading
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt.adapters.events.logging import AdapterLogger
 
-from factor_warehouse.sources import demo, kaggle, panel_files
+from factor_warehouse.sources import panel_files
 
 # The schema of the `kaggle` source in models/staging/_sources.yml. Created when
 # the connection opens: dbt loads source tables from parallel threads, and two
@@ -67,6 +64,11 @@ def log_input(directory, tables, logger=None):
 def loader_version():
     """sha256 (hex) of the loader's code: the source of the modules that read the Kaggle files (or
     write the demo data) into this plugin's tables, and the pandas and pyarrow that hold them."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from factor_warehouse.sources import demo, kaggle
+
     digest = hashlib.sha256(f"{pd.__version__} {pa.__version__}".encode())
     for module in (kaggle, demo, sys.modules[__name__]):
         digest.update(Path(module.__file__).read_bytes())
@@ -75,6 +77,9 @@ def loader_version():
 
 def with_fingerprint(table, value):
     """`table` with the column input_fingerprint, `value` on every row (one dictionary entry)."""
+    import numpy as np
+    import pyarrow as pa
+
     indices = pa.array(np.zeros(len(table), dtype=np.int32))
     return table.append_column("input_fingerprint", pa.DictionaryArray.from_arrays(indices, pa.array([value])))
 
@@ -97,12 +102,16 @@ class Plugin(BasePlugin):
         """sha256 of what `load` reads with the source's kaggle_dir and missing_markers (JSON):
         the directory's contents (the demo data: its generator's code), the markers and the
         loader's code."""
+        from factor_warehouse.sources import kaggle
+
         setting = str(kaggle_dir).strip()
         contents = kaggle.DEMO if setting == kaggle.DEMO else kaggle.directory_contents(setting)
         parts = [loader_version(), setting, contents, sorted(json.loads(missing_markers))]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
     def input_directory(self, kaggle_dir):
+        from factor_warehouse.sources import demo, kaggle
+
         setting = kaggle.check_kaggle_dir(kaggle_dir)
         if setting != kaggle.DEMO:
             return setting
@@ -112,6 +121,10 @@ class Plugin(BasePlugin):
         return self._demo_dir
 
     def load(self, source_config):
+        import pyarrow as pa
+
+        from factor_warehouse.sources import kaggle
+
         table = source_config.get("kaggle_table")
         if table not in kaggle.TABLES:
             raise ValueError(f"source {source_config.name}.{source_config.identifier}: config kaggle_table must be "
