@@ -1,8 +1,9 @@
 {#
   The rows of table model_settings (macros/model_settings.sql) after a dbt command: each model of
   `built` (in the order they finished) replaced, the models no longer in the project removed.
-  DuckDB: statements run by the on-run-end hook. Spark (Parquet tables have no delete): the rows
-  are computed here and the table rewritten.
+  DuckDB: statements run by the on-run-end hook (the built models' rows deleted at once, then each
+  model's own rows in one insert and its inherited rows in another). Spark (Parquet tables have no
+  delete): the rows are computed here and the table rewritten.
 #}
 {% macro duckdb__model_settings_write(relation, built, project_models, built_at) -%}
     create table if not exists {{ relation }} (
@@ -12,14 +13,18 @@
         read_directly boolean not null,
         built_at timestamp not null
     );
-    delete from {{ relation }} where model not in ({{ model_settings_literals(project_models) }});
+    delete from {{ relation }}
+    where model not in ({{ model_settings_literals(project_models) }})
+        or model in ({{ model_settings_literals(built | map(attribute='name') | list) }});
     {#- results come in the order the models finished, so a model's parents are recorded before it -#}
     {%- for node in built %}
     {%- set own = model_settings_read(node) %}
-    delete from {{ relation }} where model = {{ model_settings_literals([node.name]) }};
+    {%- if own %}
+    insert into {{ relation }} values
     {%- for name, value in own | dictsort %}
-    insert into {{ relation }} values ({{ model_settings_literals([node.name, name, value]) }}, true, timestamp '{{ built_at }}');
+        ({{ model_settings_literals([node.name, name, value]) }}, true, timestamp '{{ built_at }}'){{ ';' if loop.last else ',' }}
     {%- endfor %}
+    {%- endif %}
     {%- set upstream = model_settings_upstream(node) %}
     {%- set inherited = [] %}
     {%- if upstream['tables'] %}
