@@ -36,9 +36,9 @@
    or in a project macro it calls (followed through macros calling macros), with the var's current
    value; for a Python model, each config key its code reads (dbt's config_keys_used), with the value
    its YAML config gave it. #}
-{% macro model_settings_read(node) -%}
+{% macro model_settings_read(node, memo=none) -%}
     {%- set var_pattern -%} (?<![A-Za-z0-9_])var[(][ \t\n]*['"]([A-Za-z_][A-Za-z0-9_]*)['"] {%- endset -%}
-    {%- set texts = model_settings_texts(node) -%}
+    {%- set texts = model_settings_texts(node, memo) -%}
     {%- set settings = {} -%}
     {%- for name in modules.re.findall(var_pattern | trim, texts | join('\n')) -%}
         {%- do settings.update({name: tojson(var(name), sort_keys=true)}) -%}
@@ -50,21 +50,31 @@
 {%- endmacro %}
 
 {# The texts of a model node's code and of every project macro it calls, followed through macros
-   calling macros. #}
-{% macro model_settings_texts(node) -%}
+   calling macros. `memo` (a dict, optional): each name's macro text and the names it calls, kept
+   across the nodes of one caller. #}
+{% macro model_settings_texts(node, memo=none) -%}
     {%- set call_pattern -%} ([A-Za-z_][A-Za-z0-9_]*)[ \t\n]*[(] {%- endset -%}
+    {%- set memo = {} if memo is none else memo -%}
     {%- set texts = [node.raw_code] -%}
-    {%- set frontier = [node.raw_code] -%}
+    {%- set frontier = modules.re.findall(call_pattern | trim, node.raw_code) -%}
     {%- set seen = [] -%}
     {%- for depth in range(50) if frontier -%}
-        {%- set current = frontier | join('\n') -%}
+        {%- set current = frontier[:] -%}
         {%- do frontier.clear() -%}
-        {%- for name in modules.re.findall(call_pattern | trim, current) | unique if name not in seen -%}
+        {%- for name in current | unique if name not in seen -%}
             {%- do seen.append(name) -%}
-            {%- set candidate = context.get(name) -%}
-            {%- if candidate.macro is defined and candidate.macro.package_name == project_name -%}
-                {%- do frontier.append(candidate.macro.macro_sql) -%}
-                {%- do texts.append(candidate.macro.macro_sql) -%}
+            {%- if name not in memo -%}
+                {%- set candidate = context.get(name) -%}
+                {%- if candidate.macro is defined and candidate.macro.package_name == project_name -%}
+                    {%- set text = candidate.macro.macro_sql -%}
+                    {%- do memo.update({name: [text, modules.re.findall(call_pattern | trim, text)]}) -%}
+                {%- else -%}
+                    {%- do memo.update({name: none}) -%}
+                {%- endif -%}
+            {%- endif -%}
+            {%- if memo[name] is not none -%}
+                {%- do texts.append(memo[name][0]) -%}
+                {%- do frontier.extend(memo[name][1]) -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endfor -%}

@@ -127,18 +127,19 @@ select * from final
     model and of everything under it -#}
 {% macro period_settings_hash() -%}
     {%- set parts = [] -%}
+    {%- set memo = {} -%}
     {%- for node in period_upstream_nodes() -%}
         {%- if node.resource_type == 'seed' -%}
             {%- do parts.append(node.unique_id ~ ' ' ~ node.checksum.checksum) -%}
         {%- elif node.resource_type == 'model' -%}
-            {%- set settings = model_settings_read(node) -%}
+            {%- set settings = model_settings_read(node, memo) -%}
             {%- do settings.pop('kaggle_dir', none) -%}
             {%- if 'panel' in settings and var('panel') is mapping -%}
                 {%- set panel = dict(var('panel')) -%}
                 {%- do panel.pop('path', none) -%}
                 {%- do settings.update({'panel': tojson(panel, sort_keys=true)}) -%}
             {%- endif -%}
-            {%- do parts.append(node.unique_id ~ ' ' ~ local_md5(model_settings_texts(node) | join('\n'))
+            {%- do parts.append(node.unique_id ~ ' ' ~ local_md5(model_settings_texts(node, memo) | join('\n'))
                 ~ ' ' ~ tojson(settings, sort_keys=true) ~ ' ' ~ tojson(period_reach(node))) -%}
         {%- endif -%}
     {%- endfor -%}

@@ -17,8 +17,9 @@
     where model not in ({{ model_settings_literals(project_models) }})
         or model in ({{ model_settings_literals(built | map(attribute='name') | list) }});
     {#- results come in the order the models finished, so a model's parents are recorded before it -#}
+    {%- set memo = {} %}
     {%- for node in built %}
-    {%- set own = model_settings_read(node) %}
+    {%- set own = model_settings_read(node, memo) %}
     {%- if own %}
     insert into {{ relation }} values
     {%- for name, value in own | dictsort %}
@@ -54,8 +55,9 @@
         {%- do rows.append(row | list) -%}
     {%- endfor -%}
     {#- results come in the order the models finished, so a model's parents are recorded before it -#}
+    {%- set memo = {} -%}
     {%- for node in built -%}
-        {%- set own = model_settings_read(node) -%}
+        {%- set own = model_settings_read(node, memo) -%}
         {%- set upstream = model_settings_upstream(node) -%}
         {%- set others = rows | rejectattr(0, 'equalto', node.name) | list -%}
         {%- do rows.clear() -%}
