@@ -39,7 +39,8 @@ connection = duckdb.connect()
 plugin.configure_connection(connection)
 panel = sys.argv[1] + "/panel.parquet"
 connection.execute(f"copy (select 'A' as stock_id, 1.5 as value) to '{panel}' (format parquet)")
-problem = connection.execute("select panel_parquet_problem(?)", [panel]).fetchone()[0]
+# the path in the SQL text, as macro panel_columns has it: binding a parameter imports pandas in DuckDB's client
+problem = connection.execute(f"select panel_parquet_problem('{panel}')").fetchone()[0]
 print(json.dumps({"problem": problem, "modules": sorted(sys.modules)}))
 """
 
