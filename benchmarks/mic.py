@@ -59,7 +59,7 @@ def sample_pairs(database, sample_pooled, sample_yearly, seed=0):
         estimator, alpha, c, engine = connection.sql("select any_value(estimator), any_value(alpha_param), "
                                                      "any_value(c_param), any_value(engine) from factor_mic").fetchone()
         parameters = MicParameters(estimator=estimator, alpha=alpha, c=c, engine=engine)
-        observations = load_observations(*design_relations(connection.sql("select * from int_design_ranks"),
+        observations = load_observations(*design_relations(connection.sql("select * from int_research__design_ranks"),
                                                            connection.sql("select * from stock_periods")))
         computed = set(connection.sql("select factor, scope from factor_mic").fetchall())
     pairs = [pair for pair in mic_pairs(observations) if (pair.factor, pair.scope) in computed]

@@ -136,7 +136,7 @@ def test_every_table_builds_on_the_one_year_kaggle_sample(kaggle_sample_warehous
 
 
 def test_kaggle_sample_f_scores_equal_select_k_best_on_the_warehouse(kaggle_sample_warehouse):
-    design = load_design(kaggle_sample_warehouse.table("int_design_ranks"),
+    design = load_design(kaggle_sample_warehouse.table("int_research__design_ranks"),
                          kaggle_sample_warehouse.table("stock_periods"))
     x = design.ranks.loc[:, design.ranks.notna().any()]
     x = x.fillna(x.mean())

@@ -272,7 +272,7 @@ def test_progress_reports_done_total_rate_and_time_left():
 def test_load_observations_joins_where_both_exist_in_order():
     connection = duckdb.connect()
     connection.execute("""
-        create table int_design_ranks as select stock_id, cast(period as date) as period, factor, pct_rank
+        create table int_research__design_ranks as select stock_id, cast(period as date) as period, factor, pct_rank
         from (values
             ('B', '2014-01-31', 'PE ratio', 1.0), ('A', '2014-02-28', 'PE ratio', 0.5),
             ('A', '2014-01-31', 'PE ratio', 0.5), ('A', '2015-01-31', 'PE ratio', 1.0),
@@ -284,7 +284,7 @@ def test_load_observations_joins_where_both_exist_in_order():
             ('A', '2014-01-31', 3.0, 1.0), ('B', '2014-01-31', -1.0, 0.3333), ('C', '2014-01-31', 2.0, 0.6667),
             ('A', '2014-02-28', 4.0, 1.0), ('A', '2015-01-31', null, null)
         ) as t(stock_id, period, alpha, alpha_rank)""")
-    frame = mic.load_observations(*design_relations(connection.table("int_design_ranks"),
+    frame = mic.load_observations(*design_relations(connection.table("int_research__design_ranks"),
                                                     connection.table("stock_periods")))
     january, february = pd.Timestamp("2014-01-31"), pd.Timestamp("2014-02-28")
     assert list(frame.itertuples(index=False, name=None)) == [

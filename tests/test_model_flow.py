@@ -17,6 +17,7 @@ STAGES = {
     "models/user_factors": 1,
     "models/marts/core": 2,
     "models/intermediate/factor_sorts": 3,
+    "models/intermediate/research": 3,  # the ranks the Python models read, by the core marts' names
     "models/marts/factor_sorts": 4,
     "models/intermediate/factor_evaluation": 5,
     "models/marts/factor_evaluation": 6,

@@ -222,10 +222,10 @@ def test_walk_forward_refits_reuse_per_year(connection):
     models = ("linear_topk", "ridge")
 
     def build(factor_ranks):
-        store(connection, "int_design_ranks", factor_ranks)
+        store(connection, "int_research__design_ranks", factor_ranks)
         lines = []
         cache = ResultCache("alpha_predictions", table_or_none(connection, "alpha_predictions"), lines.append)
-        design = design_input(connection.table("int_design_ranks"), connection.table("stock_periods"))
+        design = design_input(connection.table("int_research__design_ranks"), connection.table("stock_periods"))
         table = cached_alpha_predictions(cache, design, SETTINGS, models=models)
         expected = alpha_predictions(design.value, SETTINGS, models=models)
         pd.testing.assert_frame_equal(table.drop(columns=FINGERPRINT_COLUMN).astype(object), expected.astype(object))
@@ -252,7 +252,7 @@ def test_walk_forward_refits_reuse_per_year(connection):
 def test_walk_forward_without_a_known_alpha_says_so(connection):
     targets = pd.DataFrame({"stock_id": ["A"], "period": PERIODS[:1], "alpha": [float("nan")], "alpha_rank": [0.5]})
     store(connection, "stock_periods", targets)
-    store(connection, "int_design_ranks", targets[["stock_id", "period"]].assign(factor="x", pct_rank=0.5))
-    design = design_input(connection.table("int_design_ranks"), connection.table("stock_periods"))
+    store(connection, "int_research__design_ranks", targets[["stock_id", "period"]].assign(factor="x", pct_rank=0.5))
+    design = design_input(connection.table("int_research__design_ranks"), connection.table("stock_periods"))
     with pytest.raises(ValueError, match="no stock-period has a known alpha"):
         cached_alpha_predictions(ResultCache("alpha_predictions", None, print), design, SETTINGS)

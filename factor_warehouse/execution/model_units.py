@@ -35,13 +35,13 @@ MIC_COST_EXPONENT = 1.4
 
 
 def design_input(design_ranks, stock_periods):
-    """The design of the warehouse's `int_design_ranks` and `stock_periods` relations as a
+    """The design of the warehouse's `int_research__design_ranks` and `stock_periods` relations as a
     LazyInput: digested in DuckDB, pivoted in pandas only when a unit is computed."""
     return LazyInput(design_relations(design_ranks, stock_periods), load=design_of_relations, exact=EXACT_COLUMNS)
 
 
 def pairs_input(design_ranks, stock_periods):
-    """The rank-alpha pairs of the warehouse's `int_design_ranks` and `stock_periods` relations
+    """The rank-alpha pairs of the warehouse's `int_research__design_ranks` and `stock_periods` relations
     (design_matrix.ordered_pairs) as a LazyInput: the relations of the design digested in
     DuckDB (they determine the pairs, and digest without hashing each pair's alpha), the pairs
     joined and loaded in their order only when a unit is computed."""

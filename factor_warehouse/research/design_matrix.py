@@ -132,7 +132,7 @@ def target_relation(stock_periods):
 
 def design_relations(design_ranks, stock_periods):
     """The rows the design needs, as DuckDB relations (ranks, targets): the warehouse's
-    `int_design_ranks` (the ranks of stock-periods with a known alpha, joined in SQL) and the
+    `int_research__design_ranks` (the ranks of stock-periods with a known alpha, joined in SQL) and the
     stock-periods of `stock_periods` with a known alpha, read by `design_of_relations` (so the
     result cache can digest them where they are)."""
     return design_ranks.project("stock_id, period, factor, pct_rank"), target_relation(stock_periods)
@@ -145,7 +145,7 @@ def design_of_relations(ranks, targets):
 
 
 def load_design(design_ranks, stock_periods):
-    """The design of the warehouse's `int_design_ranks` and `stock_periods` relations, loaded now."""
+    """The design of the warehouse's `int_research__design_ranks` and `stock_periods` relations, loaded now."""
     return design_of_relations(*design_relations(design_ranks, stock_periods))
 
 

@@ -13,5 +13,5 @@ def model(dbt, session):
     dbt.config(materialized="table")
     settings = ModelSettings.from_config(dbt.config.get("alpha_model_settings"))
     cache = ResultCache.of_model(session, dbt.this, AdapterLogger("result_cache").info)
-    design = design_input(dbt.ref("int_design_ranks"), dbt.ref("stock_periods"))
+    design = design_input(dbt.ref("int_research__design_ranks"), dbt.ref("stock_periods"))
     return cached_alpha_model_coefficients(cache, design, settings)

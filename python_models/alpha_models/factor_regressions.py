@@ -12,4 +12,4 @@ from factor_warehouse.research.regressions import factor_regressions
 def model(dbt, session):
     dbt.config(materialized="table")
     cache = ResultCache.of_model(session, dbt.this, AdapterLogger("result_cache").info)
-    return cache.table(factor_regressions, pairs_input(dbt.ref("int_design_ranks"), dbt.ref("stock_periods")))
+    return cache.table(factor_regressions, pairs_input(dbt.ref("int_research__design_ranks"), dbt.ref("stock_periods")))

@@ -23,7 +23,7 @@ def model(dbt, session):
     else:
         raise ValueError(f"dbt var fama_macbeth_factors must be null or a list of factor names; got {configured!r}")
     cache = ResultCache.of_model(session, dbt.this, AdapterLogger("result_cache").info)
-    design = design_input(dbt.ref("int_design_ranks"), dbt.ref("stock_periods"))
+    design = design_input(dbt.ref("int_research__design_ranks"), dbt.ref("stock_periods"))
     return cache.table(fama_macbeth_models, design, listed_factors=list(factors),
                        lags=int(settings["newey_west_lags"]),
                        listed_model="top_k" if configured is None else "factor_list")

@@ -23,7 +23,7 @@ def model(dbt, session):
     )
     return cached_factor_mic(
         ResultCache.of_model(session, dbt.this, AdapterLogger("MIC").info),
-        design_relations(dbt.ref("int_design_ranks"), dbt.ref("stock_periods")),
+        design_relations(dbt.ref("int_research__design_ranks"), dbt.ref("stock_periods")),
         parameters,
         workers=dbt.config.get("mic_workers"),
         min_rows=dbt.config.get("mic_min_rows"),
