@@ -24,8 +24,8 @@ ADJUSTMENTS = {"PE ratio": {"zero_as_missing": True}, "ROE": {"winsorize": [0.05
 # the tables the assertions read and everything under them, with the data tests of those models only
 # (cautious); the unit tests run in every full build
 WITHOUT_UNIT_TESTS = ["--exclude", "test_type:unit", "--indirect-selection", "cautious"]
-EVALUATED = ["--select", "+factors", "+factor_median_split_alpha", "+factor_ic", "+factor_mic", "+factor_f_scores",
-             *WITHOUT_UNIT_TESTS]
+EVALUATED = ["--select", "+factors", "+factor_values", "+factor_median_split_alpha", "+factor_ic", "+factor_mic",
+             "+factor_f_scores", *WITHOUT_UNIT_TESTS]
 SQL_TABLES = ["--select", "+factors", "+factor_values", *WITHOUT_UNIT_TESTS]
 
 
